@@ -1,0 +1,39 @@
+import browser from 'webextension-polyfill';
+import type { ApprovalPresenter } from '../../core/approvals/ports.ts';
+
+const WIDTH = 420;
+const HEIGHT = 640;
+
+/**
+ * Shows approvals in their own popup window (`windows.create`), so an approval
+ * does not depend on the toolbar popup staying open.
+ */
+export class WindowApprovalPresenter implements ApprovalPresenter {
+  async open(approvalId: string): Promise<{ windowId: number | null }> {
+    const url = browser.runtime.getURL(`approval/index.html?id=${encodeURIComponent(approvalId)}`);
+    const options = { url, type: 'popup' as const, width: WIDTH, height: HEIGHT, focused: true };
+    let created: browser.Windows.Window;
+    try {
+      created = await browser.windows.create({ ...options, ...(await this.position()) });
+    } catch {
+      // Bounds off-screen (multi-monitor changes, headless): let the browser place it.
+      created = await browser.windows.create(options);
+    }
+    return { windowId: created.id ?? null };
+  }
+
+  async close(windowId: number): Promise<void> {
+    await browser.windows.remove(windowId);
+  }
+
+  /** Top-right of the focused window, like a wallet popup; none if unknown. */
+  private async position(): Promise<{ left?: number; top?: number }> {
+    try {
+      const current = await browser.windows.getLastFocused();
+      if (current.left === undefined || current.width === undefined || current.top === undefined) return {};
+      return { left: Math.max(0, current.left + current.width - WIDTH - 16), top: current.top + 64 };
+    } catch {
+      return {};
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import { COLLECTIONS, type Collection, type KeyValueStore, type WriteOp } from '../../core/storage/ports.ts';
+
+export const DATABASE_NAME = 'tessera';
+const DATABASE_VERSION = 1;
+
+/**
+ * IndexedDB adapter of core's KeyValueStore: one object store per collection,
+ * out-of-line keys. `write` runs in one readwrite transaction, so a worker killed
+ * mid-write leaves the previous state (IndexedDB aborts unfinished transactions).
+ */
+export class IndexedDbKeyValueStore implements KeyValueStore {
+  private connection: Promise<IDBDatabase> | null = null;
+
+  constructor(
+    private readonly factory: IDBFactory = indexedDB,
+    private readonly name = DATABASE_NAME,
+  ) {}
+
+  async get(collection: Collection, key: string): Promise<unknown> {
+    const db = await this.db();
+    return request(db.transaction(collection, 'readonly').objectStore(collection).get(key));
+  }
+
+  async getAll(collection: Collection): Promise<unknown[]> {
+    const db = await this.db();
+    return request(db.transaction(collection, 'readonly').objectStore(collection).getAll());
+  }
+
+  async write(ops: readonly WriteOp[]): Promise<void> {
+    if (ops.length === 0) return;
+    const db = await this.db();
+    const names = [...new Set(ops.map((op) => op.collection))];
+    const tx = db.transaction(names, 'readwrite', { durability: 'strict' });
+    const done = transactionDone(tx);
+    try {
+      for (const op of ops) {
+        const store = tx.objectStore(op.collection);
+        if (op.type === 'put') store.put(op.value, op.key);
+        else store.delete(op.key);
+      }
+    } catch (error) {
+      tx.abort();
+      await done.catch(() => undefined);
+      throw error;
+    }
+    await done;
+  }
+
+  close(): void {
+    void this.connection?.then((db) => db.close());
+    this.connection = null;
+  }
+
+  private db(): Promise<IDBDatabase> {
+    this.connection ??= new Promise((resolve, reject) => {
+      const open = this.factory.open(this.name, DATABASE_VERSION);
+      open.onupgradeneeded = () => {
+        for (const name of COLLECTIONS) {
+          if (!open.result.objectStoreNames.contains(name)) open.result.createObjectStore(name);
+        }
+      };
+      open.onsuccess = () => {
+        // Another context upgrading the schema: let it, and reopen on next use.
+        open.result.onversionchange = () => this.close();
+        resolve(open.result);
+      };
+      open.onerror = () => reject(open.error ?? new Error('IndexedDB open failed'));
+      open.onblocked = () => reject(new Error('IndexedDB open blocked by another connection'));
+    });
+    this.connection.catch(() => (this.connection = null));
+    return this.connection;
+  }
+}
+
+function request<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
+  });
+}
+
+function transactionDone(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
+    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+  });
+}

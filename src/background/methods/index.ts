@@ -1,0 +1,12 @@
+import { RpcMethod } from '../../protocol/rpc.ts';
+import type { MethodHandler } from './types.ts';
+import { walletGetGrants } from './wallet_getGrants.ts';
+import { walletRequestIdentity } from './wallet_requestIdentity.ts';
+import { walletRevokeGrant } from './wallet_revokeGrant.ts';
+
+/** The methods this build answers; any other name gets 4200. */
+export const methodHandlers: Readonly<Record<string, MethodHandler>> = Object.freeze({
+  [RpcMethod.requestIdentity]: walletRequestIdentity,
+  [RpcMethod.getGrants]: walletGetGrants,
+  [RpcMethod.revokeGrant]: walletRevokeGrant,
+});

@@ -1,0 +1,107 @@
+import { CoreError } from '../errors.ts';
+import { fromUtf8, randomBytes, toBase64Url, utf8 } from '../encoding.ts';
+import type { VaultKeys } from '../vault/vault-keys.ts';
+import type { Collection, KeyValueStore, WriteOp } from './ports.ts';
+
+/**
+ * What rests in the store for each record: the opaque slot name (repeated inside so
+ * `list()` can check it), the GCM nonce and the ciphertext. Nothing else.
+ */
+interface SealedRecord {
+  v: 1;
+  slot: string;
+  iv: Uint8Array;
+  ct: Uint8Array;
+}
+
+/**
+ * A collection of records of type T, each encrypted with the vault's record key
+ * (AES-256-GCM) under an opaque storage key HMAC(index key, collection ‖ id). The
+ * storage key is bound as associated data, so a record moved to another slot fails
+ * to decrypt instead of being misread.
+ */
+export class EncryptedCollection<T> {
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly collection: Collection,
+    private readonly keys: VaultKeys,
+  ) {}
+
+  async get(id: string): Promise<T | undefined> {
+    const slot = await this.slotFor(id);
+    const sealed = await this.store.get(this.collection, slot);
+    return sealed === undefined ? undefined : this.open(slot, sealed);
+  }
+
+  async list(): Promise<T[]> {
+    // getAll loses the slot names, so each record carries its own slot inside.
+    const all = await this.store.getAll(this.collection);
+    return Promise.all(all.map((sealed) => this.openAny(sealed)));
+  }
+
+  async put(id: string, value: T): Promise<void> {
+    await this.store.write([await this.putOp(id, value)]);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const op = await this.deleteOp(id);
+    const existed = (await this.store.get(this.collection, op.key)) !== undefined;
+    await this.store.write([op]);
+    return existed;
+  }
+
+  /** The write for `put`, for callers that combine several writes into one transaction. */
+  async putOp(id: string, value: T): Promise<WriteOp> {
+    const slot = await this.slotFor(id);
+    const iv = randomBytes(12);
+    const plaintext = utf8(JSON.stringify({ slot, value }));
+    const ct = new Uint8Array(
+      await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: this.aad(slot) }, this.keys.recordKey, plaintext),
+    );
+    const sealed: SealedRecord = { v: 1, slot, iv, ct };
+    return { type: 'put', collection: this.collection, key: slot, value: sealed };
+  }
+
+  async deleteOp(id: string): Promise<WriteOp> {
+    return { type: 'delete', collection: this.collection, key: await this.slotFor(id) };
+  }
+
+  private async slotFor(id: string): Promise<string> {
+    const mac = await crypto.subtle.sign('HMAC', this.keys.indexKey, utf8(`${this.collection}\u0000${id}`));
+    return toBase64Url(new Uint8Array(mac));
+  }
+
+  private aad(slot: string): Uint8Array<ArrayBuffer> {
+    return utf8(`tessera/${this.collection}/${slot}`);
+  }
+
+  private async openAny(sealed: unknown): Promise<T> {
+    const slot = (sealed as { slot?: unknown } | null)?.slot;
+    if (typeof slot !== 'string') throw this.corrupt();
+    return this.open(slot, sealed);
+  }
+
+  private async open(slot: string, sealed: unknown): Promise<T> {
+    const record = sealed as Partial<SealedRecord> | null;
+    if (!record || record.v !== 1 || !(record.iv instanceof Uint8Array) || !(record.ct instanceof Uint8Array)) {
+      throw this.corrupt();
+    }
+    let plaintext: ArrayBuffer;
+    try {
+      plaintext = await crypto.subtle.decrypt(
+        { name: 'AES-GCM', iv: new Uint8Array(record.iv), additionalData: this.aad(slot) },
+        this.keys.recordKey,
+        new Uint8Array(record.ct),
+      );
+    } catch {
+      throw this.corrupt();
+    }
+    const parsed = JSON.parse(fromUtf8(new Uint8Array(plaintext))) as { slot: string; value: T };
+    if (parsed.slot !== slot) throw this.corrupt();
+    return parsed.value;
+  }
+
+  private corrupt(): CoreError {
+    return new CoreError('internal', `A record in '${this.collection}' failed its integrity check.`);
+  }
+}

@@ -1,0 +1,79 @@
+import { CoreError } from '../errors.ts';
+import { fromBase64, toBase64 } from '../encoding.ts';
+import { GrantService } from '../grants/grant-service.ts';
+import type { GrantRecord } from '../grants/grant-record.ts';
+import { createIdentityAgent, type IdentityAgent } from '../identity/agent.ts';
+import { PairwiseIdentities, type PairwiseRecord } from '../identity/pairwise.ts';
+import { EncryptedCollection } from '../storage/encrypted-collection.ts';
+import { deriveVaultKeys, type VaultKeys } from '../vault/vault-keys.ts';
+import type { WalletPorts } from './ports.ts';
+import { readSettings } from './settings.ts';
+
+/** What an unlocked wallet can do; built from the vault keys. */
+export interface UnlockedWallet {
+  keys: VaultKeys;
+  agent: IdentityAgent;
+  pairwise: PairwiseIdentities;
+  grants: GrantService;
+}
+
+/** storage.session key of the unwrapped vault secret (memory only, never on disk). */
+const SECRET_KEY = 'vaultSecret';
+
+/**
+ * The lock state. The unwrapped secret lives in session storage so the wallet stays
+ * unlocked across service-worker restarts; the services built from it are a cache.
+ */
+export class WalletSession {
+  private cached: UnlockedWallet | null = null;
+
+  constructor(private readonly ports: WalletPorts) {}
+
+  /** The unlocked wallet, or null when locked. */
+  async current(): Promise<UnlockedWallet | null> {
+    const stored = await this.ports.session.get<string>(SECRET_KEY);
+    if (!stored) {
+      this.cached = null;
+      return null;
+    }
+    if (this.cached && toBase64(this.cached.keys.secret) === stored) return this.cached;
+    this.cached = this.build(await deriveVaultKeys(fromBase64(stored)));
+    return this.cached;
+  }
+
+  async require(): Promise<UnlockedWallet> {
+    const wallet = await this.current();
+    if (!wallet) throw new CoreError('locked', 'The wallet is locked.');
+    return wallet;
+  }
+
+  async open(keys: VaultKeys): Promise<UnlockedWallet> {
+    await this.ports.session.set({ [SECRET_KEY]: toBase64(keys.secret) });
+    this.cached = this.build(keys);
+    await this.touch();
+    return this.cached;
+  }
+
+  async close(): Promise<void> {
+    this.cached = null;
+    await this.ports.session.remove(SECRET_KEY);
+    await this.ports.autoLock.cancel();
+  }
+
+  /** Activity: restart the auto-lock countdown. */
+  async touch(): Promise<void> {
+    const { autoLockMinutes } = await readSettings(this.ports.store);
+    await this.ports.autoLock.restart(autoLockMinutes);
+  }
+
+  private build(keys: VaultKeys): UnlockedWallet {
+    const { store, now } = this.ports;
+    const agent = createIdentityAgent(store, keys);
+    return {
+      keys,
+      agent,
+      pairwise: new PairwiseIdentities(agent, new EncryptedCollection<PairwiseRecord>(store, 'pairwise', keys), now),
+      grants: new GrantService(new EncryptedCollection<GrantRecord>(store, 'grants', keys), now),
+    };
+  }
+}

@@ -1,0 +1,76 @@
+import * as v from 'valibot';
+
+/** Every website-facing method (DESIGN.md §3.2). Methods not yet built answer 4200. */
+export const RpcMethod = {
+  requestIdentity: 'wallet_requestIdentity',
+  requestCredentials: 'wallet_requestCredentials',
+  offerCredential: 'wallet_offerCredential',
+  requestDataAccess: 'wallet_requestDataAccess',
+  accessData: 'wallet_accessData',
+  getGrants: 'wallet_getGrants',
+  revokeGrant: 'wallet_revokeGrant',
+} as const;
+
+export type RpcMethodName = (typeof RpcMethod)[keyof typeof RpcMethod];
+
+/** Printable ASCII without spaces: nonces are echoed into signed JWTs, so keep them plain. */
+const NONCE_PATTERN = /^[\x21-\x7e]+$/;
+
+export const NonceSchema = v.pipe(
+  v.string('must be a string'),
+  v.minLength(8, 'must be at least 8 characters'),
+  v.maxLength(512, 'must be at most 512 characters'),
+  v.regex(NONCE_PATTERN, 'must be printable ASCII without spaces'),
+);
+
+export const RequestIdentityParams = v.strictObject({ nonce: NonceSchema }, 'must be an object');
+export type RequestIdentityParams = v.InferOutput<typeof RequestIdentityParams>;
+
+export const GrantIdSchema = v.pipe(
+  v.string('must be a string'),
+  v.regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be a grant id (8 to 64 characters of A-Z a-z 0-9 _ -)'),
+);
+
+export const RevokeGrantParams = v.strictObject({ grantId: GrantIdSchema }, 'must be an object');
+export type RevokeGrantParams = v.InferOutput<typeof RevokeGrantParams>;
+
+/** wallet_getGrants takes no params: absent, null, an empty array or an empty object. */
+export const NoParams = v.union(
+  [v.undefined(), v.null(), v.strictTuple([]), v.strictObject({})],
+  'must be absent',
+);
+
+/** What a page may send through the provider. */
+export const RpcRequestSchema = v.strictObject({
+  method: v.pipe(
+    v.string('must be a string'),
+    v.minLength(1, 'must not be empty'),
+    v.maxLength(128, 'must be at most 128 characters'),
+  ),
+  params: v.optional(v.unknown()),
+});
+export type RpcRequest = v.InferOutput<typeof RpcRequestSchema>;
+
+/** The identity answer: a VP JWT by the site's pairwise DID. */
+export interface IdentityResult {
+  did: string;
+  presentation: string;
+}
+
+/** A grant as a site sees it (its own only). Never carries claim values. */
+export interface SiteGrantView {
+  id: string;
+  kind: 'identity' | 'data';
+  did: string;
+  purposes: string[];
+  createdAt: string;
+  expiresAt: string | null;
+  status: 'active' | 'revoked' | 'expired';
+}
+
+export const ProviderEvent = {
+  grantRevoked: 'grantRevoked',
+  locked: 'locked',
+  unlocked: 'unlocked',
+} as const;
+export type ProviderEventName = (typeof ProviderEvent)[keyof typeof ProviderEvent];

@@ -1,0 +1,72 @@
+import { defineConfig, type InlineConfig } from 'vite';
+import { resolve } from 'node:path';
+
+/**
+ * The extension is built in four passes (scripts/build.ts runs them):
+ * - `ui`: the Preact pages (approval, popup, dashboard, onboarding) as HTML entries;
+ * - `background`: the service worker, one ES module file;
+ * - `content` and `inpage`: classic scripts (IIFE), as Chrome requires for content scripts.
+ * Every pass writes into the same out dir (default `dist/`).
+ */
+export type BuildTarget = 'ui' | 'background' | 'content' | 'inpage';
+
+const root = import.meta.dirname;
+const ui = resolve(root, 'src/ui');
+
+export function extensionBuildConfig(target: BuildTarget, outDir = resolve(root, 'dist')): InlineConfig {
+  const common: InlineConfig = {
+    configFile: false,
+    logLevel: 'warn',
+    oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    build: {
+      outDir,
+      emptyOutDir: false,
+      target: 'chrome120',
+      minify: true,
+      sourcemap: false,
+      modulePreload: false,
+      reportCompressedSize: false,
+      chunkSizeWarningLimit: 2048,
+    },
+  };
+  if (target === 'ui') {
+    return {
+      ...common,
+      root: ui,
+      base: '/',
+      publicDir: resolve(root, 'public'),
+      build: {
+        ...common.build,
+        emptyOutDir: true,
+        rollupOptions: {
+          input: {
+            approval: resolve(ui, 'approval/index.html'),
+            popup: resolve(ui, 'popup/index.html'),
+            dashboard: resolve(ui, 'dashboard/index.html'),
+            onboarding: resolve(ui, 'onboarding/index.html'),
+          },
+        },
+      },
+    };
+  }
+  const entry = resolve(root, `src/${target}/index.ts`);
+  return {
+    ...common,
+    publicDir: false,
+    build: {
+      ...common.build,
+      rollupOptions: {
+        input: entry,
+        output: {
+          format: target === 'background' ? 'es' : 'iife',
+          entryFileNames: `${target}.js`,
+          codeSplitting: false,
+        },
+      },
+    },
+  };
+}
+
+// `vite` alone (dev tooling) gets the UI pass.
+export default defineConfig(extensionBuildConfig('ui'));
