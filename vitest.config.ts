@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import './scripts/node20-compat.ts';
 
 /** Unit and integration tests: core and adapters in Node (DESIGN.md §7). */
 export default defineConfig({

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import './scripts/node20-compat.ts';
 
 /**
  * End-to-end journeys: a real Chromium (playwright-core) with the built extension

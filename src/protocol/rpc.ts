@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { plainObject } from './validate.ts';
 
 /** Every website-facing method (DESIGN.md §3.2). Methods not yet built answer 4200. */
 export const RpcMethod = {
@@ -23,7 +24,7 @@ export const NonceSchema = v.pipe(
   v.regex(NONCE_PATTERN, 'must be printable ASCII without spaces'),
 );
 
-export const RequestIdentityParams = v.strictObject({ nonce: NonceSchema }, 'must be an object');
+export const RequestIdentityParams = plainObject(v.strictObject({ nonce: NonceSchema }));
 export type RequestIdentityParams = v.InferOutput<typeof RequestIdentityParams>;
 
 export const GrantIdSchema = v.pipe(
@@ -31,7 +32,7 @@ export const GrantIdSchema = v.pipe(
   v.regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be a grant id (8 to 64 characters of A-Z a-z 0-9 _ -)'),
 );
 
-export const RevokeGrantParams = v.strictObject({ grantId: GrantIdSchema }, 'must be an object');
+export const RevokeGrantParams = plainObject(v.strictObject({ grantId: GrantIdSchema }));
 export type RevokeGrantParams = v.InferOutput<typeof RevokeGrantParams>;
 
 /** wallet_getGrants takes no params: absent, null, an empty array or an empty object. */
@@ -41,14 +42,14 @@ export const NoParams = v.union(
 );
 
 /** What a page may send through the provider. */
-export const RpcRequestSchema = v.strictObject({
+export const RpcRequestSchema = plainObject(v.strictObject({
   method: v.pipe(
     v.string('must be a string'),
     v.minLength(1, 'must not be empty'),
     v.maxLength(128, 'must be at most 128 characters'),
   ),
   params: v.optional(v.unknown()),
-});
+}));
 export type RpcRequest = v.InferOutput<typeof RpcRequestSchema>;
 
 /** The identity answer: a VP JWT by the site's pairwise DID. */

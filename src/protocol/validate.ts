@@ -15,7 +15,22 @@ export function parseOrThrow<S extends v.GenericSchema>(
   const issue = result.issues[0];
   const path = v.getDotPath(issue);
   const field = path ? `${root}.${path}` : root;
-  // An unknown key in a strict object: the issue's path ends at the key itself.
-  const message = issue.type === 'strict_object' && path ? 'is not an accepted field' : issue.message;
+  // Key issues of a strict object: the path ends at the key itself.
+  const message =
+    issue.type === 'strict_object' && path
+      ? issue.expected === 'never'
+        ? 'is not an accepted field'
+        : 'is required'
+      : issue.message;
   throw invalidParams(`${field}: ${message}`);
 }
+
+/** A JSON-style object: valibot's object schemas would also take arrays. */
+export const plainObject = <S extends v.GenericSchema>(schema: S) =>
+  v.pipe(
+    v.custom<Record<string, unknown>>(
+      (input) => typeof input === 'object' && input !== null && !Array.isArray(input),
+      'must be an object',
+    ),
+    schema,
+  );

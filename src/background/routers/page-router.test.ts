@@ -1,0 +1,72 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { makeTestPorts } from '../../core/testing/test-ports.ts';
+import { Wallet } from '../../core/wallet/wallet.ts';
+import { routePageMessage } from './page-router.ts';
+
+const SITE = 'http://127.0.0.1:8080';
+let wallet: Wallet;
+let ports: ReturnType<typeof makeTestPorts>;
+
+const rpc = (request: unknown, requestId = crypto.randomUUID()) => ({ channel: 'page', type: 'rpc', requestId, request });
+
+beforeEach(async () => {
+  ports = makeTestPorts();
+  wallet = new Wallet(ports);
+  await wallet.create('correct horse battery');
+});
+
+describe('page router (untrusted tier)', () => {
+  it.each([
+    ['not an object', 'hello'],
+    ['no request id', { channel: 'page', type: 'rpc', request: { method: 'wallet_getGrants' } }],
+    ['a short request id', { channel: 'page', type: 'rpc', requestId: 'x', request: {} }],
+    ['an unknown type', { channel: 'page', type: 'admin', requestId: crypto.randomUUID() }],
+    ['an extra field such as an origin', { ...rpc({ method: 'wallet_getGrants' }), origin: 'https://evil.example' }],
+  ])('refuses a malformed envelope (%s) with -32600', async (_label, message) => {
+    expect(await routePageMessage(wallet, SITE, message)).toEqual({
+      ok: false,
+      error: { code: -32600, message: 'Malformed request envelope.' },
+    });
+  });
+
+  it.each([
+    ['request not an object', 'wallet_getGrants', 'Invalid params: request must be an object with a method'],
+    ['method missing', {}, 'Invalid params: request.method: is required'],
+    ['method not a string', { method: 42 }, 'Invalid params: request.method: must be a string'],
+    ['method empty', { method: '' }, 'Invalid params: request.method: must not be empty'],
+    ['an extra field', { method: 'wallet_getGrants', origin: 'https://evil.example' }, 'Invalid params: request.origin: is not an accepted field'],
+  ])('answers -32602 naming the field when %s', async (_label, request, message) => {
+    expect(await routePageMessage(wallet, SITE, rpc(request))).toEqual({ ok: false, error: { code: -32602, message } });
+  });
+
+  it('answers 4200 for methods it does not serve, including inherited names', async () => {
+    for (const method of ['eth_requestAccounts', 'toString', '__proto__', 'constructor']) {
+      expect(await routePageMessage(wallet, SITE, rpc({ method }))).toEqual({
+        ok: false,
+        error: { code: 4200, message: `Unsupported method: ${method}` },
+      });
+    }
+  });
+
+  it('validates params before anything happens: no approval opens for bad input', async () => {
+    const reply = await routePageMessage(wallet, SITE, rpc({ method: 'wallet_requestIdentity', params: { nonce: 'abcdefgh1', origin: 'https://bank.example' } }));
+    expect(reply).toEqual({ ok: false, error: { code: -32602, message: 'Invalid params: params.origin: is not an accepted field' } });
+    expect(ports.presenter.opened).toEqual([]);
+  });
+
+  it('serves wallet_getGrants for the sender origin', async () => {
+    expect(await routePageMessage(wallet, SITE, rpc({ method: 'wallet_getGrants' }))).toEqual({ ok: true, result: [] });
+    expect(await routePageMessage(wallet, SITE, rpc({ method: 'wallet_getGrants', params: { all: true } }))).toEqual({
+      ok: false,
+      error: { code: -32602, message: 'Invalid params: params: must be absent' },
+    });
+  });
+
+  it('never leaks internal error details', async () => {
+    ports.session.get = async () => {
+      throw new Error('disk exploded at /secret/path');
+    };
+    const reply = await routePageMessage(wallet, SITE, rpc({ method: 'wallet_requestIdentity', params: { nonce: 'abcdefgh1' } }));
+    expect(reply).toEqual({ ok: false, error: { code: -32603, message: 'Internal wallet error.' } });
+  });
+});

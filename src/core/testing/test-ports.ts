@@ -1,0 +1,72 @@
+import type { ApprovalPresenter } from '../approvals/ports.ts';
+import { MemoryKeyValueStore, MemorySessionStore } from '../storage/memory-store.ts';
+import { KDF_MIN_ITERATIONS } from '../vault/kdf.ts';
+import type { AutoLockTimer, WalletEvents, WalletPorts } from '../wallet/ports.ts';
+
+/** A presenter that records what it showed; tests play the user. */
+export class RecordingPresenter implements ApprovalPresenter {
+  readonly opened: string[] = [];
+  readonly closed: number[] = [];
+  private nextWindow = 1;
+  private waiters: ((id: string) => void)[] = [];
+
+  async open(approvalId: string): Promise<{ windowId: number }> {
+    this.opened.push(approvalId);
+    for (const w of this.waiters.splice(0)) w(approvalId);
+    return { windowId: this.nextWindow++ };
+  }
+
+  async close(windowId: number): Promise<void> {
+    this.closed.push(windowId);
+  }
+
+  /** Resolves with the next approval shown (or the last one if already shown). */
+  nextApproval(): Promise<string> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
+export class RecordingEvents implements WalletEvents {
+  readonly sent: { origin: string; event: string; data: unknown }[] = [];
+  async toOrigin(origin: string, event: string, data: unknown) {
+    this.sent.push({ origin, event, data });
+  }
+  async toAll(event: string, data: unknown) {
+    this.sent.push({ origin: '*', event, data });
+  }
+}
+
+export class RecordingAutoLock implements AutoLockTimer {
+  minutes: number | null = null;
+  async restart(minutes: number) {
+    this.minutes = minutes;
+  }
+  async cancel() {
+    this.minutes = null;
+  }
+}
+
+export interface TestPorts extends WalletPorts {
+  store: MemoryKeyValueStore;
+  session: MemorySessionStore;
+  presenter: RecordingPresenter;
+  events: RecordingEvents;
+  autoLock: RecordingAutoLock;
+  clock: { now: number };
+}
+
+/** In-memory ports for core tests; the KDF runs at its real minimum cost. */
+export function makeTestPorts(): TestPorts {
+  // Real time, so presentations verify with libraries that read the system clock.
+  const clock = { now: Date.now() };
+  return {
+    store: new MemoryKeyValueStore(),
+    session: new MemorySessionStore(),
+    presenter: new RecordingPresenter(),
+    events: new RecordingEvents(),
+    autoLock: new RecordingAutoLock(),
+    clock,
+    now: () => clock.now,
+    kdfIterations: KDF_MIN_ITERATIONS,
+  };
+}
