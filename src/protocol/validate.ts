@@ -28,7 +28,7 @@ export function parseOrThrow<S extends v.GenericSchema>(
 /** A JSON-style object: valibot's object schemas would also take arrays. */
 export const plainObject = <S extends v.GenericSchema>(schema: S) =>
   v.pipe(
-    v.custom<Record<string, unknown>>(
+    v.custom<v.InferInput<S>>(
       (input) => typeof input === 'object' && input !== null && !Array.isArray(input),
       'must be an object',
     ),
