@@ -1,0 +1,291 @@
+/**
+ * `npm start`: build the extension, start the demo site, then
+ * - with a display (`DISPLAY` set): open Chromium with Tessera loaded and the demo site,
+ *   and wait until you close the browser;
+ * - without one: walk the login journey headless (onboarding, log in on the demo site,
+ *   a silent second login, the popup, disconnect, log in again), save a screenshot per
+ *   step under artifacts/demo-<timestamp>/ and print what happened. Exits non-zero if a
+ *   step fails.
+ *
+ * Flags: `--no-build` (use dist/ as it is), `--headless` (the journey even with a display).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import {
+  DEFAULT_EXTENSION_DIR,
+  approveIn,
+  extensionUrl,
+  launchWithExtension,
+  onboard,
+  waitForApprovalPage,
+  waitForClose,
+  watchApprovalPages,
+  type ExtensionBrowser,
+} from './lib/extension-browser.ts';
+import { startDemoServer, type DemoServer } from '../demo/server.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const args = new Set(process.argv.slice(2));
+const DEMO_PASSWORD = 'tessera-demo-password';
+
+function build(): void {
+  if (args.has('--no-build')) {
+    console.log('Skipping the build (--no-build); using dist/ as it is.');
+    return;
+  }
+  process.stdout.write('Building the extension (npm run build)… ');
+  const started = performance.now();
+  const result = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8', shell: process.platform === 'win32' });
+  if (result.status !== 0) {
+    console.log('failed.');
+    process.stdout.write(result.stdout ?? '');
+    process.stderr.write(result.stderr ?? '');
+    process.exit(result.status ?? 1);
+  }
+  console.log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+}
+
+async function interactive(server: DemoServer): Promise<void> {
+  const browser = await launchWithExtension({ extensionDirs: [DEFAULT_EXTENSION_DIR], headless: false, viewport: null });
+  const site = await browser.context.newPage();
+  await site.goto(server.url());
+  console.log('');
+  console.log(`Chromium is open with Tessera loaded (extension id ${browser.extensionId}).`);
+  console.log('  1. In the Tessera tab, create your wallet (a password of 8 characters or more).');
+  console.log(`  2. On the demo site (${server.url()}), click "Log in with Tessera" and approve in the window that opens.`);
+  console.log(`  3. The same site under another origin gets another DID: ${server.url('localhost')}`);
+  console.log('  4. The toolbar puzzle icon → Tessera shows connected sites; the dashboard is the extension\'s options page.');
+  console.log('Close the browser (or press Ctrl+C) to stop.');
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await browser.close();
+    await server.close();
+  };
+  process.once('SIGINT', () => void stop().then(() => process.exit(0)));
+  process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
+  await new Promise<void>((r) => browser.context.once('close', () => r()));
+  await stop();
+}
+
+interface Journey {
+  browser?: ExtensionBrowser;
+  dir: string;
+  shots: number;
+}
+
+async function shot(j: Journey, page: Page, name: string): Promise<string> {
+  j.shots += 1;
+  const file = join(j.dir, `${String(j.shots).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return relative(root, file);
+}
+
+let stepNo = 0;
+async function step<T>(title: string, run: () => Promise<{ value: T; lines: string[] }>): Promise<T> {
+  stepNo += 1;
+  const started = performance.now();
+  try {
+    const { value, lines } = await run();
+    const ms = Math.round(performance.now() - started);
+    console.log(`${stepNo}. ${title} — ok (${ms} ms)`);
+    for (const line of lines) console.log(`     ${line}`);
+    return value;
+  } catch (error) {
+    console.log(`${stepNo}. ${title} — FAILED`);
+    console.log(`     ${(error as Error).message.split('\n').join('\n     ')}`);
+    throw error;
+  }
+}
+
+async function loginStatus(page: Page): Promise<string> {
+  return (await page.getByTestId('login-status').getAttribute('data-state')) ?? '';
+}
+
+async function waitForState(page: Page, states: string[], timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = await loginStatus(page);
+    if (states.includes(state)) return state;
+    if (Date.now() > deadline) {
+      const error = (await page.getByTestId('login-error').textContent().catch(() => '')) ?? '';
+      throw new Error(`the demo page stayed "${state}" (wanted ${states.join(' or ')})${error ? `: ${error}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function journey(server: DemoServer): Promise<void> {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const dir = resolve(root, 'artifacts', `demo-${stamp}`);
+  mkdirSync(dir, { recursive: true });
+  const j: Journey = { dir, shots: 0 };
+  console.log(`No DISPLAY: walking the login journey headless. Screenshots: ${relative(root, dir)}/`);
+  console.log('');
+  const siteUrl = server.url('127.0.0.1', '/');
+  const origin = new URL(siteUrl).origin;
+
+  try {
+    const browser = await step('Launch Chromium with Tessera', async () => {
+      const b = await launchWithExtension({ extensionDirs: [DEFAULT_EXTENSION_DIR] });
+      j.browser = b;
+      return { value: b, lines: [`extension id ${b.extensionId}`, `demo site ${siteUrl}`] };
+    });
+    const context = browser.context;
+    const id = browser.extensionId;
+
+    await step('Onboarding: create the wallet', async () => {
+      const page = await onboard(context, id, DEMO_PASSWORD, { keepOpen: true });
+      const file = await shot(j, page, 'onboarding-done');
+      await page.close();
+      return { value: undefined, lines: ['the install opened the onboarding tab; wallet created and unlocked', `screenshot ${file}`] };
+    });
+
+    const site = await step('Open the demo site (Aldmere city services)', async () => {
+      const page = await context.newPage();
+      await page.goto(siteUrl);
+      await page.waitForFunction('document.querySelector("[data-testid=provider-hint]")?.dataset.found === "true"', undefined, {
+        timeout: 10_000,
+      });
+      const file = await shot(j, page, 'site-before-login');
+      return { value: page, lines: ['the page found window.tessera', `screenshot ${file}`] };
+    });
+
+    const firstDid = await step('Log in with Tessera: the wallet asks, the user approves', async () => {
+      const approvalP = waitForApprovalPage(context);
+      await site.getByTestId('login-button').click();
+      const approval = await approvalP;
+      await approval.getByTestId('approve').waitFor({ state: 'visible', timeout: 15_000 });
+      const shown = (await approval.getByTestId('approval-origin').textContent())?.trim() ?? '';
+      const approvalShot = await shot(j, approval, 'approval-window');
+      await approveIn(approval);
+      await waitForClose(approval);
+      await waitForState(site, ['signed-in', 'error']);
+      const did = (await site.getByTestId('login-result').textContent())?.trim() ?? '';
+      const verified = server.verifications.at(-1);
+      const pageShot = await shot(j, site, 'site-logged-in');
+      if (!(await site.getByTestId('login-result').isVisible()) || !did) {
+        throw new Error(`not logged in: ${await site.getByTestId('login-error').textContent()}`);
+      }
+      return {
+        value: did,
+        lines: [
+          `approval window showed the origin: ${shown}`,
+          `DID for ${origin}: ${did}`,
+          `verified by the site: ${verified?.ok && verified.did === did ? 'yes' : 'NO'} (did-jwt-vc + key-did-resolver, nonce and audience checked)`,
+          `screenshots ${approvalShot}, ${pageShot}`,
+        ],
+      };
+    });
+
+    await step('Log in again: silent while the grant is active', async () => {
+      await site.getByTestId('logout-button').click();
+      await waitForState(site, ['signed-out']);
+      const before = server.verifications.length;
+      const watch = watchApprovalPages(context);
+      await site.getByTestId('login-button').click();
+      await waitForState(site, ['signed-in', 'error']);
+      await new Promise((r) => setTimeout(r, 1_000));
+      watch.stop();
+      const did = (await site.getByTestId('login-result').textContent())?.trim() ?? '';
+      const verified = server.verifications.slice(before).at(-1);
+      if (watch.pages.length > 0) throw new Error('an approval window opened');
+      if (did !== firstDid) throw new Error(`another DID came back: ${did}`);
+      const file = await shot(j, site, 'site-silent-login');
+      return {
+        value: undefined,
+        lines: [
+          'no approval window opened',
+          `same DID: yes (${did})`,
+          `fresh presentation verified by the site: ${verified?.ok ? 'yes' : 'NO'}`,
+          `screenshot ${file}`,
+        ],
+      };
+    });
+
+    const { popup, grantId } = await step('The popup lists the connected site', async () => {
+      const page = await context.newPage();
+      await page.setViewportSize({ width: 380, height: 600 });
+      await page.goto(extensionUrl(id, 'popup/index.html'));
+      const row = page.locator('[data-testid^="connected-"]').filter({ hasText: origin.replace('http://', '') });
+      await row.first().waitFor({ state: 'visible', timeout: 10_000 });
+      const testId = (await row.first().getAttribute('data-testid')) ?? '';
+      const state = (await page.getByTestId('lock-state').textContent())?.trim();
+      const file = await shot(j, page, 'popup-connected');
+      return {
+        value: { popup: page, grantId: testId.replace(/^connected-/, '') },
+        lines: [`wallet: ${state}`, `connected: ${origin} (grant ${testId.replace(/^connected-/, '')})`, `screenshot ${file}`],
+      };
+    });
+
+    await step('Disconnect the site from the popup', async () => {
+      await popup.getByTestId(`disconnect-${grantId}`).click();
+      await popup.getByTestId(`connected-${grantId}`).waitFor({ state: 'detached', timeout: 10_000 });
+      const popupShot = await shot(j, popup, 'popup-disconnected');
+      await waitForState(site, ['disconnected'], 10_000);
+      const status = (await site.getByTestId('login-status').textContent())?.trim();
+      const siteShot = await shot(j, site, 'site-disconnected');
+      await popup.close();
+      return {
+        value: undefined,
+        lines: ['the grant is revoked; the open tab received grantRevoked', `the site shows: ${status}`, `screenshots ${popupShot}, ${siteShot}`],
+      };
+    });
+
+    await step('Log in after disconnecting: the wallet asks again', async () => {
+      const approvalP = waitForApprovalPage(context);
+      await site.getByTestId('login-button').click();
+      const approval = await approvalP;
+      await approval.getByTestId('approve').waitFor({ state: 'visible', timeout: 15_000 });
+      const file = await shot(j, approval, 'approval-again');
+      await approveIn(approval);
+      await waitForState(site, ['signed-in', 'error']);
+      const did = (await site.getByTestId('login-result').textContent())?.trim() ?? '';
+      const verified = server.verifications.at(-1);
+      const pageShot = await shot(j, site, 'site-logged-in-again');
+      return {
+        value: undefined,
+        lines: [
+          'an approval window opened again',
+          `DID: ${did} (${did === firstDid ? 'the same pairwise DID as before' : 'a new DID'})`,
+          `verified by the site: ${verified?.ok && verified.did === did ? 'yes' : 'NO'}`,
+          `screenshots ${file}, ${pageShot}`,
+        ],
+      };
+    });
+
+    console.log('');
+    console.log(`All steps passed. Screenshots in ${relative(root, dir)}/`);
+  } catch (error) {
+    await failureShots(j, j.browser?.context);
+    console.log('');
+    console.log(`The journey failed at step ${stepNo}. Screenshots so far in ${relative(root, dir)}/`);
+    process.exitCode = 1;
+    if (process.env.DEBUG) console.error(error);
+  } finally {
+    await j.browser?.close();
+  }
+}
+
+async function failureShots(j: Journey, context: BrowserContext | undefined): Promise<void> {
+  if (!context) return;
+  for (const page of context.pages()) {
+    if (page.isClosed() || page.url() === 'about:blank') continue;
+    const name = `failure-${new URL(page.url()).pathname.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'page'}`;
+    await shot(j, page, name).catch(() => undefined);
+  }
+}
+
+build();
+const server = await startDemoServer();
+console.log(`Demo site: ${server.url()} (also ${server.url('localhost')})`);
+try {
+  if (process.env.DISPLAY && !args.has('--headless')) await interactive(server);
+  else await journey(server);
+} finally {
+  await server.close();
+}
+process.exit(process.exitCode ?? 0);
