@@ -1,0 +1,492 @@
+/**
+ * `npm run bench`: Tessera against a bare baseline extension, in one Chromium.
+ *
+ * The baseline (scripts/bench/baseline/) opens a window on a request and answers on
+ * the decision — the least any wallet does. Both are loaded side by side and measured
+ * in alternating iterations, so they share the machine's noise:
+ *   a) request → approval window visible      (goal ≤ 1.5× baseline)
+ *   b) full approve round trip
+ *   c) service-worker cold start → first answered request (goal ≤ 2× baseline), and warm
+ *   d) unlock with the chosen KDF (against one bare PBKDF2 in the same page)
+ *   e) gzip sizes of each entry bundle (goal: background ≤ 250 KB gzip)
+ * Prints a table and writes artifacts/bench/bench-<time>.json and latest.json.
+ *
+ * A report, not a test: exits 0 when a goal is missed, non-zero when a measurement
+ * itself fails. Options: --iterations N (default 20, ≥ 20 for a real report),
+ * --warmup N (default 2), --unlock-runs N (default 5), --skip-build.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, platform, release, arch, totalmem } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Page } from 'playwright-core';
+import {
+  CHROMIUM_PATH,
+  launchWithExtension,
+  onboard,
+  openExtensionPage,
+  type ExtensionBrowser,
+} from '../lib/extension-browser.ts';
+import {
+  MeasurementError,
+  STOPPED_SETTLE_MS,
+  WorkerControl,
+  approvalRoundTrip,
+  bareKdf,
+  lockUnlock,
+  revokeIdentityGrant,
+  silentRequest,
+  watchNewPages,
+  type ApprovalSample,
+  type BenchContext,
+  type SilentSample,
+  type UnlockSample,
+} from './measure.ts';
+import type { WalletName } from './page-functions.ts';
+import { formatTable, makeRow, type Row } from './report.ts';
+import { summarize, type Summary } from './stats.ts';
+import { startBenchServer, type BenchServer } from './server.ts';
+import { baselineSizes, tesseraSizes, type EntrySize } from './sizes.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const DIST = join(ROOT, 'dist');
+const BENCH_DIST = join(ROOT, 'bench-dist');
+const BASELINE_SRC = join(ROOT, 'scripts/bench/baseline');
+const ARTIFACTS = join(ROOT, 'artifacts/bench');
+
+const PASSWORD = 'bench-password-4-tessera';
+const KDF = { name: 'PBKDF2-SHA-256', iterations: 600_000 } as const;
+const BACKGROUND_GZIP_GOAL_BYTES = 250_000;
+const WATCHDOG_MS = 12 * 60_000;
+
+interface Options {
+  iterations: number;
+  warmup: number;
+  unlockRuns: number;
+  build: boolean;
+}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = { iterations: 20, warmup: 2, unlockRuns: 5, build: true };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const [flag, inline] = arg.split('=', 2) as [string, string | undefined];
+    const value = () => {
+      const raw = inline ?? argv[++i];
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} needs a whole number, got ${String(raw)}`);
+      return n;
+    };
+    if (flag === '--iterations') options.iterations = Math.max(1, value());
+    else if (flag === '--warmup') options.warmup = value();
+    else if (flag === '--unlock-runs') options.unlockRuns = Math.max(1, value());
+    else if (flag === '--skip-build') options.build = false;
+    else throw new Error(`unknown option ${arg} (known: --iterations N, --warmup N, --unlock-runs N, --skip-build)`);
+  }
+  return options;
+}
+
+const log = (message: string) => process.stdout.write(`${message}\n`);
+
+/** ABBA order: even rounds Tessera first, odd rounds baseline first. */
+const orderOf = (round: number): WalletName[] => (round % 2 === 0 ? ['tessera', 'baseline'] : ['baseline', 'tessera']);
+
+function build(options: Options): number | null {
+  if (!options.build) {
+    if (!existsSync(join(DIST, 'manifest.json'))) throw new Error('--skip-build, but dist/ holds no build');
+    log('build: skipped (--skip-build), using dist/ as it is');
+    return null;
+  }
+  log('build: npm run build');
+  const started = performance.now();
+  const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`npm run build failed (exit ${result.status ?? result.signal})`);
+  return performance.now() - started;
+}
+
+/**
+ * Snapshot copies of both extensions in bench-dist/, so a rebuild of dist/ by someone
+ * else during the run cannot change the files under the browser's feet.
+ */
+function stageExtensions(): { tesseraDir: string; baselineDir: string } {
+  const tesseraDir = join(BENCH_DIST, 'tessera');
+  const baselineDir = join(BENCH_DIST, 'baseline');
+  rmSync(BENCH_DIST, { recursive: true, force: true });
+  mkdirSync(BENCH_DIST, { recursive: true });
+  cpSync(DIST, tesseraDir, { recursive: true });
+  cpSync(BASELINE_SRC, baselineDir, { recursive: true });
+  return { tesseraDir, baselineDir };
+}
+
+function gitInfo(): { commit: string | null; dirty: boolean | null } {
+  try {
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+    return { commit, dirty };
+  } catch {
+    return { commit: null, dirty: null };
+  }
+}
+
+function packageVersion(name: string): string | null {
+  try {
+    return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return null;
+  }
+}
+
+async function chromiumVersion(browser: ExtensionBrowser, page: Page): Promise<{ product: string; userAgent: string }> {
+  const cdp = await browser.context.newCDPSession(page);
+  try {
+    const v = await cdp.send('Browser.getVersion');
+    return { product: v.product, userAgent: v.userAgent };
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
+}
+
+async function openSite(browser: ExtensionBrowser, url: string): Promise<Page> {
+  const page = await browser.context.newPage();
+  await page.goto(url);
+  await page.waitForFunction('typeof window.tessera === "object" && typeof window.baselineWallet === "object"', undefined, {
+    timeout: 10_000,
+  });
+  return page;
+}
+
+function progress(label: string, done: number, total: number): void {
+  if (!process.stdout.isTTY) {
+    if (done === total) log(`  ${label}: ${done}/${total}`);
+    return;
+  }
+  process.stdout.write(`\r  ${label}: ${done}/${total}${done === total ? '\n' : ''}`);
+}
+
+interface Phases {
+  approval: { warmup: ApprovalSample[]; samples: ApprovalSample[] };
+  silent: { warmup: SilentSample[]; samples: SilentSample[] };
+  unlock: { warmup: { unlock: UnlockSample; kdfMs: number } | null; samples: UnlockSample[]; kdfMs: number[] };
+}
+
+/** (a) + (b), alternating, with Tessera's grant given up after each of its iterations. */
+async function approvalPhase(ctx: BenchContext, options: Options): Promise<Phases['approval']> {
+  const warmup: ApprovalSample[] = [];
+  const samples: ApprovalSample[] = [];
+  const rounds = options.warmup + options.iterations;
+  log(`(a)+(b) approval window and approve round trip: ${options.warmup} warm-up + ${options.iterations} rounds`);
+  for (let round = 0; round < rounds; round++) {
+    for (const wallet of orderOf(round)) {
+      const sample = await approvalRoundTrip(ctx, wallet);
+      if (wallet === 'tessera') await revokeIdentityGrant(ctx.site);
+      (round < options.warmup ? warmup : samples).push(sample);
+    }
+    progress('rounds', round + 1, rounds);
+  }
+  return { warmup, samples };
+}
+
+/** (c) cold and warm requests that answer without a window. */
+async function silentPhase(ctx: BenchContext, browser: ExtensionBrowser, options: Options): Promise<Phases['silent']> {
+  log(`(c) cold start → first answered request, and warm: ${options.warmup} warm-up + ${options.iterations} rounds`);
+  // Tessera answers silently only while the site is connected: approve once, keep the grant.
+  await approvalRoundTrip(ctx, 'tessera');
+  // No extension page may stay open (it would keep a worker's process alive or wake it).
+  for (const p of browser.context.pages()) {
+    if (p !== ctx.site && p.url().startsWith('chrome-extension://')) await p.close();
+  }
+  const workers = await WorkerControl.attach(browser.context, ctx.site, [ctx.ids.tessera, ctx.ids.baseline]);
+  const opened = watchNewPages(browser.context);
+  const warmup: SilentSample[] = [];
+  const samples: SilentSample[] = [];
+  const rounds = options.warmup + options.iterations;
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (const wallet of orderOf(round)) {
+        const into = round < options.warmup ? warmup : samples;
+        into.push(await silentRequest(ctx, workers, wallet, 'cold'));
+        into.push(await silentRequest(ctx, workers, wallet, 'warm'));
+      }
+      progress('rounds', round + 1, rounds);
+    }
+  } finally {
+    opened.stop();
+    await workers.detach();
+  }
+  if (opened.urls.length > 0) {
+    throw new MeasurementError(`windows opened during requests that must answer silently: ${opened.urls.join(', ')}`);
+  }
+  return { warmup, samples };
+}
+
+/** (d) unlock (lock first) from Tessera's popup page, alternating with a bare PBKDF2 there. */
+async function unlockPhase(ctx: BenchContext, options: Options): Promise<Phases['unlock']> {
+  log(`(d) unlock with ${KDF.name} ×${KDF.iterations}: 1 warm-up + ${options.unlockRuns} runs`);
+  const popup = await openExtensionPage(ctx.context, ctx.ids.tessera, 'popup/index.html');
+  try {
+    const samples: UnlockSample[] = [];
+    const kdfMs: number[] = [];
+    const warm = { unlock: await lockUnlock(popup, PASSWORD), kdfMs: await bareKdf(popup, PASSWORD, KDF.iterations) };
+    for (let i = 0; i < options.unlockRuns; i++) {
+      if (i % 2 === 0) {
+        samples.push(await lockUnlock(popup, PASSWORD));
+        kdfMs.push(await bareKdf(popup, PASSWORD, KDF.iterations));
+      } else {
+        kdfMs.push(await bareKdf(popup, PASSWORD, KDF.iterations));
+        samples.push(await lockUnlock(popup, PASSWORD));
+      }
+      progress('runs', i + 1, options.unlockRuns);
+    }
+    return { warmup: warm, samples, kdfMs };
+  } finally {
+    await popup.close().catch(() => undefined);
+  }
+}
+
+function sizeRows(tessera: EntrySize[], baseline: EntrySize[]): Row[] {
+  const base = new Map(baseline.map((e) => [e.entry, e]));
+  return tessera.map((e) => {
+    const b = base.get(e.entry);
+    return makeRow({
+      id: `gzip:${e.entry}`,
+      metric: `gzip ${e.entry}`,
+      unit: 'B',
+      tessera: [e.gzipBytes],
+      baseline: b ? [b.gzipBytes] : null,
+      ...(e.entry === 'background.js'
+        ? { maxValue: BACKGROUND_GZIP_GOAL_BYTES, goalText: '≤ 250 kB gzip' }
+        : {}),
+    });
+  });
+}
+
+/** Node clock from the call until DevTools reported the cold worker `running` (its script evaluated). */
+function coldWorkerRunning(phases: Phases, wallet: WalletName): number[] {
+  return phases.silent.samples
+    .filter((s) => s.wallet === wallet && s.state === 'cold' && s.workerRunningMs !== null)
+    .map((s) => s.workerRunningMs as number);
+}
+
+/** Secondary numbers for the JSON: the other clocks and the parts of each span. */
+function breakdown(phases: Phases) {
+  const per = <T extends { wallet: WalletName }>(samples: T[], pick: (s: T) => number | null) => {
+    const out: Partial<Record<WalletName, Summary>> = {};
+    for (const w of ['tessera', 'baseline'] as const) {
+      const values = samples.filter((s) => s.wallet === w).map(pick).filter((v): v is number => v !== null);
+      if (values.length) out[w] = summarize(values);
+    }
+    return out;
+  };
+  const a = phases.approval.samples;
+  const cold = phases.silent.samples.filter((s) => s.state === 'cold');
+  const warm = phases.silent.samples.filter((s) => s.state === 'warm');
+  return {
+    windowVisibleCrossClockMs: per(a, (s) => s.windowVisibleCrossClockMs),
+    roundTripNodeMs: per(a, (s) => s.roundTripNodeMs),
+    visibleToClickDoneMs: per(a, (s) => s.clickMs),
+    resolvedToWindowClosedMs: per(a, (s) => s.windowClosedAfterMs),
+    coldNodeMs: per(cold, (s) => s.nodeMs),
+    coldWorkerStartingMs: per(cold, (s) => s.workerStartingMs),
+    coldWorkerRunningMs: per(cold, (s) => s.workerRunningMs),
+    coldAfterRunningMs: per(cold, (s) => (s.workerRunningMs === null ? null : s.nodeMs - s.workerRunningMs)),
+    warmNodeMs: per(warm, (s) => s.nodeMs),
+    lockMs: summarize(phases.unlock.samples.map((s) => s.lockMs)),
+  };
+}
+
+function timingRows(phases: Phases): Row[] {
+  const a = phases.approval.samples;
+  const of = (w: WalletName) => a.filter((s) => s.wallet === w);
+  const silent = (w: WalletName, state: 'cold' | 'warm') =>
+    phases.silent.samples.filter((s) => s.wallet === w && s.state === state).map((s) => s.ms);
+  return [
+    makeRow({
+      id: 'approval-window-visible',
+      metric: '(a) request → approval window visible',
+      unit: 'ms',
+      tessera: of('tessera').map((s) => s.windowVisibleMs),
+      baseline: of('baseline').map((s) => s.windowVisibleMs),
+      maxRatio: 1.5,
+    }),
+    makeRow({
+      id: 'approve-round-trip',
+      metric: '(b) full approve round trip',
+      unit: 'ms',
+      tessera: of('tessera').map((s) => s.roundTripMs),
+      baseline: of('baseline').map((s) => s.roundTripMs),
+    }),
+    makeRow({
+      id: 'cold-start-request',
+      metric: '(c) cold start → first answered request',
+      unit: 'ms',
+      tessera: silent('tessera', 'cold'),
+      baseline: silent('baseline', 'cold'),
+      maxRatio: 2,
+    }),
+    makeRow({
+      id: 'cold-worker-running',
+      metric: '(c) of which: worker running (DevTools)',
+      unit: 'ms',
+      tessera: coldWorkerRunning(phases, 'tessera'),
+      baseline: coldWorkerRunning(phases, 'baseline'),
+    }),
+    makeRow({
+      id: 'warm-request',
+      metric: '(c) same request, worker warm',
+      unit: 'ms',
+      tessera: silent('tessera', 'warm'),
+      baseline: silent('baseline', 'warm'),
+    }),
+    makeRow({
+      id: 'unlock',
+      metric: `(d) unlock (${KDF.name} ×${KDF.iterations / 1000}k) vs bare KDF`,
+      unit: 'ms',
+      tessera: phases.unlock.samples.map((s) => s.unlockMs),
+      baseline: phases.unlock.kdfMs,
+    }),
+  ];
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const loadBefore = loadavg();
+  if (options.iterations < 20) log(`note: --iterations ${options.iterations} is below the 20 a real report needs`);
+
+  const buildMs = build(options);
+  const { tesseraDir, baselineDir } = stageExtensions();
+  const sizes = { tessera: tesseraSizes(tesseraDir), baseline: baselineSizes(baselineDir) };
+
+  let server: BenchServer | undefined;
+  let browser: ExtensionBrowser | undefined;
+  const onSignal = () => {
+    void (async () => {
+      await browser?.close();
+      await server?.close();
+      process.exit(130);
+    })();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const notes: string[] = [];
+  let phases: Phases;
+  let chromium: { product: string; userAgent: string };
+  let ids: Record<WalletName, string>;
+  try {
+    server = await startBenchServer();
+    log(`browser: ${CHROMIUM_PATH}, headless, Tessera + baseline loaded`);
+    browser = await launchWithExtension({ extensionDirs: [tesseraDir, baselineDir] });
+    const [tesseraId, baselineId] = browser.extensionIds as [string, string];
+    ids = { tessera: tesseraId, baseline: baselineId };
+    log('onboarding Tessera');
+    await onboard(browser.context, tesseraId, PASSWORD);
+    const site = await openSite(browser, server.url);
+    chromium = await chromiumVersion(browser, site);
+    const ctx: BenchContext = { context: browser.context, site, ids, notes };
+
+    const approval = await approvalPhase(ctx, options);
+    const silent = await silentPhase(ctx, browser, options);
+    const unlock = await unlockPhase(ctx, options);
+    phases = { approval, silent, unlock };
+  } finally {
+    await browser?.close();
+    await server?.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+
+  const rows = [...timingRows(phases), ...sizeRows(sizes.tessera, sizes.baseline)];
+  const totalMs = performance.now() - t0;
+  const cpuList = cpus();
+  const report = {
+    kind: 'tessera-bench',
+    version: 1,
+    date: startedAt.toISOString(),
+    durationMs: Math.round(totalMs),
+    buildMs: buildMs === null ? null : Math.round(buildMs),
+    options,
+    git: gitInfo(),
+    machine: {
+      cpus: cpuList.length,
+      cpuModel: cpuList[0]?.model ?? null,
+      totalMemBytes: totalmem(),
+      loadavgBefore: loadBefore,
+      loadavgAfter: loadavg(),
+      platform: platform(),
+      release: release(),
+      arch: arch(),
+      node: process.version,
+      chromium: chromium.product,
+      chromiumPath: CHROMIUM_PATH,
+      userAgent: chromium.userAgent,
+      playwrightCore: packageVersion('playwright-core'),
+    },
+    extensions: {
+      tessera: { id: ids.tessera, dir: relative(ROOT, tesseraDir), builtFrom: 'dist/' },
+      baseline: { id: ids.baseline, dir: relative(ROOT, baselineDir), source: 'scripts/bench/baseline/' },
+    },
+    method: {
+      order: 'ABBA: even rounds Tessera first, odd rounds baseline first; warm-ups discarded',
+      approvalWindowVisible:
+        'Node clock, from right before page.evaluate starts the provider call to the approval page reporting [data-testid=approve] visible (MutationObserver + rAF in that page)',
+      approveRoundTrip: 'page clock (performance.now) around the provider call; includes a Playwright click (force) on approve',
+      coldStart: `worker stopped with DevTools ServiceWorker.stopWorker, runningStatus 'stopped' confirmed, ${STOPPED_SETTLE_MS} ms settle, still stopped right before; page clock around the provider call (Tessera: wallet_requestIdentity with an active grant; baseline: ping)`,
+      warm: 'the same request again right after the cold one (worker running)',
+      unlock: `UI channel from popup/index.html: lock, then time unlock (page clock); baseline = importKey + deriveBits PBKDF2-SHA-256 ×${KDF.iterations} in the same page`,
+      sizes: 'gzip level 9 of each file on its own, summed per entry; UI pages follow <script src>/<link rel=stylesheet> and static imports',
+      tesseraGrant: 'after each Tessera approval iteration the page revokes its identity grant (wallet_getGrants + wallet_revokeGrant, untimed)',
+    },
+    goals: {
+      approvalWindowMaxRatio: 1.5,
+      coldStartMaxRatio: 2,
+      backgroundGzipMaxBytes: BACKGROUND_GZIP_GOAL_BYTES,
+    },
+    kdf: KDF,
+    results: rows,
+    breakdown: breakdown(phases),
+    raw: {
+      approval: phases.approval,
+      silent: phases.silent,
+      unlock: phases.unlock,
+      sizes,
+    },
+    notes,
+  };
+
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+  const file = join(ARTIFACTS, `bench-${stamp}.json`);
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  writeFileSync(file, json);
+  writeFileSync(join(ARTIFACTS, 'latest.json'), json);
+
+  log('');
+  log(formatTable(rows));
+  log('');
+  log(`machine: ${cpuList.length} × ${cpuList[0]?.model ?? '?'}, node ${process.version}, ${chromium.product}`);
+  for (const note of new Set(notes)) log(`note: ${note}`);
+  const missed = rows.filter((r) => r.met === false).map((r) => r.metric);
+  log(missed.length ? `goals missed: ${missed.join('; ')}` : 'all goals met');
+  log(`report: ${relative(process.cwd(), file)} (and artifacts/bench/latest.json), ${(totalMs / 1000).toFixed(0)} s`);
+  return 0;
+}
+
+const watchdog = setTimeout(() => {
+  process.stderr.write(`bench: still running after ${WATCHDOG_MS / 60_000} minutes; giving up\n`);
+  process.exit(2);
+}, WATCHDOG_MS);
+watchdog.unref();
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`\nbench: failed, no report written:\n${message}\n`);
+    process.exitCode = 1;
+  },
+);
