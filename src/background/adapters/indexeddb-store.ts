@@ -7,6 +7,8 @@ const DATABASE_VERSION = 1;
  * IndexedDB adapter of core's KeyValueStore: one object store per collection,
  * out-of-line keys. `write` runs in one readwrite transaction, so a worker killed
  * mid-write leaves the previous state (IndexedDB aborts unfinished transactions).
+ * A committed transaction belongs to the browser's storage process, so stopping the
+ * worker right after a write loses nothing.
  */
 export class IndexedDbKeyValueStore implements KeyValueStore {
   private connection: Promise<IDBDatabase> | null = null;
@@ -30,7 +32,8 @@ export class IndexedDbKeyValueStore implements KeyValueStore {
     if (ops.length === 0) return;
     const db = await this.db();
     const names = [...new Set(ops.map((op) => op.collection))];
-    const tx = db.transaction(names, 'readwrite', { durability: 'strict' });
+    // Default durability: atomic either way; 'strict' would add a disk flush to every login.
+    const tx = db.transaction(names, 'readwrite');
     const done = transactionDone(tx);
     try {
       for (const op of ops) {

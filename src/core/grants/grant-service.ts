@@ -1,6 +1,7 @@
 import { unauthorized } from '../../protocol/errors.ts';
 import { randomId } from '../encoding.ts';
 import type { EncryptedCollection } from '../storage/encrypted-collection.ts';
+import type { WriteOp } from '../storage/ports.ts';
 import { grantStatus, type GrantEvent, type GrantRecord } from './grant-record.ts';
 
 /** Identity grants last this long unless revoked first. */
@@ -24,12 +25,14 @@ export class GrantService {
     return (await this.list()).filter((g) => g.requester.origin === origin);
   }
 
-  async activeIdentityGrant(origin: string): Promise<GrantRecord | undefined> {
-    const now = this.now();
-    return (await this.listForOrigin(origin)).find((g) => g.kind === 'identity' && grantStatus(g, now) === 'active');
+  /** The grant with this id if it is still active. */
+  async active(grantId: string): Promise<GrantRecord | undefined> {
+    const grant = await this.grants.get(grantId);
+    return grant && grantStatus(grant, this.now()) === 'active' ? grant : undefined;
   }
 
-  async createIdentityGrant(args: { origin: string; did: string; requestHash: string; presentationHash: string }): Promise<GrantRecord> {
+  /** A new identity grant and the write that stores it (the caller commits it with related writes). */
+  async newIdentityGrant(args: { origin: string; did: string; requestHash: string; presentationHash: string }): Promise<{ grant: GrantRecord; op: WriteOp }> {
     const now = this.now();
     const at = new Date(now).toISOString();
     const grant: GrantRecord = {
@@ -52,8 +55,7 @@ export class GrantService {
         { type: 'given', at, actor: 'holder' },
       ],
     };
-    await this.grants.put(grant.id, grant);
-    return grant;
+    return { grant, op: await this.grants.putOp(grant.id, grant) };
   }
 
   async recordAccess(grant: GrantRecord, presentationHash: string): Promise<void> {

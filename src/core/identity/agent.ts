@@ -16,7 +16,7 @@ import { EncryptedDIDStore, EncryptedKeyStore, EncryptedPrivateKeyStore } from '
 
 export type IdentityAgent = TAgent<IKeyManager & IDIDManager & IResolver & ICredentialPlugin>;
 
-export const LOCAL_KMS = 'local';
+import { LOCAL_KMS } from './agent-constants.ts';
 
 /**
  * The Veramo agent of an unlocked wallet: keys and DIDs in our encrypted stores,

@@ -1,6 +1,4 @@
-import { randomId } from '../encoding.ts';
-import type { IdentityAgent } from './agent.ts';
-import { signJwtAsDid } from './jwt-signer.ts';
+import { encodeSignedJwt, type JwtSigner } from './jwt.ts';
 
 /** How long a login presentation is valid: long enough to post it to a server. */
 export const LOGIN_PRESENTATION_TTL_SECONDS = 300;
@@ -12,12 +10,12 @@ export const audienceFor = (origin: string) => `origin:${origin}`;
  * DID authentication: a VP JWT (VC Data Model 1.1, no credentials) by the site's
  * pairwise DID, bound to the site's origin (`aud`) and its nonce.
  */
-export async function createLoginPresentation(
-  agent: IdentityAgent,
+export function createLoginPresentation(
+  signer: JwtSigner,
   args: { did: string; origin: string; nonce: string; now: number },
 ): Promise<string> {
   const iat = Math.floor(args.now / 1000);
-  return signJwtAsDid(agent, args.did, {
+  return encodeSignedJwt(signer, {
     iss: args.did,
     sub: args.did,
     aud: audienceFor(args.origin),
@@ -34,5 +32,3 @@ export async function createLoginPresentation(
     },
   });
 }
-
-export const newNonce = () => randomId();

@@ -1,12 +1,22 @@
+import type { ManagedPrivateKey } from '@veramo/key-manager';
 import type { EncryptedCollection } from '../storage/encrypted-collection.ts';
+import type { WriteOp } from '../storage/ports.ts';
 import type { IdentityAgent } from './agent.ts';
-import { LOCAL_KMS } from './agent.ts';
+import { LOCAL_KMS } from './agent-constants.ts';
+import { ed25519Signer } from './ed25519-signer.ts';
+import type { JwtSigner } from './jwt.ts';
 
 /** One site's own DID: used with that origin only, so sites cannot link the holder. */
 export interface PairwiseRecord {
   origin: string;
   did: string;
+  /** The verification method that signs (DID URL). */
+  kid: string;
+  /** The key's id in the key stores (kms-local: the public key hex). */
+  keyRef: string;
   createdAt: string;
+  /** The site's current identity grant, so a login finds it without reading every grant. */
+  identityGrantId: string | null;
 }
 
 export class PairwiseIdentities {
@@ -14,8 +24,9 @@ export class PairwiseIdentities {
   private readonly creating = new Map<string, Promise<PairwiseRecord>>();
 
   constructor(
-    private readonly agent: IdentityAgent,
+    private readonly agent: () => Promise<IdentityAgent>,
     private readonly records: EncryptedCollection<PairwiseRecord>,
+    private readonly privateKeys: EncryptedCollection<ManagedPrivateKey>,
     private readonly now: () => number,
   ) {}
 
@@ -34,13 +45,34 @@ export class PairwiseIdentities {
     return pending;
   }
 
+  /** The signer of the site's DID, straight from the private-key store. */
+  async signer(record: PairwiseRecord): Promise<JwtSigner> {
+    const key = await this.privateKeys.get(record.keyRef);
+    if (!key || key.type !== 'Ed25519') throw new Error(`The key of ${record.did} is missing`);
+    return ed25519Signer(record.kid, key.privateKeyHex);
+  }
+
+  /** The write that points the site's record at its identity grant (for one transaction with the grant). */
+  linkIdentityGrantOp(record: PairwiseRecord, grantId: string): Promise<WriteOp> {
+    return this.records.putOp(record.origin, { ...record, identityGrantId: grantId });
+  }
+
   private async create(origin: string): Promise<PairwiseRecord> {
-    const identifier = await this.agent.didManagerCreate({
-      provider: 'did:key',
-      kms: LOCAL_KMS,
-      options: { keyType: 'Ed25519' },
-    });
-    const record: PairwiseRecord = { origin, did: identifier.did, createdAt: new Date(this.now()).toISOString() };
+    const agent = await this.agent();
+    const identifier = await agent.didManagerCreate({ provider: 'did:key', kms: LOCAL_KMS, options: { keyType: 'Ed25519' } });
+    const key = identifier.keys[0];
+    const resolved = await agent.resolveDid({ didUrl: identifier.did });
+    const kid = resolved.didDocument?.assertionMethod?.find((m): m is string => typeof m === 'string')
+      ?? resolved.didDocument?.verificationMethod?.[0]?.id;
+    if (!key || !kid) throw new Error(`The new DID ${identifier.did} has no usable key`);
+    const record: PairwiseRecord = {
+      origin,
+      did: identifier.did,
+      kid,
+      keyRef: key.kid,
+      createdAt: new Date(this.now()).toISOString(),
+      identityGrantId: null,
+    };
     await this.records.put(origin, record);
     return record;
   }

@@ -2,7 +2,9 @@ import { CoreError } from '../errors.ts';
 import { fromBase64, toBase64 } from '../encoding.ts';
 import { GrantService } from '../grants/grant-service.ts';
 import type { GrantRecord } from '../grants/grant-record.ts';
-import { createIdentityAgent, type IdentityAgent } from '../identity/agent.ts';
+import type { ManagedPrivateKey } from '@veramo/key-manager';
+import type { IdentityAgent } from '../identity/agent.ts';
+import { lazyIdentityAgent } from '../identity/agent-loader.ts';
 import { PairwiseIdentities, type PairwiseRecord } from '../identity/pairwise.ts';
 import { EncryptedCollection } from '../storage/encrypted-collection.ts';
 import { deriveVaultKeys, type VaultKeys } from '../vault/vault-keys.ts';
@@ -12,7 +14,8 @@ import { readSettings } from './settings.ts';
 /** What an unlocked wallet can do; built from the vault keys. */
 export interface UnlockedWallet {
   keys: VaultKeys;
-  agent: IdentityAgent;
+  /** The Veramo agent, loaded on first use. */
+  agent: () => Promise<IdentityAgent>;
   pairwise: PairwiseIdentities;
   grants: GrantService;
 }
@@ -26,6 +29,8 @@ const SECRET_KEY = 'vaultSecret';
  */
 export class WalletSession {
   private cached: UnlockedWallet | null = null;
+  /** Cache of the stored auto-lock setting for this worker's lifetime. */
+  private autoLockMinutes: number | null = null;
 
   constructor(private readonly ports: WalletPorts) {}
 
@@ -62,17 +67,27 @@ export class WalletSession {
 
   /** Activity: restart the auto-lock countdown. */
   async touch(): Promise<void> {
-    const { autoLockMinutes } = await readSettings(this.ports.store);
-    await this.ports.autoLock.restart(autoLockMinutes);
+    this.autoLockMinutes ??= (await readSettings(this.ports.store)).autoLockMinutes;
+    await this.ports.autoLock.restart(this.autoLockMinutes);
+  }
+
+  /** Call after the setting changed, so the next touch reads it again. */
+  forgetSettings(): void {
+    this.autoLockMinutes = null;
   }
 
   private build(keys: VaultKeys): UnlockedWallet {
     const { store, now } = this.ports;
-    const agent = createIdentityAgent(store, keys);
+    const agent = lazyIdentityAgent(store, keys);
     return {
       keys,
       agent,
-      pairwise: new PairwiseIdentities(agent, new EncryptedCollection<PairwiseRecord>(store, 'pairwise', keys), now),
+      pairwise: new PairwiseIdentities(
+        agent,
+        new EncryptedCollection<PairwiseRecord>(store, 'pairwise', keys),
+        new EncryptedCollection<ManagedPrivateKey>(store, 'privateKeys', keys),
+        now,
+      ),
       grants: new GrantService(new EncryptedCollection<GrantRecord>(store, 'grants', keys), now),
     };
   }

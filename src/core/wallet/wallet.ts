@@ -8,6 +8,7 @@ import { hashJson } from '../encoding.ts';
 import { CoreError } from '../errors.ts';
 import { toGrantView, toSiteGrantView, type GrantRecord } from '../grants/grant-record.ts';
 import { createLoginPresentation } from '../identity/login-presentation.ts';
+import type { PairwiseRecord } from '../identity/pairwise.ts';
 import { Vault } from '../vault/vault.ts';
 import type { WalletPorts } from './ports.ts';
 import { readSettings, writeSettings } from './settings.ts';
@@ -68,6 +69,7 @@ export class Wallet {
   async setAutoLock(minutes: number): Promise<WalletStateView> {
     await this.session.require();
     await writeSettings(this.ports.store, { ...(await readSettings(this.ports.store)), autoLockMinutes: minutes });
+    this.session.forgetSettings();
     await this.session.touch();
     return this.state();
   }
@@ -101,9 +103,9 @@ export class Wallet {
     const wallet = await this.session.current();
     if (!wallet) return { state: 'locked', origin: approval.origin, kind: approval.kind };
     // Unlocking may reveal that the site is connected already: answer it silently.
-    const grant = await wallet.grants.activeIdentityGrant(approval.origin);
-    if (grant) {
-      await this.settle(approval.id, () => this.loginWithGrant(wallet, grant, approval.params.nonce));
+    const connected = await this.connectedSite(wallet, approval.origin);
+    if (connected) {
+      await this.settle(approval.id, () => this.loginWithGrant(wallet, connected, approval.params.nonce));
       return { state: 'settled' };
     }
     const pairwise = await wallet.pairwise.find(approval.origin);
@@ -144,10 +146,10 @@ export class Wallet {
   async requestIdentity(origin: string, requestId: string, params: RequestIdentityParams): Promise<IdentityResult> {
     const wallet = await this.session.current();
     if (wallet) {
-      const grant = await wallet.grants.activeIdentityGrant(origin);
-      if (grant) {
+      const connected = await this.connectedSite(wallet, origin);
+      if (connected) {
         await this.session.touch();
-        return this.loginWithGrant(wallet, grant, params.nonce);
+        return this.loginWithGrant(wallet, connected, params.nonce);
       }
     }
     const requestHash = await hashJson({ method: 'wallet_requestIdentity', origin, params });
@@ -200,36 +202,49 @@ export class Wallet {
     await this.replies.complete(approval.requestId, reply);
   }
 
+  /** The site's pairwise record and active identity grant, if it is connected. */
+  private async connectedSite(wallet: UnlockedWallet, origin: string): Promise<ConnectedSite | undefined> {
+    const site = await wallet.pairwise.find(origin);
+    const grant = site?.identityGrantId ? await wallet.grants.active(site.identityGrantId) : undefined;
+    return site && grant ? { site, grant } : undefined;
+  }
+
   private async approveIdentity(wallet: UnlockedWallet, approval: PendingApproval): Promise<IdentityResult> {
-    const existing = await wallet.grants.activeIdentityGrant(approval.origin);
-    if (existing) return this.loginWithGrant(wallet, existing, approval.params.nonce);
-    const { did } = await wallet.pairwise.getOrCreate(approval.origin);
-    const presentation = await createLoginPresentation(wallet.agent, {
-      did,
+    const connected = await this.connectedSite(wallet, approval.origin);
+    if (connected) return this.loginWithGrant(wallet, connected, approval.params.nonce);
+    const site = await wallet.pairwise.getOrCreate(approval.origin);
+    const presentation = await createLoginPresentation(await wallet.pairwise.signer(site), {
+      did: site.did,
       origin: approval.origin,
       nonce: approval.params.nonce,
       now: this.ports.now(),
     });
-    await wallet.grants.createIdentityGrant({
+    const { grant, op } = await wallet.grants.newIdentityGrant({
       origin: approval.origin,
-      did,
+      did: site.did,
       requestHash: approval.requestHash,
       presentationHash: await hashJson(presentation),
     });
-    return { did, presentation };
+    // The grant and the site's pointer to it land together or not at all.
+    await this.ports.store.write([op, await wallet.pairwise.linkIdentityGrantOp(site, grant.id)]);
+    return { did: site.did, presentation };
   }
 
-  private async loginWithGrant(wallet: UnlockedWallet, grant: GrantRecord, nonce: string): Promise<IdentityResult> {
-    const did = grant.holder.pairwiseDid;
-    const presentation = await createLoginPresentation(wallet.agent, {
-      did,
-      origin: grant.requester.origin,
+  private async loginWithGrant(wallet: UnlockedWallet, { site, grant }: ConnectedSite, nonce: string): Promise<IdentityResult> {
+    const presentation = await createLoginPresentation(await wallet.pairwise.signer(site), {
+      did: site.did,
+      origin: site.origin,
       nonce,
       now: this.ports.now(),
     });
     await wallet.grants.recordAccess(grant, await hashJson(presentation));
-    return { did, presentation };
+    return { did: site.did, presentation };
   }
+}
+
+interface ConnectedSite {
+  site: PairwiseRecord;
+  grant: GrantRecord;
 }
 
 function unwrapReply(reply: BackgroundReply): unknown {

@@ -1,0 +1,2 @@
+/** The key management system name our agent registers (kms-local). */
+export const LOCAL_KMS = 'local';

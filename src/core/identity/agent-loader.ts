@@ -1,0 +1,13 @@
+import type { KeyValueStore } from '../storage/ports.ts';
+import type { VaultKeys } from '../vault/vault-keys.ts';
+import type { IdentityAgent } from './agent.ts';
+
+/**
+ * Loads the Veramo agent on first use. The import is dynamic so the bundler keeps
+ * Veramo's module graph (ethers, schema validators, …) out of the worker's start-up:
+ * a silent login never needs it, only creating a DID does.
+ */
+export function lazyIdentityAgent(store: KeyValueStore, keys: VaultKeys): () => Promise<IdentityAgent> {
+  let agent: Promise<IdentityAgent> | null = null;
+  return () => (agent ??= import('./agent.ts').then((m) => m.createIdentityAgent(store, keys)));
+}
