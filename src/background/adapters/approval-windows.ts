@@ -22,10 +22,6 @@ export class WindowApprovalPresenter implements ApprovalPresenter {
     return { windowId: created.id ?? null };
   }
 
-  async close(windowId: number): Promise<void> {
-    await browser.windows.remove(windowId);
-  }
-
   /** Top-right of the focused window, like a wallet popup; none if unknown. */
   private async position(): Promise<{ left?: number; top?: number }> {
     try {

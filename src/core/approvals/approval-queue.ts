@@ -75,11 +75,6 @@ export class ApprovalQueue {
     });
   }
 
-  /** Closes an approval's window (best effort: it may be gone already). */
-  async closeWindow(approval: PendingApproval): Promise<void> {
-    if (approval.windowId !== null) await this.presenter.close(approval.windowId).catch(() => undefined);
-  }
-
   private async removeUnlocked(id: string): Promise<PendingApproval | undefined> {
     const all = await this.read();
     const found = all[id];

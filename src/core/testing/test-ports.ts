@@ -6,7 +6,6 @@ import type { AutoLockTimer, WalletEvents, WalletPorts } from '../wallet/ports.t
 /** A presenter that records what it showed; tests play the user. */
 export class RecordingPresenter implements ApprovalPresenter {
   readonly opened: string[] = [];
-  readonly closed: number[] = [];
   private nextWindow = 1;
   private waiters: ((id: string) => void)[] = [];
 
@@ -14,10 +13,6 @@ export class RecordingPresenter implements ApprovalPresenter {
     this.opened.push(approvalId);
     for (const w of this.waiters.splice(0)) w(approvalId);
     return { windowId: this.nextWindow++ };
-  }
-
-  async close(windowId: number): Promise<void> {
-    this.closed.push(windowId);
   }
 
   /** Resolves with the next approval shown (or the last one if already shown). */
