@@ -8,6 +8,7 @@ import { AlarmAutoLockTimer, AUTO_LOCK_ALARM } from './adapters/auto-lock-alarm.
 import { WindowApprovalPresenter } from './adapters/approval-windows.ts';
 import { IndexedDbKeyValueStore } from './adapters/indexeddb-store.ts';
 import { TabPageEvents } from './adapters/page-events.ts';
+import { BrowserHttpFetcher } from './adapters/http-fetcher.ts';
 import { classifySender } from './adapters/sender.ts';
 import { BrowserSessionStore } from './adapters/session-store.ts';
 import { routePageMessage } from './routers/page-router.ts';
@@ -19,6 +20,7 @@ const wallet = new Wallet({
   presenter: new WindowApprovalPresenter(),
   events: new TabPageEvents(),
   autoLock: new AlarmAutoLockTimer(),
+  fetcher: new BrowserHttpFetcher(),
   now: Date.now,
 });
 
@@ -35,12 +37,18 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
   return undefined;
 });
 
+/** Held credentials are re-checked against their status lists on this period (each list's ttl decides what is due). */
+const STATUS_CHECK_ALARM = 'tessera-status-check';
+const STATUS_CHECK_PERIOD_MINUTES = 30;
+
 browser.runtime.onInstalled.addListener(({ reason }) => {
+  void browser.alarms.create(STATUS_CHECK_ALARM, { periodInMinutes: STATUS_CHECK_PERIOD_MINUTES });
   if (reason === 'install') void browser.tabs.create({ url: browser.runtime.getURL('onboarding/index.html') });
 });
 
 browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === AUTO_LOCK_ALARM) void wallet.lock();
+  if (alarm.name === STATUS_CHECK_ALARM) void wallet.refreshCredentialStatuses();
 });
 
 browser.windows.onRemoved.addListener((windowId) => {

@@ -5,6 +5,7 @@
  */
 import { CONTENT_TARGET, INPAGE_TARGET, type InpageEnvelope } from '../protocol/envelope.ts';
 import { RpcErrorCode } from '../protocol/errors.ts';
+import { installDigitalCredentialsHook } from './digital-credentials.ts';
 
 type Listener = (data: unknown) => void;
 interface Pending {
@@ -85,3 +86,4 @@ function announce(): void {
 Object.defineProperty(window, 'tessera', { value: provider, writable: false, configurable: false, enumerable: true });
 window.addEventListener('tessera:requestProvider', announce);
 announce();
+installDigitalCredentialsHook(request);

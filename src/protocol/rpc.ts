@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { plainObject } from './validate.ts';
+import { DC_API_PROTOCOLS } from './dc-api.ts';
 
 /** Every website-facing method (DESIGN.md §3.2). Methods not yet built answer 4200. */
 export const RpcMethod = {
@@ -10,6 +11,8 @@ export const RpcMethod = {
   accessData: 'wallet_accessData',
   getGrants: 'wallet_getGrants',
   revokeGrant: 'wallet_revokeGrant',
+  /** Internal: the inpage Digital Credentials API hook (navigator.credentials.get). */
+  digitalCredentialsGet: 'tessera_digitalCredentialsGet',
 } as const;
 
 export type RpcMethodName = (typeof RpcMethod)[keyof typeof RpcMethod];
@@ -34,6 +37,40 @@ export const GrantIdSchema = v.pipe(
 
 export const RevokeGrantParams = plainObject(v.strictObject({ grantId: GrantIdSchema }));
 export type RevokeGrantParams = v.InferOutput<typeof RevokeGrantParams>;
+
+/** wallet_offerCredential: one compact credential (JWT VC, VC-JOSE 2.0 JWT or SD-JWT VC). */
+export const OfferCredentialParams = plainObject(
+  v.strictObject({
+    credential: v.pipe(
+      v.string('must be a string'),
+      v.minLength(1, 'must not be empty'),
+      v.maxLength(65536, 'is too large (over 64 KiB)'),
+    ),
+  }),
+);
+export type OfferCredentialParams = v.InferOutput<typeof OfferCredentialParams>;
+
+/**
+ * wallet_requestCredentials: the OpenID4VP `data` object of DESIGN.md §3.1 (unsigned,
+ * or `{ request: <JWS> }` when signed). Its contents are checked as an OpenID4VP
+ * request: problems there answer `invalid_request`, not -32602.
+ */
+export const RequestCredentialsParams = plainObject(v.looseObject({}));
+
+/** The Digital Credentials API path: the inpage hook forwards one request's protocol and data. */
+export const DigitalCredentialsGetParams = plainObject(
+  v.strictObject({
+    protocol: v.picklist(DC_API_PROTOCOLS, `must be one of ${DC_API_PROTOCOLS.join(', ')}`),
+    data: plainObject(v.looseObject({})),
+  }),
+);
+export type DigitalCredentialsGetParams = v.InferOutput<typeof DigitalCredentialsGetParams>;
+
+/** The OpenID4VP answer: presentations per DCQL query id, or a protocol error. */
+export type CredentialsResult =
+  | { vp_token: Record<string, string[]> }
+  | { response: string }
+  | { error: 'invalid_request'; error_description: string };
 
 /** wallet_getGrants takes no params: absent, null, an empty array or an empty object. */
 export const NoParams = v.union(

@@ -1,7 +1,8 @@
 import { COLLECTIONS, type Collection, type KeyValueStore, type WriteOp } from '../../core/storage/ports.ts';
 
 export const DATABASE_NAME = 'tessera';
-const DATABASE_VERSION = 1;
+/** Bumped whenever COLLECTIONS grows: the upgrade creates the missing stores. */
+const DATABASE_VERSION = 2;
 
 /**
  * IndexedDB adapter of core's KeyValueStore: one object store per collection,

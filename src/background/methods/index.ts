@@ -3,10 +3,16 @@ import type { MethodHandler } from './types.ts';
 import { walletGetGrants } from './wallet_getGrants.ts';
 import { walletRequestIdentity } from './wallet_requestIdentity.ts';
 import { walletRevokeGrant } from './wallet_revokeGrant.ts';
+import { walletOfferCredential } from './wallet_offerCredential.ts';
+import { walletRequestCredentials } from './wallet_requestCredentials.ts';
+import { tesseraDigitalCredentialsGet } from './tessera_digitalCredentialsGet.ts';
 
 /** The methods this build answers; any other name gets 4200. */
 export const methodHandlers: Readonly<Record<string, MethodHandler>> = Object.freeze({
   [RpcMethod.requestIdentity]: walletRequestIdentity,
   [RpcMethod.getGrants]: walletGetGrants,
   [RpcMethod.revokeGrant]: walletRevokeGrant,
+  [RpcMethod.offerCredential]: walletOfferCredential,
+  [RpcMethod.requestCredentials]: walletRequestCredentials,
+  [RpcMethod.digitalCredentialsGet]: tesseraDigitalCredentialsGet,
 });

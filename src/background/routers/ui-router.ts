@@ -43,11 +43,55 @@ async function runCommand(wallet: Wallet, command: UiCommand): Promise<unknown> 
     case 'getApproval':
       return wallet.getApproval(command.approvalId);
     case 'resolveApproval':
-      await wallet.resolveApproval(command.approvalId, command.decision);
+      await wallet.resolveApproval(command.approvalId, command.decision, command.selection);
       return { resolved: true };
     case 'listGrants':
       return wallet.listGrants();
     case 'revokeGrant':
       return wallet.revokeGrantAsHolder(command.grantId);
+    default:
+      return runCredentialCommand(wallet, command);
+  }
+}
+
+type CredentialCommand = Extract<
+  UiCommand,
+  {
+    command:
+      | 'listCredentials'
+      | 'getCredential'
+      | 'deleteCredential'
+      | 'importCredential'
+      | 'refreshCredentialStatus'
+      | 'listTrustedIssuers'
+      | 'addTrustedIssuer'
+      | 'removeTrustedIssuer';
+  }
+>;
+
+async function runCredentialCommand(wallet: Wallet, command: CredentialCommand): Promise<unknown> {
+  const unlocked = await wallet.session.require();
+  await wallet.session.touch();
+  const flows = await wallet.credentialFlows();
+  switch (command.command) {
+    case 'listCredentials':
+      return flows.list(unlocked);
+    case 'getCredential':
+      return flows.detail(unlocked, command.credentialId);
+    case 'deleteCredential':
+      await flows.delete(unlocked, command.credentialId);
+      return { deleted: true };
+    case 'importCredential':
+      return flows.importCredential(unlocked, command.credential);
+    case 'refreshCredentialStatus':
+      return flows.refreshStatus(unlocked, command.credentialId);
+    case 'listTrustedIssuers':
+      return unlocked.trust.list();
+    case 'addTrustedIssuer':
+      await unlocked.trust.add(command.did, command.label);
+      return unlocked.trust.list();
+    case 'removeTrustedIssuer':
+      await unlocked.trust.remove(command.did);
+      return unlocked.trust.list();
   }
 }

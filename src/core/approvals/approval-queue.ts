@@ -5,17 +5,27 @@ import type { SessionStore } from '../storage/ports.ts';
 import { Mutex } from '../mutex.ts';
 import type { ApprovalPresenter } from './ports.ts';
 
-export interface PendingApproval {
+interface ApprovalHeader {
   id: string;
-  kind: 'identity';
   origin: string;
   /** The page request this approval answers. */
   requestId: string;
-  params: RequestIdentityParams;
   requestHash: string;
   createdAt: number;
   windowId: number | null;
 }
+
+/** What each kind of approval carries until the user decides (JSON, kept in session storage). */
+export type ApprovalPayload =
+  | { kind: 'identity'; params: RequestIdentityParams }
+  /** The credential as offered; it is verified again when shown and when kept. */
+  | { kind: 'offer'; credential: string }
+  /** The checked OpenID4VP request (core/presentation's ParsedRequest), and the DC API protocol if any. */
+  | { kind: 'credentials'; request: unknown; protocol: string | null };
+
+export type PendingApproval = ApprovalHeader & ApprovalPayload;
+export type ApprovalKind = PendingApproval['kind'];
+export type NewApproval = Omit<ApprovalHeader, 'id' | 'createdAt' | 'windowId'> & ApprovalPayload;
 
 const SESSION_KEY = 'approvals';
 type ApprovalMap = Record<string, PendingApproval>;
@@ -34,13 +44,13 @@ export class ApprovalQueue {
   ) {}
 
   /** Records the approval and shows it; -32002 if one of this kind from this origin waits already. */
-  open(input: Omit<PendingApproval, 'id' | 'createdAt' | 'windowId'>): Promise<PendingApproval> {
+  open(input: NewApproval): Promise<PendingApproval> {
     return this.mutex.run(async () => {
       const all = await this.read();
       if (Object.values(all).some((a) => a.origin === input.origin && a.kind === input.kind)) {
         throw requestPending(input.kind);
       }
-      const approval: PendingApproval = { ...input, id: randomId(), createdAt: this.now(), windowId: null };
+      const approval = { ...input, id: randomId(), createdAt: this.now(), windowId: null } as PendingApproval;
       await this.write({ ...all, [approval.id]: approval });
       try {
         const { windowId } = await this.presenter.open(approval.id);

@@ -34,6 +34,17 @@ export class PairwiseIdentities {
     return this.records.get(origin);
   }
 
+  list(): Promise<PairwiseRecord[]> {
+    return this.records.list();
+  }
+
+  /** The signer of any wallet key by its key-store id (kms-local: public key hex). */
+  async signerFor(keyRef: string, kid: string): Promise<JwtSigner> {
+    const key = await this.privateKeys.get(keyRef);
+    if (!key || key.type !== 'Ed25519') throw new Error(`The key ${keyRef} is missing`);
+    return ed25519Signer(kid, key.privateKeyHex);
+  }
+
   async getOrCreate(origin: string): Promise<PairwiseRecord> {
     const existing = await this.records.get(origin);
     if (existing) return existing;
@@ -46,10 +57,8 @@ export class PairwiseIdentities {
   }
 
   /** The signer of the site's DID, straight from the private-key store. */
-  async signer(record: PairwiseRecord): Promise<JwtSigner> {
-    const key = await this.privateKeys.get(record.keyRef);
-    if (!key || key.type !== 'Ed25519') throw new Error(`The key of ${record.did} is missing`);
-    return ed25519Signer(record.kid, key.privateKeyHex);
+  signer(record: PairwiseRecord): Promise<JwtSigner> {
+    return this.signerFor(record.keyRef, record.kid);
   }
 
   /** The write that points the site's record at its identity grant (for one transaction with the grant). */

@@ -2,6 +2,7 @@ import type { ApprovalPresenter } from '../approvals/ports.ts';
 import { MemoryKeyValueStore, MemorySessionStore } from '../storage/memory-store.ts';
 import { KDF_MIN_ITERATIONS } from '../vault/kdf.ts';
 import type { AutoLockTimer, WalletEvents, WalletPorts } from '../wallet/ports.ts';
+import type { HttpFetcher } from '../credentials/types.ts';
 
 /** A presenter that records what it showed; tests play the user. */
 export class RecordingPresenter implements ApprovalPresenter {
@@ -41,7 +42,20 @@ export class RecordingAutoLock implements AutoLockTimer {
   }
 }
 
+/** Serves fixed bodies by URL; anything else is unreachable. */
+export class MapFetcher implements HttpFetcher {
+  readonly bodies = new Map<string, string>();
+  readonly requested: string[] = [];
+  async get(url: string) {
+    this.requested.push(url);
+    const body = this.bodies.get(url);
+    if (body === undefined) throw new Error(`unreachable: ${url}`);
+    return { status: 200, contentType: null, body };
+  }
+}
+
 export interface TestPorts extends WalletPorts {
+  fetcher: MapFetcher;
   store: MemoryKeyValueStore;
   session: MemorySessionStore;
   presenter: RecordingPresenter;
@@ -60,6 +74,7 @@ export function makeTestPorts(): TestPorts {
     presenter: new RecordingPresenter(),
     events: new RecordingEvents(),
     autoLock: new RecordingAutoLock(),
+    fetcher: new MapFetcher(),
     clock,
     now: () => clock.now,
     kdfIterations: KDF_MIN_ITERATIONS,

@@ -1,4 +1,5 @@
 import type { ApprovalPresenter } from '../approvals/ports.ts';
+import type { HttpFetcher } from '../credentials/types.ts';
 import type { KeyValueStore, SessionStore } from '../storage/ports.ts';
 
 /** Events the wallet sends to open pages (through the content scripts). */
@@ -22,6 +23,8 @@ export interface WalletPorts {
   presenter: ApprovalPresenter;
   events: WalletEvents;
   autoLock: AutoLockTimer;
+  /** Status lists and other public resources over HTTP(S). */
+  fetcher: HttpFetcher;
   now: () => number;
   /** PBKDF2 iterations for new vaults; only tests lower it (never below the unlock minimum). */
   kdfIterations?: number;

@@ -1,6 +1,9 @@
 import { CoreError } from '../errors.ts';
 import { fromBase64, toBase64 } from '../encoding.ts';
 import { GrantService } from '../grants/grant-service.ts';
+import { CredentialRepository } from '../credentials/credential-repository.ts';
+import type { CredentialRecord } from '../credentials/types.ts';
+import { TrustList, type TrustedIssuer } from '../credentials/trust-list.ts';
 import type { GrantRecord } from '../grants/grant-record.ts';
 import type { ManagedPrivateKey } from '@veramo/key-manager';
 import type { IdentityAgent } from '../identity/agent.ts';
@@ -18,6 +21,8 @@ export interface UnlockedWallet {
   agent: () => Promise<IdentityAgent>;
   pairwise: PairwiseIdentities;
   grants: GrantService;
+  credentials: CredentialRepository;
+  trust: TrustList;
 }
 
 /** storage.session key of the unwrapped vault secret (memory only, never on disk). */
@@ -89,6 +94,8 @@ export class WalletSession {
         now,
       ),
       grants: new GrantService(new EncryptedCollection<GrantRecord>(store, 'grants', keys), now),
+      credentials: new CredentialRepository(new EncryptedCollection<CredentialRecord>(store, 'credentials', keys)),
+      trust: new TrustList(new EncryptedCollection<TrustedIssuer>(store, 'trust', keys), now),
     };
   }
 }

@@ -1,8 +1,10 @@
 import type { BackgroundReply } from '../../protocol/envelope.ts';
 import { WalletError, toRpcError, userRejected, walletLocked } from '../../protocol/errors.ts';
-import type { ApprovalLookup, GrantView, WalletStateView } from '../../protocol/internal.ts';
-import type { IdentityResult, RequestIdentityParams, SiteGrantView } from '../../protocol/rpc.ts';
-import { ApprovalQueue, type PendingApproval } from '../approvals/approval-queue.ts';
+import type { ApprovalLookup, CredentialSelection, GrantView, WalletStateView } from '../../protocol/internal.ts';
+import type { DcApiProtocol } from '../../protocol/dc-api.ts';
+import type { CredentialsResult, IdentityResult, OfferCredentialParams, RequestIdentityParams, SiteGrantView } from '../../protocol/rpc.ts';
+import { ApprovalQueue, type NewApproval, type PendingApproval } from '../approvals/approval-queue.ts';
+import type { CredentialFlows } from './credential-flows.ts';
 import { RequestReplies } from '../approvals/request-replies.ts';
 import { hashJson } from '../encoding.ts';
 import { CoreError } from '../errors.ts';
@@ -23,6 +25,7 @@ export class Wallet {
   readonly session: WalletSession;
   readonly approvals: ApprovalQueue;
   readonly replies: RequestReplies;
+  private flows: Promise<CredentialFlows> | null = null;
 
   constructor(private readonly ports: WalletPorts) {
     this.vault = new Vault({ store: ports.store, now: ports.now, iterations: ports.kdfIterations });
@@ -102,6 +105,55 @@ export class Wallet {
     if (!approval) return { state: 'settled' };
     const wallet = await this.session.current();
     if (!wallet) return { state: 'locked', origin: approval.origin, kind: approval.kind };
+    if (approval.kind === 'identity') return this.identityApproval(wallet, approval);
+    const flows = await this.credentialFlows();
+    try {
+      return { state: 'pending', approval: await flows.approvalView(wallet, approval) };
+    } catch (error) {
+      // An offer that no longer verifies (checked again once unlocked): the site hears why.
+      if (!isSiteFacing(error)) throw error;
+      await this.settle(approval.id, () => Promise.reject(error));
+      return { state: 'settled' };
+    }
+  }
+
+  async resolveApproval(approvalId: string, decision: 'approve' | 'reject', selection?: CredentialSelection): Promise<void> {
+    const pending = await this.approvals.get(approvalId);
+    if (!pending) throw new CoreError('not_found', 'This request is no longer pending.');
+    if (decision === 'reject') {
+      await this.settle(approvalId, () => Promise.reject(userRejected()));
+      return;
+    }
+    const wallet = await this.session.require();
+    await this.session.touch();
+    switch (pending.kind) {
+      case 'identity':
+        await this.settle(approvalId, (approval) => this.approveIdentity(wallet, approval as IdentityApproval));
+        return;
+      case 'offer': {
+        const flows = await this.credentialFlows();
+        await this.settle(approvalId, () => flows.keepOffer(wallet, pending));
+        return;
+      }
+      case 'credentials': {
+        // A selection the user must correct (e.g. an unconfirmed warning) leaves the request pending.
+        const answer = await (await this.credentialFlows()).share(wallet, pending, selection);
+        await this.settle(approvalId, async () => answer);
+        return;
+      }
+    }
+  }
+
+  /** The approval window was closed without a decision: a rejection (4900 if still locked). */
+  async windowClosed(windowId: number): Promise<void> {
+    const closed = await this.approvals.takeByWindow(windowId);
+    if (closed.length === 0) return;
+    const locked = (await this.session.current()) === null;
+    const error = (locked ? walletLocked() : userRejected('User closed the request window.')).toJSON();
+    for (const approval of closed) await this.replies.complete(approval.requestId, { ok: false, error });
+  }
+
+  private async identityApproval(wallet: UnlockedWallet, approval: IdentityApproval): Promise<ApprovalLookup> {
     // Unlocking may reveal that the site is connected already: answer it silently.
     const connected = await this.connectedSite(wallet, approval.origin);
     if (connected) {
@@ -113,32 +165,12 @@ export class Wallet {
       state: 'pending',
       approval: {
         id: approval.id,
-        kind: approval.kind,
+        kind: 'identity',
         origin: approval.origin,
         createdAt: new Date(approval.createdAt).toISOString(),
         pairwiseDid: pairwise?.did ?? null,
       },
     };
-  }
-
-  async resolveApproval(approvalId: string, decision: 'approve' | 'reject'): Promise<void> {
-    if (!(await this.approvals.get(approvalId))) throw new CoreError('not_found', 'This request is no longer pending.');
-    if (decision === 'reject') {
-      await this.settle(approvalId, () => Promise.reject(userRejected()));
-      return;
-    }
-    const wallet = await this.session.require();
-    await this.session.touch();
-    await this.settle(approvalId, (approval) => this.approveIdentity(wallet, approval));
-  }
-
-  /** The approval window was closed without a decision: a rejection (4900 if still locked). */
-  async windowClosed(windowId: number): Promise<void> {
-    const closed = await this.approvals.takeByWindow(windowId);
-    if (closed.length === 0) return;
-    const locked = (await this.session.current()) === null;
-    const error = (locked ? walletLocked() : userRejected('User closed the request window.')).toJSON();
-    for (const approval of closed) await this.replies.complete(approval.requestId, { ok: false, error });
   }
 
   // ── website-facing use cases ────────────────────────────────────────────────
@@ -153,14 +185,58 @@ export class Wallet {
       }
     }
     const requestHash = await hashJson({ method: 'wallet_requestIdentity', origin, params });
-    await this.replies.expect(requestId, origin);
+    return (await this.askUser(requestId, { kind: 'identity', origin, requestId, params, requestHash })) as IdentityResult;
+  }
+
+  /**
+   * A site offers a credential. When unlocked it is verified at once (a bad one is
+   * refused with a precise -32602 and no window); when locked, after unlocking.
+   */
+  async offerCredential(origin: string, requestId: string, params: OfferCredentialParams): Promise<{ id: string }> {
+    const wallet = await this.session.current();
+    if (wallet) await (await this.credentialFlows()).verifyOffer(wallet, params.credential);
+    const requestHash = await hashJson({ method: 'wallet_offerCredential', origin, params });
+    return (await this.askUser(requestId, { kind: 'offer', origin, requestId, requestHash, credential: params.credential })) as {
+      id: string;
+    };
+  }
+
+  /**
+   * A site asks for credentials (OpenID4VP + DCQL). Protocol errors answer
+   * `invalid_request` without a window; otherwise the user always decides, even when
+   * nothing matches (so a site cannot probe what the wallet holds).
+   */
+  async requestCredentials(origin: string, requestId: string, protocol: DcApiProtocol | null, data: Record<string, unknown>): Promise<CredentialsResult> {
+    const flows = await this.credentialFlows();
+    const parsed = await flows.parseRequest(origin, protocol, data);
+    if ('error' in parsed) return parsed;
+    const requestHash = await hashJson({ method: 'wallet_requestCredentials', origin, protocol, data });
+    return (await this.askUser(requestId, { kind: 'credentials', origin, requestId, requestHash, request: parsed.request, protocol })) as CredentialsResult;
+  }
+
+  /** Records the request, shows the approval and waits for the answer. */
+  private async askUser(requestId: string, approval: NewApproval): Promise<unknown> {
+    await this.replies.expect(requestId, approval.origin);
     try {
-      await this.approvals.open({ kind: 'identity', origin, requestId, params, requestHash });
+      await this.approvals.open(approval);
     } catch (error) {
       await this.replies.forget(requestId);
       throw error;
     }
-    return unwrapReply(await this.replies.wait(requestId, origin)) as IdentityResult;
+    return unwrapReply(await this.replies.wait(requestId, approval.origin));
+  }
+
+  /** The scheduled status check: re-checks held credentials whose status list ttl has passed. */
+  async refreshCredentialStatuses(): Promise<void> {
+    const wallet = await this.session.current();
+    if (!wallet) return;
+    await (await this.credentialFlows()).refreshDueStatuses(wallet);
+  }
+
+  /** The credential use cases, loaded on first use so the worker starts without them. */
+  credentialFlows(): Promise<CredentialFlows> {
+    this.flows ??= import('./credential-flows.ts').then((m) => new m.CredentialFlows(this.ports));
+    return this.flows;
   }
 
   /** Re-attach to a request whose message channel broke (service-worker restart). */
@@ -209,7 +285,7 @@ export class Wallet {
     return site && grant ? { site, grant } : undefined;
   }
 
-  private async approveIdentity(wallet: UnlockedWallet, approval: PendingApproval): Promise<IdentityResult> {
+  private async approveIdentity(wallet: UnlockedWallet, approval: IdentityApproval): Promise<IdentityResult> {
     const connected = await this.connectedSite(wallet, approval.origin);
     if (connected) return this.loginWithGrant(wallet, connected, approval.params.nonce);
     const site = await wallet.pairwise.getOrCreate(approval.origin);
@@ -240,6 +316,13 @@ export class Wallet {
     await wallet.grants.recordAccess(grant, await hashJson(presentation));
     return { did: site.did, presentation };
   }
+}
+
+type IdentityApproval = Extract<PendingApproval, { kind: 'identity' }>;
+
+/** Errors whose code and message the requesting site may see (precise refusals). */
+function isSiteFacing(error: unknown): error is WalletError {
+  return error instanceof WalletError;
 }
 
 interface ConnectedSite {

@@ -3,30 +3,24 @@
  * waits; this page only shows the request and resolves it. It looks the approval up
  * again every 2 s, so a request settled elsewhere (or a wallet that auto-locked)
  * is reflected at once instead of leaving a stale window with live buttons.
+ *
+ * Three kinds of request: a login (identity), a credential offered by a site (offer),
+ * and a site asking for credentials (credentials consent). Each has its own view.
  */
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import '../components/styles.css';
-import type { ApprovalLookup, ApprovalView } from '../../protocol/internal.ts';
-import { formatDateTime } from '../components/format.ts';
-import { useAction } from '../components/hooks.ts';
-import { OriginBadge, isInsecureOrigin } from '../components/origin-badge.tsx';
+import type { ApprovalKind, ApprovalLookup, ApprovalView } from '../../protocol/internal.ts';
+import { OriginBadge } from '../components/origin-badge.tsx';
 import { ErrorText, Loading, PageShell } from '../components/page.tsx';
 import { UnlockForm } from '../components/unlock-form.tsx';
-import {
-  UiRequestError,
-  closeThisWindow,
-  errorMessage,
-  poll,
-  sendUiCommand,
-} from '../components/wallet-client.ts';
+import { closeThisWindow, errorMessage, poll, sendUiCommand } from '../components/wallet-client.ts';
+import { CredentialsRequest } from './credentials-request.tsx';
+import { CloseButton, isGone } from './decision.tsx';
+import { IdentityRequest } from './identity-request.tsx';
+import { OfferRequest } from './offer-request.tsx';
 
 const approvalId = new URLSearchParams(location.search).get('id');
-
-/** Settled, or unknown to the background (already answered, or expired): nothing left to show. */
-function isGone(error: unknown): boolean {
-  return error instanceof UiRequestError && error.code === 'not_found';
-}
 
 /** What the window shows; a settled lookup is never shown, the window closes instead. */
 type Shown = Exclude<ApprovalLookup, { state: 'settled' }>;
@@ -48,7 +42,7 @@ function App({ id }: { id: string }) {
       finish();
       return;
     }
-    // Unchanged answers do not re-render, so a half-typed password is left alone.
+    // Unchanged answers do not re-render, so a half-typed password or a ticked box is left alone.
     const json = JSON.stringify(next);
     if (json === lastJson.current) return;
     lastJson.current = json;
@@ -87,31 +81,15 @@ function App({ id }: { id: string }) {
   return (
     <PageShell>
       {lookup.state === 'locked' ? (
-        <LockedRequest origin={lookup.origin} error={error} onUnlocked={() => void refresh()} />
+        <LockedRequest origin={lookup.origin} kind={lookup.kind} error={error} onUnlocked={() => void refresh()} />
       ) : (
-        <IdentityRequest approval={lookup.approval} pollError={error} onFinished={finish} />
+        <Request key={lookup.approval.id} approval={lookup.approval} pollError={error} onFinished={finish} />
       )}
     </PageShell>
   );
 }
 
-function LockedRequest({ origin, error, onUnlocked }: { origin: string; error: string | null; onUnlocked: () => void }) {
-  return (
-    <div class="stack">
-      <h1 class="approval-title">Unlock to continue</h1>
-      <p class="approval-lead">This site is asking to log in with Tessera:</p>
-      <OriginBadge origin={origin} large testId="approval-origin" />
-      <p class="muted small">Your wallet is locked. Unlock it to see exactly what the site asks for.</p>
-      <UnlockForm onUnlocked={onUnlocked} />
-      <ErrorText message={error} testId="approval-error" />
-      <button type="button" class="link-button small" data-testid="dismiss" onClick={closeThisWindow}>
-        Not now (the site is told the wallet stayed locked)
-      </button>
-    </div>
-  );
-}
-
-function IdentityRequest({
+function Request({
   approval,
   pollError,
   onFinished,
@@ -120,95 +98,58 @@ function IdentityRequest({
   pollError: string | null;
   onFinished: () => void;
 }) {
-  const action = useAction();
-  const [decision, setDecision] = useState<'approve' | 'reject' | null>(null);
+  switch (approval.kind) {
+    case 'identity':
+      return <IdentityRequest approval={approval} pollError={pollError} onFinished={onFinished} />;
+    case 'offer':
+      return <OfferRequest approval={approval} pollError={pollError} onFinished={onFinished} />;
+    case 'credentials':
+      return <CredentialsRequest approval={approval} pollError={pollError} onFinished={onFinished} />;
+    default:
+      return <UnknownRequest kind={(approval as { kind?: unknown }).kind} />;
+  }
+}
 
-  const decide = (choice: 'approve' | 'reject') =>
-    action.run(async () => {
-      setDecision(choice);
-      try {
-        await sendUiCommand({ command: 'resolveApproval', approvalId: approval.id, decision: choice });
-      } catch (failure) {
-        // Someone (a timeout, another window) settled it first: the window has no purpose left.
-        if (!isGone(failure)) throw failure;
-      }
-      onFinished();
-    });
-
+/** A kind this page does not know (a newer background): say so rather than show half a request. */
+function UnknownRequest({ kind }: { kind: unknown }) {
   return (
     <div class="stack">
-      <h1 class="approval-title">Log in with Tessera</h1>
-      <p class="approval-lead">This site asks you to log in:</p>
-      <OriginBadge origin={approval.origin} large testId="approval-origin" />
-      {isInsecureOrigin(approval.origin) ? (
-        <p class="warning">This site uses an unencrypted connection (http). Others on the network could alter it.</p>
-      ) : null}
-      <section class="card">
-        <h3>If you approve, the site receives</h3>
-        <ul class="facts">
-          <li>
-            <span class="tick" aria-hidden="true">✓</span>
-            <span>
-              A signed proof that you control a DID used only with this site.{' '}
-              {approval.pairwiseDid ? (
-                <>
-                  It is the one you used here before:{' '}
-                  <code data-testid="approval-did" title={approval.pairwiseDid}>
-                    {approval.pairwiseDid}
-                  </code>
-                </>
-              ) : (
-                <span data-testid="approval-did">A new private DID will be created for this site.</span>
-              )}
-            </span>
-          </li>
-          <li>
-            <span class="tick" aria-hidden="true">✓</span>
-            <span>
-              Nothing else: no name, e-mail, credentials, or the DIDs you use with other sites, so this site cannot
-              link you to them.
-            </span>
-          </li>
-          <li>
-            <span class="tick" aria-hidden="true">↻</span>
-            <span class="muted">
-              Later logins by this site happen without asking, until you disconnect it in the Tessera popup or
-              dashboard.
-            </span>
-          </li>
-        </ul>
-      </section>
-      <ErrorText message={action.error ?? pollError} testId="approval-error" />
-      <div class="actions">
-        <button
-          type="button"
-          class="button"
-          data-testid="reject"
-          disabled={action.busy}
-          onClick={() => void decide('reject')}
-        >
-          {action.busy && decision === 'reject' ? 'Rejecting…' : 'Reject'}
-        </button>
-        <button
-          type="button"
-          class="button primary"
-          data-testid="approve"
-          disabled={action.busy}
-          onClick={() => void decide('approve')}
-        >
-          {action.busy && decision === 'approve' ? 'Approving…' : 'Approve'}
-        </button>
-      </div>
-      <p class="muted small">Requested {formatDateTime(approval.createdAt)}</p>
+      <ErrorText
+        message={`This window cannot show a request of kind “${String(kind)}”. Reject it from the site or close the window.`}
+        testId="approval-error"
+      />
+      <CloseButton />
     </div>
   );
 }
 
-function CloseButton() {
+const LOCKED_LEAD: Record<ApprovalKind, string> = {
+  identity: 'This site is asking to log in with Tessera:',
+  offer: 'This site is offering you a credential:',
+  credentials: 'This site is asking for your credentials:',
+};
+
+function LockedRequest({
+  origin,
+  kind,
+  error,
+  onUnlocked,
+}: {
+  origin: string;
+  kind: ApprovalKind;
+  error: string | null;
+  onUnlocked: () => void;
+}) {
   return (
-    <div class="row row-end">
-      <button type="button" class="button" onClick={closeThisWindow}>
-        Close
+    <div class="stack">
+      <h1 class="approval-title">Unlock to continue</h1>
+      <p class="approval-lead">{LOCKED_LEAD[kind] ?? 'This site is asking something of your wallet:'}</p>
+      <OriginBadge origin={origin} large testId="approval-origin" />
+      <p class="muted small">Your wallet is locked. Unlock it to see exactly what the site asks for.</p>
+      <UnlockForm onUnlocked={onUnlocked} />
+      <ErrorText message={error} testId="approval-error" />
+      <button type="button" class="link-button small" data-testid="dismiss" onClick={closeThisWindow}>
+        Not now (the site is told the wallet stayed locked)
       </button>
     </div>
   );

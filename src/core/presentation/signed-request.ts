@@ -1,0 +1,132 @@
+import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK, type ProtectedHeaderParameters } from 'jose';
+import { CredentialError } from '../credentials/errors.ts';
+import { resolveSigningKey } from '../credentials/issuer-key.ts';
+import type { DidResolver } from '../credentials/types.ts';
+import { ProtocolError } from './errors.ts';
+
+export const REQUEST_OBJECT_TYP = 'oauth-authz-req+jwt';
+/** Asymmetric JWS algorithms WebCrypto can verify; `none` and MACs never authenticate a verifier. */
+const ALLOWED_ALGS = ['EdDSA', 'Ed25519', 'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512'];
+/** Tolerance for a verifier clock that runs ahead (`nbf`), in seconds. */
+const NBF_LEEWAY_SECONDS = 60;
+
+export interface VerifiedRequestObject {
+  /** The request parameters (the JWS payload). */
+  payload: Record<string, unknown>;
+  /** The verified `client_id`, prefix included, e.g. `decentralized_identifier:did:key:z6Mk…`. */
+  clientId: string;
+}
+
+/**
+ * Checks a signed DC API request (`openid4vp-v1-signed`, OpenID4VP 1.0 §A.3.2, §5.9.3, §A.2) before
+ * anything is shown: `typ`, the `client_id` inside the JWS (an outer one must be
+ * absent or equal), its prefix (`decentralized_identifier:` only; `kid` must be a
+ * verification method of that DID), the signature, `exp`/`nbf`, and that the page
+ * origin is one of `expected_origins` (plain string comparison).
+ */
+export async function verifyRequestObject(
+  data: Record<string, unknown>,
+  context: { origin: string; now: number; resolver: DidResolver },
+): Promise<VerifiedRequestObject> {
+  const jws = data.request;
+  if (typeof jws !== 'string' || jws.length === 0) throw new ProtocolError('signed request has no request object (data.request)');
+  const parts = jws.split('.');
+  if (parts.length === 5) throw new ProtocolError('encrypted request objects are not supported');
+  if (parts.length !== 3) throw new ProtocolError('request object is not a compact JWS');
+
+  const header = decodeHeader(jws);
+  if (header.typ !== REQUEST_OBJECT_TYP) throw new ProtocolError(`request object typ must be ${REQUEST_OBJECT_TYP}`);
+  if (typeof header.alg !== 'string' || !ALLOWED_ALGS.includes(header.alg)) {
+    throw new ProtocolError(`request object alg ${String(header.alg)} is not supported`);
+  }
+  const payload = decodePayload(jws);
+
+  const clientId = payload.client_id;
+  if (typeof clientId !== 'string' || clientId.length === 0) throw new ProtocolError('request object has no client_id');
+  if (data.client_id !== undefined && data.client_id !== clientId) {
+    throw new ProtocolError(`client_id outside the request object (${String(data.client_id)}) differs from the signed client_id (${clientId})`);
+  }
+  const did = didOfClientId(clientId);
+  if (typeof header.kid !== 'string' || header.kid.length === 0) {
+    throw new ProtocolError('request object header has no kid (decentralized_identifier client_id needs one)');
+  }
+  await verifySignature(jws, header.alg, await verifierKey(context.resolver, did, header.kid));
+
+  checkTimes(payload, context.now);
+  checkExpectedOrigins(payload.expected_origins, context.origin);
+  if (payload.request !== undefined || payload.request_uri !== undefined) {
+    throw new ProtocolError('request object must not contain request or request_uri');
+  }
+  return { payload, clientId };
+}
+
+function decodeHeader(jws: string): ProtectedHeaderParameters {
+  try {
+    return decodeProtectedHeader(jws);
+  } catch {
+    throw new ProtocolError('request object header is not valid base64url JSON');
+  }
+}
+
+function decodePayload(jws: string): Record<string, unknown> {
+  try {
+    return decodeJwt(jws);
+  } catch {
+    throw new ProtocolError('request object payload is not a JSON object');
+  }
+}
+
+/** The DID of a `decentralized_identifier:` client_id; every other prefix is refused. */
+function didOfClientId(clientId: string): string {
+  const colon = clientId.indexOf(':');
+  if (colon < 0) throw new ProtocolError(`client_id ${clientId} has no client identifier prefix; pre-registered clients are not supported`);
+  const prefix = clientId.slice(0, colon);
+  if (prefix === 'origin') throw new ProtocolError('client_id prefix origin is reserved and must not be used in a request');
+  if (prefix !== 'decentralized_identifier') throw new ProtocolError(`client_id prefix ${prefix} is not supported`);
+  return clientId.slice(colon + 1);
+}
+
+async function verifierKey(resolver: DidResolver, did: string, kid: string): Promise<JWK> {
+  try {
+    return (await resolveSigningKey(resolver, did, kid)).jwk as JWK;
+  } catch (error) {
+    if (error instanceof CredentialError) throw new ProtocolError(`request object kid ${kid}: ${error.message}`);
+    throw new ProtocolError(`cannot resolve ${did}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function verifySignature(jws: string, alg: string, jwk: JWK): Promise<void> {
+  let key: Awaited<ReturnType<typeof importJWK>>;
+  try {
+    key = await importJWK(jwk, alg);
+  } catch {
+    throw new ProtocolError(`request object alg ${alg} does not fit the key named by kid`);
+  }
+  try {
+    await compactVerify(jws, key, { algorithms: [alg] });
+  } catch {
+    throw new ProtocolError('request object signature does not verify');
+  }
+}
+
+function checkTimes(payload: Record<string, unknown>, now: number): void {
+  const seconds = Math.floor(now / 1000);
+  const { exp, nbf } = payload;
+  if (exp !== undefined) {
+    if (typeof exp !== 'number') throw new ProtocolError('request object exp must be a number');
+    if (exp <= seconds) throw new ProtocolError(`request object expired at ${new Date(exp * 1000).toISOString()}`);
+  }
+  if (nbf !== undefined) {
+    if (typeof nbf !== 'number') throw new ProtocolError('request object nbf must be a number');
+    if (nbf > seconds + NBF_LEEWAY_SECONDS) throw new ProtocolError(`request object is not valid before ${new Date(nbf * 1000).toISOString()}`);
+  }
+}
+
+function checkExpectedOrigins(expected: unknown, origin: string): void {
+  if (expected === undefined) throw new ProtocolError('signed request has no expected_origins');
+  if (!Array.isArray(expected) || expected.length === 0 || !expected.every((item) => typeof item === 'string')) {
+    throw new ProtocolError('expected_origins must be a non-empty array of strings');
+  }
+  if (!expected.includes(origin)) throw new ProtocolError(`origin ${origin} is not in expected_origins`);
+}
+

@@ -1,0 +1,210 @@
+import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
+import { digest } from '@sd-jwt/crypto-nodejs';
+import { verifyPresentation } from 'did-jwt-vc';
+import { Resolver } from 'did-resolver';
+import { getResolver as getKeyDidResolver } from 'key-did-resolver';
+import { importJWK, jwtVerify } from 'jose';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { WalletError } from '../../protocol/errors.ts';
+import type { CredentialsApprovalView, OfferApprovalView } from '../../protocol/internal.ts';
+import { createTestIssuer, issueJwtVc, issueSdJwtVc, withTamperedSignature, type TestIssuer } from '../credentials/testing/issuers.ts';
+import { fromHex, toBase64Url } from '../encoding.ts';
+import { makeTestPorts, type TestPorts } from '../testing/test-ports.ts';
+import { Wallet } from './wallet.ts';
+
+const REGISTRY = 'http://127.0.0.1:7001';
+const CITY = 'http://127.0.0.1:7002';
+const resolver = new Resolver(getKeyDidResolver());
+
+let ports: TestPorts;
+let wallet: Wallet;
+let issuer: TestIssuer;
+let holderDid: string;
+let holderJwk: JsonWebKey;
+let counter = 0;
+const requestId = () => `req-${String(++counter).padStart(16, '0')}`;
+
+async function rejection(promise: Promise<unknown>): Promise<{ code: number; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof WalletError) return { code: error.code, message: error.message };
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** Runs a request that opens an approval; `decide` plays the user. */
+async function withApproval<T>(start: () => Promise<T>, decide: (approvalId: string) => Promise<void>): Promise<T> {
+  const shown = ports.presenter.nextApproval();
+  const result = start();
+  await decide(await shown);
+  return result;
+}
+
+async function offer(credential: string): Promise<string> {
+  const { id } = await withApproval(
+    () => wallet.offerCredential(REGISTRY, requestId(), { credential }),
+    (approvalId) => wallet.resolveApproval(approvalId, 'approve'),
+  );
+  return id;
+}
+
+const pidQuery = (claims: string[][]) => ({
+  response_type: 'vp_token',
+  response_mode: 'dc_api',
+  nonce: 'city-nonce-123456',
+  dcql_query: { credentials: [{ id: 'pid', format: 'dc+sd-jwt', meta: { vct_values: ['urn:eudi:pid:1'] }, claims: claims.map((path) => ({ path })) }] },
+});
+
+beforeEach(async () => {
+  ports = makeTestPorts();
+  wallet = new Wallet(ports);
+  await wallet.create('correct horse battery');
+  // The registry learns the holder's pairwise DID first, as a real issuer would.
+  const identity = await withApproval(
+    () => wallet.requestIdentity(REGISTRY, requestId(), { nonce: 'registry-nonce-1' }),
+    (approvalId) => wallet.resolveApproval(approvalId, 'approve'),
+  );
+  holderDid = identity.did;
+  const site = await (await wallet.session.require()).pairwise.find(REGISTRY);
+  holderJwk = { kty: 'OKP', crv: 'Ed25519', x: toBase64Url(fromHex(site!.keyRef)) };
+  issuer = await createTestIssuer();
+});
+
+describe('receiving credentials', () => {
+  it('verifies an offer, shows it, and keeps it on approval', async () => {
+    const credential = await issueJwtVc(issuer, {
+      subjectDid: holderDid,
+      types: ['ResidentCredential'],
+      claims: { given_name: 'Ada', family_name: 'Lovelace', age_over_18: true },
+    });
+    const shown = ports.presenter.nextApproval();
+    const kept = wallet.offerCredential(REGISTRY, requestId(), { credential });
+    const approvalId = await shown;
+    const lookup = await wallet.getApproval(approvalId);
+    expect(lookup.state).toBe('pending');
+    const view = (lookup as { approval: OfferApprovalView }).approval;
+    expect(view.credential).toMatchObject({ format: 'jwt_vc_json', issuer: issuer.did, issuerTrusted: false, holderDid });
+    expect(view.credential.claims.map((c) => c.path.join('.'))).toContain('credentialSubject.given_name');
+    await wallet.resolveApproval(approvalId, 'approve');
+    const { id } = await kept;
+    const held = await (await wallet.credentialFlows()).list(await wallet.session.require());
+    expect(held.map((c) => c.id)).toEqual([id]);
+  });
+
+  it('refuses a tampered credential at once with -32602, opening nothing and storing nothing', async () => {
+    const credential = await issueJwtVc(issuer, { subjectDid: holderDid, claims: { given_name: 'Ada' } });
+    const refused = await rejection(wallet.offerCredential(REGISTRY, requestId(), { credential: withTamperedSignature(credential) }));
+    expect(refused.code).toBe(-32602);
+    expect(refused.message).toMatch(/^Invalid params: params\.credential: .*signature/i);
+    expect(ports.presenter.opened).toHaveLength(1); // only the identity approval of beforeEach
+    expect(await (await wallet.credentialFlows()).list(await wallet.session.require())).toEqual([]);
+  });
+
+  it('refuses a credential bound to a DID the wallet does not hold', async () => {
+    const stranger = await createTestIssuer();
+    const credential = await issueJwtVc(issuer, { subjectDid: stranger.did, claims: { given_name: 'Eve' } });
+    expect((await rejection(wallet.offerCredential(REGISTRY, requestId(), { credential }))).message).toMatch(/does not hold/);
+  });
+
+  it('flags unknown issuers and trusts listed ones', async () => {
+    const id = await offer(await issueJwtVc(issuer, { subjectDid: holderDid, claims: { given_name: 'Ada' } }));
+    const unlocked = await wallet.session.require();
+    await unlocked.trust.add(issuer.did, 'Civic Registry');
+    const [view] = await (await wallet.credentialFlows()).list(unlocked);
+    expect(view).toMatchObject({ id, issuerTrusted: true, issuerLabel: 'Civic Registry' });
+  });
+});
+
+describe('presenting credentials', () => {
+  beforeEach(async () => {
+    await offer(
+      await issueSdJwtVc(issuer, {
+        vct: 'urn:eudi:pid:1',
+        holderJwk,
+        claims: { given_name: 'Ada', family_name: 'Lovelace', age_over_18: true, birthdate: '1815-12-10' },
+        disclosable: ['given_name', 'family_name', 'age_over_18', 'birthdate'],
+      }),
+    );
+  });
+
+  it('answers a DCQL request with only the chosen disclosures and a key-binding JWT for the origin and nonce', async () => {
+    const shown = ports.presenter.nextApproval();
+    const answer = wallet.requestCredentials(CITY, requestId(), 'openid4vp-v1-unsigned', pidQuery([['given_name'], ['age_over_18']]));
+    const approvalId = await shown;
+    const lookup = (await wallet.getApproval(approvalId)) as { approval: CredentialsApprovalView };
+    const [query] = lookup.approval.queries;
+    const candidate = query!.candidates[0]!;
+    expect(candidate.claims.filter((c) => c.requested).map((c) => c.path.join('.')).sort()).toEqual(['age_over_18', 'given_name']);
+    // The user withholds age_over_18.
+    await wallet.resolveApproval(approvalId, 'approve', {
+      queries: { pid: { credentialId: candidate.credential.id, claims: [['given_name']] } },
+    });
+    const result = (await answer) as { vp_token: Record<string, string[]> };
+    const presentation = result.vp_token.pid![0]!;
+    const verifier = new SDJwtVcInstance({
+      hasher: digest,
+      verifier: async (data, signature) => {
+        const jwk = await importJWK(issuer.publicJwk, 'EdDSA');
+        return (await jwtVerify(`${data}.${signature}`, jwk).then(() => true).catch(() => false)) as boolean;
+      },
+      kbVerifier: async (data, signature, payload) => {
+        const cnf = (payload as { cnf: { jwk: JsonWebKey } }).cnf.jwk;
+        return jwtVerify(`${data}.${signature}`, await importJWK(cnf, 'EdDSA')).then(() => true, () => false);
+      },
+    });
+    const verified = await verifier.verify(presentation, { requiredClaimKeys: ['given_name'], keyBindingNonce: 'city-nonce-123456' });
+    expect(verified.payload.given_name).toBe('Ada');
+    expect(verified.payload).not.toHaveProperty('age_over_18');
+    expect(verified.kb?.payload).toMatchObject({ aud: `origin:${CITY}`, nonce: 'city-nonce-123456' });
+  });
+
+  it('answers invalid_request without a window for an invalid DCQL query', async () => {
+    const opened = ports.presenter.opened.length;
+    const data = { ...pidQuery([['given_name']]), dcql_query: { credentials: [{ id: 'pid', format: 'nope' }] } };
+    const result = await wallet.requestCredentials(CITY, requestId(), 'openid4vp-v1-unsigned', data);
+    expect(result).toMatchObject({ error: 'invalid_request' });
+    expect((result as { error_description: string }).error_description).toMatch(/format/);
+    expect(ports.presenter.opened.length).toBe(opened);
+  });
+
+  it('asks the user even when nothing matches, and the decline is a plain 4001', async () => {
+    const shown = ports.presenter.nextApproval();
+    const data = { ...pidQuery([['given_name']]), dcql_query: { credentials: [{ id: 'pid', format: 'dc+sd-jwt', meta: { vct_values: ['urn:other'] } }] } };
+    const answer = wallet.requestCredentials(CITY, requestId(), 'openid4vp-v1-unsigned', data);
+    const approvalId = await shown;
+    const lookup = (await wallet.getApproval(approvalId)) as { approval: CredentialsApprovalView };
+    expect(lookup.approval.queries[0]?.candidates).toEqual([]);
+    await wallet.resolveApproval(approvalId, 'reject');
+    expect((await rejection(answer)).code).toBe(4001);
+  });
+
+  it('shares a credential whose status is unknown only after the user accepts the warning', async () => {
+    const jwt = await issueJwtVc(issuer, {
+      subjectDid: holderDid,
+      types: ['ResidentCredential'],
+      claims: { given_name: 'Ada' },
+      status: [{ kind: 'bitstring', purpose: 'revocation', index: 5, listUrl: 'http://127.0.0.1:7001/status/unreachable' }],
+    });
+    const id = await offer(jwt);
+    const shown = ports.presenter.nextApproval();
+    const data = {
+      response_type: 'vp_token',
+      response_mode: 'dc_api',
+      nonce: 'city-nonce-999999',
+      dcql_query: { credentials: [{ id: 'resident', format: 'jwt_vc_json', meta: { type_values: [['ResidentCredential']] } }] },
+    };
+    const answer = wallet.requestCredentials(CITY, requestId(), null, data);
+    const approvalId = await shown;
+    const lookup = (await wallet.getApproval(approvalId)) as { approval: CredentialsApprovalView };
+    expect(lookup.approval.queries[0]?.candidates[0]?.credential.status.state).toBe('unknown');
+    const selection = { queries: { resident: { credentialId: id, claims: [['credentialSubject', 'given_name']] } } };
+    await expect(wallet.resolveApproval(approvalId, 'approve', selection)).rejects.toThrow(/confirm the warning/);
+    await wallet.resolveApproval(approvalId, 'approve', { ...selection, acceptUnknownStatus: true });
+    const result = (await answer) as { vp_token: Record<string, string[]> };
+    const vp = await verifyPresentation(result.vp_token.resident![0]!, resolver, { challenge: 'city-nonce-999999', domain: `origin:${CITY}` });
+    expect(vp.verified).toBe(true);
+    await expect(verifyPresentation(result.vp_token.resident![0]!, resolver, { challenge: 'other-nonce', domain: `origin:${CITY}` })).rejects.toThrow();
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * A site offers a credential. The background has already verified it (signature,
+ * binding to one of the wallet's keys); the user decides whether to keep it, seeing
+ * who issued it (and whether that issuer is trusted), its status and every claim.
+ */
+import type { OfferApprovalView } from '../../protocol/internal.ts';
+import {
+  ClaimValue,
+  FORMAT_LABEL,
+  Fact,
+  StatusBadge,
+  TrustBadge,
+  ValidityFacts,
+  claimKey,
+  claimLabel,
+  credentialTypes,
+  isInactive,
+  statusMeaning,
+} from '../components/credential.tsx';
+import { formatDateTime } from '../components/format.ts';
+import { OriginBadge, isInsecureOrigin } from '../components/origin-badge.tsx';
+import { ErrorText } from '../components/page.tsx';
+import { DecisionButtons, useDecision } from './decision.tsx';
+import { InsecureWarning } from './identity-request.tsx';
+
+export function OfferRequest({
+  approval,
+  pollError,
+  onFinished,
+}: {
+  approval: OfferApprovalView;
+  pollError: string | null;
+  onFinished: () => void;
+}) {
+  const decision = useDecision(approval.id, onFinished);
+  const { credential } = approval;
+  const { status } = credential;
+
+  return (
+    <div class="stack">
+      <h1 class="approval-title">Credential offer</h1>
+      <OriginBadge origin={approval.origin} large testId="approval-origin" />
+      <p class="approval-lead">offers you a credential</p>
+      {isInsecureOrigin(approval.origin) ? <InsecureWarning /> : null}
+
+      <section class="card stack">
+        <h3>Issued by</h3>
+        <div class="issuer-line">
+          <code data-testid="offer-issuer" title={credential.issuer}>
+            {credential.issuer}
+          </code>
+          <TrustBadge credential={credential} testId="issuer-trust" />
+        </div>
+        {credential.issuerTrusted ? null : (
+          <p class="warning" data-testid="issuer-warning">
+            Tessera does not know this issuer: anyone can sign a credential. Keep it only if you expected a credential
+            from this site, and add the issuer to your trusted issuers in the dashboard if you know who it is.
+          </p>
+        )}
+      </section>
+
+      <section class="card">
+        <dl class="fact-list">
+          <Fact label="Type" testId="offer-types">
+            {credentialTypes(credential).join(', ')}
+          </Fact>
+          <Fact label="Format">{FORMAT_LABEL[credential.format]}</Fact>
+          <Fact label="Status">
+            <StatusBadge status={status} testId="credential-status" />
+            {status.reason ? <span class="muted small"> {status.reason}</span> : null}
+          </Fact>
+          <ValidityFacts credential={credential} />
+          <Fact label="Bound to your DID">
+            <code title={credential.holderDid}>{credential.holderDid}</code>
+          </Fact>
+        </dl>
+        {isInactive(status) || status.state === 'unknown' ? (
+          <p class={isInactive(status) ? 'error' : 'warning'}>{statusMeaning(status.state)}</p>
+        ) : null}
+      </section>
+
+      <section class="card">
+        <h3>
+          What it says about you <span class="muted small">({credential.claims.length})</span>
+        </h3>
+        {credential.claims.length === 0 ? (
+          <p class="muted">This credential carries no claims.</p>
+        ) : (
+          <ul class="claims">
+            {credential.claims.map((claim) => (
+              <li key={claimKey(claim.path)} class="claim-row" data-testid={`offer-claim-${claimKey(claim.path)}`}>
+                <span class="claim-name" title={claimKey(claim.path)}>
+                  {claimLabel(claim.path)}
+                </span>
+                <span class="claim-value">
+                  <ClaimValue value={claim.value} />
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <ErrorText message={decision.error ?? pollError} testId="approval-error" />
+      <DecisionButtons
+        decision={decision}
+        approveLabel="Keep credential"
+        approvingLabel="Keeping…"
+        rejectLabel="Decline"
+        onApprove={() => void decision.decide('approve')}
+      />
+      <p class="muted small">Offered {formatDateTime(approval.createdAt)}</p>
+    </div>
+  );
+}
