@@ -3,9 +3,12 @@
  * - with a display (`DISPLAY` set): open Chromium with Tessera loaded and the demo site,
  *   and wait until you close the browser;
  * - without one: walk the login journey headless (onboarding, log in on the demo site,
- *   a silent second login, the popup, disconnect, log in again), save a screenshot per
- *   step under artifacts/demo-<timestamp>/ and print what happened. Exits non-zero if a
- *   step fails.
+ *   a silent second login, the popup, disconnect, log in again), then the citizen
+ *   journey (the civic registry issues a resident card and a PID into the wallet; the
+ *   city-services site asks through the Digital Credentials API for a name and an
+ *   over-18 claim and verifies the answer; the registry revokes and the city's next
+ *   request finds nothing), save a screenshot per step under
+ *   artifacts/demo-<timestamp>/ and print what happened. Exits non-zero if a step fails.
  *
  * Flags: `--no-build` (use dist/ as it is), `--headless` (the journey even with a display).
  */
@@ -25,6 +28,13 @@ import {
   type ExtensionBrowser,
 } from './lib/extension-browser.ts';
 import { startDemoServer, type DemoServer } from '../demo/server.ts';
+import { startRegistry, type RegistryServer } from '../demo/registry/server.ts';
+import { startCity, type CityServer } from '../demo/city/server.ts';
+
+interface CitizenSites {
+  registry: RegistryServer;
+  city: CityServer;
+}
 
 const root = resolve(import.meta.dirname, '..');
 const args = new Set(process.argv.slice(2));
@@ -47,23 +57,28 @@ function build(): void {
   console.log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 }
 
-async function interactive(server: DemoServer): Promise<void> {
+async function interactive(server: DemoServer, citizen: CitizenSites): Promise<void> {
   const browser = await launchWithExtension({ extensionDirs: [DEFAULT_EXTENSION_DIR], headless: false, viewport: null });
   const site = await browser.context.newPage();
   await site.goto(server.url());
+  await (await browser.context.newPage()).goto(citizen.registry.url());
+  await (await browser.context.newPage()).goto(citizen.city.url());
   console.log('');
   console.log(`Chromium is open with Tessera loaded (extension id ${browser.extensionId}).`);
   console.log('  1. In the Tessera tab, create your wallet (a password of 8 characters or more).');
   console.log(`  2. On the demo site (${server.url()}), click "Log in with Tessera" and approve in the window that opens.`);
   console.log(`  3. The same site under another origin gets another DID: ${server.url('localhost')}`);
   console.log('  4. The toolbar puzzle icon → Tessera shows connected sites; the dashboard is the extension\'s options page.');
+  console.log(`  5. Civic registry (${citizen.registry.url()}): "Connect Tessera & issue", then "Add to Tessera" for each credential.`);
+  console.log(`  6. City services (${citizen.city.url()}): "Verify with my digital ID" asks through the Digital Credentials API.`);
+  console.log('  7. Back at the registry, "Revoke" a credential: the city\'s next request finds nothing to share.');
   console.log('Close the browser (or press Ctrl+C) to stop.');
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     await browser.close();
-    await server.close();
+    await Promise.all([server.close(), citizen.registry.close(), citizen.city.close()]);
   };
   process.once('SIGINT', () => void stop().then(() => process.exit(0)));
   process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
@@ -118,12 +133,12 @@ async function waitForState(page: Page, states: string[], timeoutMs = 30_000): P
   }
 }
 
-async function journey(server: DemoServer): Promise<void> {
+async function journey(server: DemoServer, citizen: CitizenSites): Promise<void> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const dir = resolve(root, 'artifacts', `demo-${stamp}`);
   mkdirSync(dir, { recursive: true });
   const j: Journey = { dir, shots: 0 };
-  console.log(`No DISPLAY: walking the login journey headless. Screenshots: ${relative(root, dir)}/`);
+  console.log(`No DISPLAY: walking the login and citizen journeys headless. Screenshots: ${relative(root, dir)}/`);
   console.log('');
   const siteUrl = server.url('127.0.0.1', '/');
   const origin = new URL(siteUrl).origin;
@@ -257,6 +272,8 @@ async function journey(server: DemoServer): Promise<void> {
       };
     });
 
+    await citizenJourney(j, context, id, citizen);
+
     console.log('');
     console.log(`All steps passed. Screenshots in ${relative(root, dir)}/`);
   } catch (error) {
@@ -270,6 +287,188 @@ async function journey(server: DemoServer): Promise<void> {
   }
 }
 
+// ---------------------------------------------------------------------------
+// The citizen journey: the civic registry issues, the city asks and verifies
+// ---------------------------------------------------------------------------
+
+async function waitForAttr(page: Page, testId: string, states: string[], timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = (await page.getByTestId(testId).getAttribute('data-state')) ?? '';
+    if (states.includes(state)) return state;
+    if (Date.now() > deadline) throw new Error(`${testId} stayed "${state}" (wanted ${states.join(' or ')})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function citizenJourney(j: Journey, context: BrowserContext, id: string, { registry, city }: CitizenSites): Promise<void> {
+  const registryOrigin = registry.origin();
+  const cityOrigin = city.origin();
+
+  await step('Dashboard: trust the Aldmere Civic Registry as an issuer', async () => {
+    const page = await context.newPage();
+    await page.goto(extensionUrl(id, 'dashboard/index.html'));
+    await page.getByTestId('trust-did').fill(registry.did);
+    await page.getByTestId('trust-label').fill('Aldmere Civic Registry');
+    await page.getByTestId('trust-add').click();
+    await page.getByTestId(`trusted-${registry.did}`).waitFor({ timeout: 10_000 });
+    const file = await shot(j, page, 'dashboard-trusted-issuer');
+    await page.close();
+    return { value: undefined, lines: [`trusted issuer ${registry.did}`, `screenshot ${file}`] };
+  });
+
+  const registryPage = await step('Civic registry: connect the wallet, the registry issues two credentials', async () => {
+    const page = await context.newPage();
+    await page.goto(registry.url());
+    await page.waitForFunction('document.querySelector("[data-testid=provider-hint]")?.dataset.found === "true"', undefined, {
+      timeout: 10_000,
+    });
+    const approvalP = waitForApprovalPage(context);
+    await page.getByTestId('issue-button').click();
+    const approval = await approvalP;
+    await approveIn(approval);
+    await waitForClose(approval);
+    const state = await waitForAttr(page, 'issue-status', ['issued', 'error']);
+    if (state !== 'issued') throw new Error(`not issued: ${await page.getByTestId('registry-error').textContent()}`);
+    const holder = (await page.getByTestId('holder-did').textContent())?.trim() ?? '';
+    const file = await shot(j, page, 'registry-issued');
+    const issued = registry.issuer.issued.filter((c) => c.holder === holder);
+    return {
+      value: page,
+      lines: [
+        `the wallet's DID for ${registryOrigin}: ${holder}`,
+        ...issued.map((c) => `${c.kind}: ${c.format}, signed by ${registry.did}, status ${c.statusList} list index ${c.statusIndex}`),
+        `screenshot ${file}`,
+      ],
+    };
+  });
+
+  const offer = async (kind: 'resident' | 'pid', name: string) => {
+    const approvalP = waitForApprovalPage(context);
+    await registryPage.getByTestId(`offer-${kind}`).click();
+    const approval = await approvalP;
+    await approval.getByTestId('approve').waitFor({ state: 'visible', timeout: 15_000 });
+    const trust = (await approval.getByTestId('issuer-trust').textContent())?.trim() ?? '';
+    const status = (await approval.getByTestId('credential-status').textContent())?.trim() ?? '';
+    const claims = await approval.locator('[data-testid^="offer-claim-"]').count();
+    const offerShot = await shot(j, approval, `offer-${kind}`);
+    await approveIn(approval);
+    await waitForClose(approval);
+    const state = await waitForAttr(registryPage, `offer-result-${kind}`, ['stored', 'declined', 'error']);
+    const result = (await registryPage.getByTestId(`offer-result-${kind}`).textContent())?.trim() ?? '';
+    if (state !== 'stored') throw new Error(`the ${name} was not stored: ${result}`);
+    return { lines: [`the offer window showed: issuer ${trust}, status ${status}, ${claims} claims`, result, `screenshot ${offerShot}`] };
+  };
+
+  await step('The registry offers the resident card (JWT VC): the wallet shows issuer, trust, status and claims; keep it', async () => ({
+    value: undefined,
+    lines: (await offer('resident', 'resident card')).lines,
+  }));
+
+  await step('The registry offers the personal ID (SD-JWT VC); keep it', async () => {
+    const { lines } = await offer('pid', 'PID');
+    const file = await shot(j, registryPage, 'registry-offered');
+    return { value: undefined, lines: [...lines, `screenshot ${file}`] };
+  });
+
+  const cityPage = await step('City services asks through the Digital Credentials API: the consent screen', async () => {
+    const page = await context.newPage();
+    await page.goto(city.url());
+    const before = await shot(j, page, 'city-before');
+    const approvalP = waitForApprovalPage(context);
+    await page.getByTestId('dc-request-button').click();
+    const approval = await approvalP;
+    await approval.getByTestId('approve').waitFor({ state: 'visible', timeout: 15_000 });
+    const shown = (await approval.getByTestId('approval-origin').textContent())?.trim() ?? '';
+    // The user keeps given name and over-18, and withholds the family name.
+    await approval.getByTestId('claim-family_name').uncheck();
+    const consentShot = await shot(j, approval, 'consent-screen');
+    await approveIn(approval);
+    await waitForClose(approval);
+    return {
+      value: page,
+      lines: [
+        `navigator.credentials.get({ digital: { requests: [{ protocol: 'openid4vp-v1-unsigned', data } ] } }) from ${cityOrigin}`,
+        `the consent window showed the site ${shown}; claims given_name, family_name, age_over_18 — family_name withheld`,
+        `screenshots ${before}, ${consentShot}`,
+      ],
+    };
+  });
+
+  await step('The city verified the presentation with independent libraries', async () => {
+    const state = await waitForAttr(cityPage, 'dc-status', ['verified', 'error', 'cancelled']);
+    const file = await shot(j, cityPage, 'city-verified');
+    if (state !== 'verified') throw new Error(`not verified: ${await cityPage.getByTestId('verify-error').textContent()}`);
+    const v = city.verifications.at(-1);
+    const answer = v?.answers?.[0];
+    return {
+      value: undefined,
+      lines: [
+        `received: ${JSON.stringify(answer?.claims)} (not shared: ${answer?.missing.join(', ') || 'nothing'})`,
+        `checked with @sd-jwt/sd-jwt-vc: issuer ${answer?.issuer}, key binding to ${answer?.audience} and the request's nonce, status list ${answer?.status}`,
+        `screenshot ${file}`,
+      ],
+    };
+  });
+
+  await step('The registry revokes the PID; the dashboard shows it revoked', async () => {
+    const stored = (await registryPage.getByTestId('offer-result-pid').textContent()) ?? '';
+    const pidId = /id ([A-Za-z0-9_-]+)/.exec(stored)?.[1];
+    if (!pidId) throw new Error(`the registry page does not show the PID's wallet id (${stored})`);
+    await registryPage.getByTestId('revoke-pid').click();
+    await waitForAttr(registryPage, 'status-pid', ['revoked']);
+    const registryShot = await shot(j, registryPage, 'registry-revoked');
+    await new Promise((r) => setTimeout(r, 1_200)); // the status list's ttl
+    const dashboard = await context.newPage();
+    await dashboard.goto(extensionUrl(id, 'dashboard/index.html'));
+    await dashboard.getByTestId(`credential-${pidId}`).click({ timeout: 10_000 });
+    await dashboard.getByTestId(`refresh-status-${pidId}`).click({ timeout: 10_000 });
+    const badge = dashboard.getByTestId(`credential-status-${pidId}`).first();
+    let state = '';
+    for (let i = 0; i < 150 && state !== 'revoked'; i++) {
+      state = ((await badge.textContent()) ?? '').trim();
+      if (state !== 'revoked') await new Promise((r) => setTimeout(r, 100));
+    }
+    const dashboardShot = await shot(j, dashboard, 'dashboard-revoked');
+    await dashboard.close();
+    if (state !== 'revoked') throw new Error(`the dashboard shows the PID as "${state}"`);
+    return {
+      value: undefined,
+      lines: [`registry: PID bit set in ${registryOrigin}/status/token`, 'dashboard: "Check now" → revoked', `screenshots ${registryShot}, ${dashboardShot}`],
+    };
+  });
+
+  await step('The city asks again: the revoked PID is not offered; the page gets NotAllowedError', async () => {
+    const watch = watchApprovalPages(context);
+    await cityPage.getByTestId('dc-request-button').click();
+    let state = '';
+    let windowShot = '';
+    for (let i = 0; i < 300; i++) {
+      state = (await cityPage.getByTestId('dc-status').getAttribute('data-state')) ?? '';
+      if (state !== 'pending') break;
+      const window = watch.pages.find((p) => !p.isClosed());
+      if (window && (await window.getByTestId('reject').isVisible().catch(() => false))) {
+        // The wallet says so in a window (a site cannot tell "nothing matches" from "declined").
+        const offered = await window.locator('[data-testid^="claim-"]').count();
+        windowShot = await shot(j, window, 'consent-nothing-matches');
+        if (offered > 0) throw new Error('the wallet offered claims from a revoked credential');
+        await window.getByTestId('reject').click().catch(() => undefined);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    watch.stop();
+    const cityShot = await shot(j, cityPage, 'city-nothing-to-share');
+    if (state !== 'cancelled') throw new Error(`the city page shows "${state}" instead of a cancelled request`);
+    return {
+      value: undefined,
+      lines: [
+        'the wallet offered nothing; navigator.credentials.get rejected with NotAllowedError',
+        `screenshots ${[windowShot, cityShot].filter(Boolean).join(', ')}`,
+      ],
+    };
+  });
+}
+
 async function failureShots(j: Journey, context: BrowserContext | undefined): Promise<void> {
   if (!context) return;
   for (const page of context.pages()) {
@@ -281,11 +480,15 @@ async function failureShots(j: Journey, context: BrowserContext | undefined): Pr
 
 build();
 const server = await startDemoServer();
+const registry = await startRegistry();
+const city = await startCity({ trustedIssuers: [{ did: registry.did, name: 'Aldmere Civic Registry' }] });
 console.log(`Demo site: ${server.url()} (also ${server.url('localhost')})`);
+console.log(`Civic registry (issuer): ${registry.url()} — ${registry.did}`);
+console.log(`City services (Digital Credentials API): ${city.url()}`);
 try {
-  if (process.env.DISPLAY && !args.has('--headless')) await interactive(server);
-  else await journey(server);
+  if (process.env.DISPLAY && !args.has('--headless')) await interactive(server, { registry, city });
+  else await journey(server, { registry, city });
 } finally {
-  await server.close();
+  await Promise.all([server.close(), registry.close(), city.close()]);
 }
 process.exit(process.exitCode ?? 0);
