@@ -9,11 +9,15 @@
  *   c) service-worker cold start → first answered request (goal ≤ 2× baseline), and warm
  *   d) unlock with the chosen KDF (against one bare PBKDF2 in the same page)
  *   e) gzip sizes of each entry bundle (goal: background ≤ 250 KB gzip)
+ * Then, in Node, the credentials part (credentials.ts): f) verification vs did-jwt-vc,
+ * g) save/list at 1,000 and 10,000 vs @veramo/data-store-json, h) DCQL matching.
  * Prints a table and writes artifacts/bench/bench-<time>.json and latest.json.
  *
  * A report, not a test: exits 0 when a goal is missed, non-zero when a measurement
  * itself fails. Options: --iterations N (default 20, ≥ 20 for a real report),
- * --warmup N (default 2), --unlock-runs N (default 5), --skip-build.
+ * --warmup N (default 2), --unlock-runs N (default 5), --skip-build,
+ * --only credentials (= --skip-browser: no build, no browser, ~1.5 min),
+ * --only browser (= --skip-credentials).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,6 +48,7 @@ import {
   type UnlockSample,
 } from './measure.ts';
 import type { WalletName } from './page-functions.ts';
+import { runCredentialsBench, type CredentialsBenchResult } from './credentials.ts';
 import { formatTable, makeRow, type Row } from './report.ts';
 import { summarize, type Summary } from './stats.ts';
 import { startBenchServer, type BenchServer } from './server.ts';
@@ -65,10 +70,12 @@ interface Options {
   warmup: number;
   unlockRuns: number;
   build: boolean;
+  browser: boolean;
+  credentials: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { iterations: 20, warmup: 2, unlockRuns: 5, build: true };
+  const options: Options = { iterations: 20, warmup: 2, unlockRuns: 5, build: true, browser: true, credentials: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [flag, inline] = arg.split('=', 2) as [string, string | undefined];
@@ -82,8 +89,21 @@ function parseOptions(argv: string[]): Options {
     else if (flag === '--warmup') options.warmup = value();
     else if (flag === '--unlock-runs') options.unlockRuns = Math.max(1, value());
     else if (flag === '--skip-build') options.build = false;
-    else throw new Error(`unknown option ${arg} (known: --iterations N, --warmup N, --unlock-runs N, --skip-build)`);
+    else if (flag === '--skip-browser') options.browser = false;
+    else if (flag === '--skip-credentials') options.credentials = false;
+    else if (flag === '--only') {
+      const part = inline ?? argv[++i];
+      if (part !== 'credentials' && part !== 'browser') throw new Error(`--only needs credentials or browser, got ${String(part)}`);
+      options.browser = part === 'browser';
+      options.credentials = part === 'credentials';
+    } else {
+      throw new Error(
+        `unknown option ${arg} (known: --iterations N, --warmup N, --unlock-runs N, --skip-build, --only credentials|browser, --skip-browser, --skip-credentials)`,
+      );
+    }
   }
+  if (!options.browser && !options.credentials) throw new Error('nothing to measure: both parts skipped');
+  if (!options.browser) options.build = false;
   return options;
 }
 
@@ -348,13 +368,9 @@ function timingRows(phases: Phases): Row[] {
   ];
 }
 
-async function main(): Promise<number> {
-  const options = parseOptions(process.argv.slice(2));
-  const startedAt = new Date();
-  const t0 = performance.now();
-  const loadBefore = loadavg();
+/** (a)–(e): build, stage both extensions, measure in one Chromium. */
+async function browserPart(options: Options, notes: string[]) {
   if (options.iterations < 20) log(`note: --iterations ${options.iterations} is below the 20 a real report needs`);
-
   const buildMs = build(options);
   const { tesseraDir, baselineDir } = stageExtensions();
   const sizes = { tessera: tesseraSizes(tesseraDir), baseline: baselineSizes(baselineDir) };
@@ -371,7 +387,6 @@ async function main(): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
-  const notes: string[] = [];
   let phases: Phases;
   let chromium: { product: string; userAgent: string };
   let ids: Record<WalletName, string>;
@@ -397,8 +412,27 @@ async function main(): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+  return { buildMs, tesseraDir, baselineDir, sizes, phases, chromium, ids };
+}
 
-  const rows = [...timingRows(phases), ...sizeRows(sizes.tessera, sizes.baseline)];
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const loadBefore = loadavg();
+  const notes: string[] = [];
+
+  const b = options.browser ? await browserPart(options, notes) : null;
+  let credentials: CredentialsBenchResult | null = null;
+  if (options.credentials) {
+    credentials = await runCredentialsBench(undefined, log);
+    notes.push(...credentials.notes);
+  }
+
+  const rows = [
+    ...(b ? [...timingRows(b.phases), ...sizeRows(b.sizes.tessera, b.sizes.baseline)] : []),
+    ...(credentials?.rows ?? []),
+  ];
   const totalMs = performance.now() - t0;
   const cpuList = cpus();
   const report = {
@@ -406,7 +440,8 @@ async function main(): Promise<number> {
     version: 1,
     date: startedAt.toISOString(),
     durationMs: Math.round(totalMs),
-    buildMs: buildMs === null ? null : Math.round(buildMs),
+    buildMs: b?.buildMs == null ? null : Math.round(b.buildMs),
+    parts: { browser: options.browser, credentials: options.credentials },
     options,
     git: gitInfo(),
     machine: {
@@ -419,14 +454,14 @@ async function main(): Promise<number> {
       release: release(),
       arch: arch(),
       node: process.version,
-      chromium: chromium.product,
-      chromiumPath: CHROMIUM_PATH,
-      userAgent: chromium.userAgent,
+      chromium: b?.chromium.product ?? null,
+      chromiumPath: b ? CHROMIUM_PATH : null,
+      userAgent: b?.chromium.userAgent ?? null,
       playwrightCore: packageVersion('playwright-core'),
     },
-    extensions: {
-      tessera: { id: ids.tessera, dir: relative(ROOT, tesseraDir), builtFrom: 'dist/' },
-      baseline: { id: ids.baseline, dir: relative(ROOT, baselineDir), source: 'scripts/bench/baseline/' },
+    extensions: b && {
+      tessera: { id: b.ids.tessera, dir: relative(ROOT, b.tesseraDir), builtFrom: 'dist/' },
+      baseline: { id: b.ids.baseline, dir: relative(ROOT, b.baselineDir), source: 'scripts/bench/baseline/' },
     },
     method: {
       order: 'ABBA: even rounds Tessera first, odd rounds baseline first; warm-ups discarded',
@@ -438,20 +473,20 @@ async function main(): Promise<number> {
       unlock: `UI channel from popup/index.html: lock, then time unlock (page clock); baseline = importKey + deriveBits PBKDF2-SHA-256 ×${KDF.iterations} in the same page`,
       sizes: 'gzip level 9 of each file on its own, summed per entry; UI pages follow <script src>/<link rel=stylesheet> and static imports',
       tesseraGrant: 'after each Tessera approval iteration the page revokes its identity grant (wallet_getGrants + wallet_revokeGrant, untimed)',
+      ...(credentials ? { credentials: credentials.method } : {}),
     },
     goals: {
       approvalWindowMaxRatio: 1.5,
       coldStartMaxRatio: 2,
       backgroundGzipMaxBytes: BACKGROUND_GZIP_GOAL_BYTES,
+      ...(credentials ? { credentials: credentials.goals } : {}),
     },
     kdf: KDF,
     results: rows,
-    breakdown: breakdown(phases),
+    breakdown: b && breakdown(b.phases),
     raw: {
-      approval: phases.approval,
-      silent: phases.silent,
-      unlock: phases.unlock,
-      sizes,
+      ...(b ? { approval: b.phases.approval, silent: b.phases.silent, unlock: b.phases.unlock, sizes: b.sizes } : {}),
+      ...(credentials ? { credentials: { durationMs: credentials.durationMs, ...credentials.raw } } : {}),
     },
     notes,
   };
@@ -466,7 +501,8 @@ async function main(): Promise<number> {
   log('');
   log(formatTable(rows));
   log('');
-  log(`machine: ${cpuList.length} × ${cpuList[0]?.model ?? '?'}, node ${process.version}, ${chromium.product}`);
+  log(`machine: ${cpuList.length} × ${cpuList[0]?.model ?? '?'}, node ${process.version}${b ? `, ${b.chromium.product}` : ''}`);
+  if (credentials) log(`credentials part (Node): ${(credentials.durationMs / 1000).toFixed(0)} s`);
   for (const note of new Set(notes)) log(`note: ${note}`);
   const missed = rows.filter((r) => r.met === false).map((r) => r.metric);
   log(missed.length ? `goals missed: ${missed.join('; ')}` : 'all goals met');
