@@ -1,4 +1,4 @@
-import { defineConfig, type InlineConfig } from 'vite';
+import { defineConfig, type InlineConfig, type Plugin } from 'vite';
 import { resolve } from 'node:path';
 
 /**
@@ -57,6 +57,7 @@ export function extensionBuildConfig(target: BuildTarget, outDir = resolve(root,
   return {
     ...common,
     publicDir: false,
+    plugins: [stubVeramoPluginSchemas()],
     resolve: {
       // See each stub for why: both are large, and the wallet never uses what they hold.
       alias: {
@@ -74,6 +75,19 @@ export function extensionBuildConfig(target: BuildTarget, outDir = resolve(root,
           codeSplitting: false,
         },
       },
+    },
+  };
+}
+
+/** Replaces @veramo/core-types' plugin JSON schemas (see the stub for why). */
+function stubVeramoPluginSchemas(): Plugin {
+  const stub = resolve(root, 'src/background/build-stubs/veramo-plugin-schemas.ts');
+  return {
+    name: 'tessera:stub-veramo-plugin-schemas',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      const fromCoreTypes = importer?.replace(/\\/g, '/').includes('/@veramo/core-types/build/');
+      return fromCoreTypes && source === './plugin.schema.js' ? stub : null;
     },
   };
 }
