@@ -142,6 +142,8 @@ export interface ConsentCandidateView {
 }
 
 export interface ConsentQueryView {
+  /** What the site asked for, shown even when nothing the wallet holds matches. */
+  asked: { format: string; types: string[]; claims: (string | number | null)[][] };
   /** The DCQL credential query id (the key in vp_token). */
   queryId: string;
   /** Candidates in preference order; the first is preselected. */

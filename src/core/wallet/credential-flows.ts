@@ -120,6 +120,7 @@ export class CredentialFlows {
     const match = await this.match(wallet, request);
     const queries: ConsentQueryView[] = await Promise.all(
       match.queries.map(async (query) => ({
+        asked: askedFor(request, query.queryId, query.format, query.claims.map((c) => c.path)),
         queryId: query.queryId,
         holderBinding: query.holderBinding,
         candidates: await Promise.all(
@@ -269,6 +270,16 @@ export class CredentialFlows {
       status: { state: record.statusResult.state, checkedAt: record.statusResult.checkedAt, reason: record.statusResult.reason },
     };
   }
+}
+
+/** The credential types (W3C `type_values` or SD-JWT `vct_values`) and claims a query names. */
+function askedFor(request: ParsedRequest, queryId: string, format: string, claims: (string | number | null)[][]): ConsentQueryView['asked'] {
+  const meta = (request.dcqlQuery.credentials.find((c) => c.id === queryId)?.meta ?? {}) as {
+    vct_values?: string[];
+    type_values?: string[][];
+  };
+  const types = meta.vct_values ?? (meta.type_values ?? []).map((alternative) => alternative.join(' + '));
+  return { format, types, claims };
 }
 
 const samePath = (a: (string | number)[], b: (string | number)[]) => a.length === b.length && a.every((x, i) => x === b[i]);

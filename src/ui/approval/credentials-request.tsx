@@ -68,6 +68,18 @@ function resolveChoice(
   return first ? { candidate: first, choice: defaultChoice(first) } : null;
 }
 
+/** What the site asked for, in words: shown when nothing the wallet holds answers it. */
+function AskedFor({ asked }: { asked: ConsentQueryView['asked'] }) {
+  const what = asked.types.length > 0 ? asked.types.join(' or ') : (FORMAT_LABEL[asked.format as keyof typeof FORMAT_LABEL] ?? asked.format);
+  const claims = asked.claims.map((path) => path.map((part) => (part === null ? '*' : String(part))).join('.'));
+  return (
+    <p class="small" data-testid="asked-for">
+      It asked for: <strong>{what}</strong>
+      {claims.length > 0 ? <> with {claims.join(', ')}</> : null}
+    </p>
+  );
+}
+
 export function CredentialsRequest({
   approval,
   pollError,
@@ -173,6 +185,7 @@ function QueryCard({
       <section class="card" data-testid={`query-${query.queryId}`}>
         {multiple ? <p class="muted small query-id">Request “{query.queryId}”</p> : null}
         <p class="muted">None of your credentials answers this part of the request; nothing is shared for it.</p>
+        <AskedFor asked={query.asked} />
       </section>
     );
   }
