@@ -1,7 +1,7 @@
 /**
  * The demo verifier: "Aldmere City Services — resident parking permit".
  *
- * Serves `demo/sites/city/` and:
+ * Serves `demo/sites/city/` (and `/shared/`, see ../http.ts) and:
  * - `POST /api/request` `{ credential: 'pid'|'resident', signed?: boolean }` → a fresh
  *   OpenID4VP request for the page to pass to `navigator.credentials.get`:
  *   `{ requestId, protocol, data, nonce, clientId }` (signed requests name the page's
@@ -16,14 +16,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { HttpError, closeOnSignals, handle, json, listenOn, readJson, runAsScript, sameOrigin, serveSite, siteDir, type Listening } from '../http.ts';
 import { createEd25519Did, type Ed25519Did } from '../registry/did-key.ts';
-import { CONTENT_TYPES, HttpError, PLAIN_PAGE, handle, json, listenOn, readJson, sameOrigin, send, serveStatic } from '../registry/http.ts';
 import { buildRequest, clientIdOf, type BuildRequestOptions, type BuiltRequest, type RequestedCredential } from './requests.ts';
 import { verifyDcApiResponse, type VerifiedQueryAnswer } from './verifier.ts';
 
-export const CITY_SITE_DIR = resolve(import.meta.dirname, '../sites/city');
+export const CITY_SITE_DIR = siteDir('city');
 const REQUEST_TTL_MS = 5 * 60_000;
 
 export interface TrustedIssuer {
@@ -61,11 +59,7 @@ export interface PendingRequest extends BuiltRequest {
   expiresAt: number;
 }
 
-export interface CityServer {
-  port: number;
-  hosts: string[];
-  url(host?: string, path?: string): string;
-  origin(host?: string): string;
+export interface CityServer extends Listening {
   /** The city's verifier identity (signed requests): did:key and `decentralized_identifier:` client id. */
   key: Ed25519Did;
   clientId: string;
@@ -75,7 +69,6 @@ export interface CityServer {
   createRequest(origin: string, options?: BuildRequestOptions): Promise<PendingRequest>;
   /** Same as POST /api/verify: single use per request. */
   verifyResponse(requestId: string, response: unknown, origin: string): Promise<CityVerification>;
-  close(): Promise<void>;
 }
 
 export async function startCity(options: CityServerOptions = {}): Promise<CityServer> {
@@ -177,14 +170,8 @@ export async function startCity(options: CityServerOptions = {}): Promise<CitySe
         return await apiVerify(req, res);
       case 'GET /api/config':
         return json(res, 200, { clientId: clientIdOf(key), trustedIssuers });
-      case 'GET /plain':
-      case 'GET /plain/':
-        return send(res, 200, PLAIN_PAGE, CONTENT_TYPES['.html'] as string);
-      case 'GET /healthz':
-        return json(res, 200, { ok: true });
       default:
-        if (req.method === 'GET' || req.method === 'HEAD') return await serveStatic(res, CITY_SITE_DIR, url.pathname);
-        return send(res, 405, 'method not allowed', 'text/plain; charset=utf-8');
+        return await serveSite(req, res, CITY_SITE_DIR, url.pathname);
     }
   });
 
@@ -200,13 +187,11 @@ export async function startCity(options: CityServerOptions = {}): Promise<CitySe
   };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+if (runAsScript(import.meta.url)) {
   const port = Number(process.argv[2] ?? process.env.PORT ?? 8082);
   const trusted = process.argv.slice(3).map((did) => ({ did, name: 'Aldmere Civic Registry' }));
   const server = await startCity({ port, trustedIssuers: trusted, log: true });
   console.log(`Aldmere City Services (Digital Credentials API) at ${server.url()}`);
   console.log(`  verifier client_id ${server.clientId}`);
-  const stop = () => void server.close().then(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  closeOnSignals(server);
 }

@@ -1,7 +1,7 @@
 /**
  * The demo issuer: "Aldmere Civic Registry".
  *
- * Serves `demo/sites/registry/` and:
+ * Serves `demo/sites/registry/` (and `/shared/`, see ../http.ts) and:
  * - `GET /api/nonce` → `{ nonce }` for the wallet_requestIdentity that tells the registry
  *   which DID to issue to;
  * - `POST /api/issue` `{ presentation, subject? }` → verifies the login presentation
@@ -17,13 +17,10 @@
  *
  * Standalone: `npx tsx demo/registry/server.ts [port]`.
  */
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { HttpError, NonceStore, closeOnSignals, handle, json, listenOn, readJson, runAsScript, sameOrigin, send, serveSite, siteDir, type Listening } from '../http.ts';
 import { decodeJwtPayload, verifyLoginPresentation } from '../verify.ts';
 import { createEd25519Did, publicKeyFromDidKey, type Ed25519Did } from './did-key.ts';
-import { HttpError, PLAIN_PAGE, handle, json, listenOn, readJson, sameOrigin, send, serveStatic, CONTENT_TYPES } from './http.ts';
 import {
   DEMO_RESIDENT,
   RegistryIssuer,
@@ -33,7 +30,7 @@ import {
   type StatusListKind,
 } from './issuer.ts';
 
-export const REGISTRY_SITE_DIR = resolve(import.meta.dirname, '../sites/registry');
+export const REGISTRY_SITE_DIR = siteDir('registry');
 const NONCE_TTL_MS = 5 * 60_000;
 
 export interface RegistryServerOptions {
@@ -53,18 +50,13 @@ export interface RegistryEvent {
   detail: string;
 }
 
-export interface RegistryServer {
-  port: number;
-  hosts: string[];
-  url(host?: string, path?: string): string;
-  origin(host?: string): string;
+export interface RegistryServer extends Listening {
   issuer: RegistryIssuer;
   /** The registry's DID (did:key, Ed25519). */
   did: string;
   events: RegistryEvent[];
   /** Same as POST /api/revoke. */
   revoke(kind: CredentialKind | StatusListKind, index: number): boolean;
-  close(): Promise<void>;
 }
 
 function listOf(kind: unknown): StatusListKind {
@@ -115,16 +107,12 @@ function describe(c: IssuedCredential) {
 
 export async function startRegistry(options: RegistryServerOptions = {}): Promise<RegistryServer> {
   const host = options.host ?? '127.0.0.1';
-  const nonces = new Map<string, number>();
+  const nonces = new NonceStore(NONCE_TTL_MS);
   const events: RegistryEvent[] = [];
   let issuer: RegistryIssuer | undefined;
   const log = (kind: RegistryEvent['kind'], detail: string) => {
     events.push({ at: new Date().toISOString(), kind, detail });
     if (options.log) console.log(`[registry] ${kind}: ${detail}`);
-  };
-  const sweep = () => {
-    const now = Date.now();
-    for (const [nonce, expires] of nonces) if (expires < now) nonces.delete(nonce);
   };
   const need = () => {
     if (!issuer) throw new HttpError(503, 'starting');
@@ -149,12 +137,10 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
     } catch (error) {
       throw new HttpError(400, `presentation is not a JWT: ${(error as Error).message}`);
     }
-    sweep();
-    if (typeof nonce !== 'string' || !nonces.has(nonce)) {
+    if (!nonces.take(nonce)) {
       log('refused', 'a presentation with a nonce the registry did not issue (or already used)');
       throw new HttpError(401, 'the nonce was not issued by the registry, expired, or was already used');
     }
-    nonces.delete(nonce);
     let did: string;
     try {
       did = (await verifyLoginPresentation(presentation, { origin, challenge: nonce })).did;
@@ -175,12 +161,8 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
     const url = new URL(req.url ?? '/', 'http://registry.invalid');
     const route = `${req.method ?? 'GET'} ${url.pathname}`;
     switch (route) {
-      case 'GET /api/nonce': {
-        sweep();
-        const nonce = randomBytes(24).toString('base64url');
-        nonces.set(nonce, Date.now() + NONCE_TTL_MS);
-        return json(res, 200, { nonce });
-      }
+      case 'GET /api/nonce':
+        return json(res, 200, { nonce: nonces.issue().nonce });
       case 'GET /api/issuer': {
         const i = need();
         return json(res, 200, {
@@ -214,14 +196,8 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
       case 'GET /status/token':
         log('status-fetched', 'token (IETF Token Status List)');
         return send(res, 200, need().tokenStatusList(), 'application/statuslist+jwt', statusHeaders);
-      case 'GET /plain':
-      case 'GET /plain/':
-        return send(res, 200, PLAIN_PAGE, CONTENT_TYPES['.html'] as string);
-      case 'GET /healthz':
-        return json(res, 200, { ok: true });
       default:
-        if (req.method === 'GET' || req.method === 'HEAD') return await serveStatic(res, REGISTRY_SITE_DIR, url.pathname);
-        return send(res, 405, 'method not allowed', 'text/plain; charset=utf-8');
+        return await serveSite(req, res, REGISTRY_SITE_DIR, url.pathname);
     }
   });
 
@@ -237,11 +213,9 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
   };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+if (runAsScript(import.meta.url)) {
   const port = Number(process.argv[2] ?? process.env.PORT ?? 8081);
   const server = await startRegistry({ port, log: true });
   console.log(`Aldmere Civic Registry at ${server.url()} (issuer ${server.did})`);
-  const stop = () => void server.close().then(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  closeOnSignals(server);
 }

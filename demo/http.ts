@@ -1,11 +1,23 @@
 /**
- * The bits of plain-Node HTTP the registry and city demo servers share (no framework):
- * responses, a bounded JSON body reader, static files from one folder, listening on
- * several loopback addresses at one port, and the same-origin check for POSTs.
+ * The plain-Node HTTP (no framework) the three demo servers share: responses, a bounded
+ * body reader, the same-origin check for POSTs, single-use nonces, a site's files (plus
+ * `/shared/…` for all of them) and the routes every site has, listening on several
+ * loopback addresses at one port, and running a server as a script.
  */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** `demo/sites/`: a folder per site, and `shared/` (served by every site under `/shared/`). */
+export const SITES_DIR = resolve(import.meta.dirname, 'sites');
+export const SHARED_DIR = join(SITES_DIR, 'shared');
+
+/** The folder of one site's pages, e.g. `siteDir('login')`. */
+export function siteDir(name: string): string {
+  return join(SITES_DIR, name);
+}
 
 export const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -17,7 +29,7 @@ export const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
-const MAX_BODY = 256 * 1024;
+const TEXT = 'text/plain; charset=utf-8';
 
 export const PLAIN_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>plain test page</title></head>
@@ -48,13 +60,14 @@ export class HttpError extends Error {
   }
 }
 
-export function readBody(req: IncomingMessage): Promise<string> {
+/** The body as text; past `maxBytes` it rejects with a 413 HttpError. */
+export function readBody(req: IncomingMessage, maxBytes = 256 * 1024): Promise<string> {
   return new Promise<string>((resolveP, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
+      if (size > maxBytes) {
         reject(new HttpError(413, 'body too large'));
         req.destroy();
         return;
@@ -86,16 +99,56 @@ export function sameOrigin(req: IncomingMessage): string {
   return origin;
 }
 
+/** Single-use challenges that expire after `ttlMs`. */
+export class NonceStore {
+  private readonly issued = new Map<string, number>(); // nonce → expiry (ms)
+
+  constructor(private readonly ttlMs: number) {}
+
+  issue(): { nonce: string; expiresAt: number } {
+    this.sweep();
+    const nonce = randomBytes(24).toString('base64url');
+    const expiresAt = Date.now() + this.ttlMs;
+    this.issued.set(nonce, expiresAt);
+    return { nonce, expiresAt };
+  }
+
+  /** Whether we issued `nonce` and it has not expired; it is used up either way. */
+  take(nonce: unknown): nonce is string {
+    this.sweep();
+    return typeof nonce === 'string' && this.issued.delete(nonce);
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [nonce, expires] of this.issued) if (expires < now) this.issued.delete(nonce);
+  }
+}
+
 export async function serveStatic(res: ServerResponse, dir: string, pathname: string): Promise<void> {
   const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
   const file = normalize(join(dir, rel));
-  if (!file.startsWith(dir + sep)) return send(res, 404, 'not found', 'text/plain; charset=utf-8');
+  if (!file.startsWith(dir + sep)) return send(res, 404, 'not found', TEXT);
   try {
     const body = await readFile(file);
     send(res, 200, body, CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
   } catch {
-    send(res, 404, 'not found', 'text/plain; charset=utf-8');
+    send(res, 404, 'not found', TEXT);
   }
+}
+
+/**
+ * What every demo site answers besides its API: `GET /plain` (an empty page for tests
+ * that call `window.tessera` directly), `GET /healthz`, and for GET or HEAD its files
+ * from `dir`, `/shared/…` from `demo/sites/shared/`; any other method is a 405.
+ */
+export async function serveSite(req: IncomingMessage, res: ServerResponse, dir: string, pathname: string): Promise<void> {
+  const route = `${req.method ?? 'GET'} ${pathname}`;
+  if (route === 'GET /plain' || route === 'GET /plain/') return send(res, 200, PLAIN_PAGE, CONTENT_TYPES['.html'] as string);
+  if (route === 'GET /healthz') return json(res, 200, { ok: true });
+  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', TEXT);
+  if (pathname.startsWith('/shared/')) return await serveStatic(res, SHARED_DIR, pathname.slice('/shared'.length));
+  return await serveStatic(res, dir, pathname);
 }
 
 /** Runs an async route handler; an HttpError becomes its status, anything else a 500. */
@@ -115,8 +168,11 @@ function hostForUrl(host: string): string {
 
 export interface Listening {
   port: number;
+  /** Hosts it listens on. */
   hosts: string[];
+  /** e.g. origin('localhost') → http://localhost:PORT */
   origin(host?: string): string;
+  /** e.g. url('localhost', '/plain') → http://localhost:PORT/plain */
   url(host?: string, path?: string): string;
   close(): Promise<void>;
 }
@@ -168,4 +224,16 @@ export async function listenOn(
       );
     },
   };
+}
+
+/** Whether the module at `moduleUrl` (its `import.meta.url`) is the script node was started with. */
+export function runAsScript(moduleUrl: string): boolean {
+  return Boolean(process.argv[1]) && moduleUrl === pathToFileURL(resolve(process.argv[1] as string)).href;
+}
+
+/** Closes `server` and exits on Ctrl+C or SIGTERM. */
+export function closeOnSignals(server: { close(): Promise<void> }): void {
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
