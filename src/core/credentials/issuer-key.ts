@@ -15,9 +15,17 @@ const P256_MULTICODEC = [0x80, 0x24];
 /**
  * The public key an issuer (or a verifier's `client_id`) signs with: the DID's
  * verification method named by `kid` (a DID URL or a bare fragment), or its first
- * assertion method when there is no `kid`. Refuses a `kid` of another DID.
+ * assertion method when there is no `kid`. Refuses a `kid` of another DID. With
+ * `relationship: 'assertionMethod'` (credentials and status lists) the method must
+ * also be one the DID authorises to make assertions, so a key listed only for, say,
+ * authentication cannot issue.
  */
-export async function resolveSigningKey(resolver: DidResolver, did: string, kid?: string | null): Promise<ResolvedKey> {
+export async function resolveSigningKey(
+  resolver: DidResolver,
+  did: string,
+  kid?: string | null,
+  options: { relationship?: 'assertionMethod' } = {},
+): Promise<ResolvedKey> {
   if (!/^did:[a-z0-9]+:\S+$/.test(did)) throw new CredentialError('malformed', `'${did}' is not a DID`);
   const { didDocument, didResolutionMetadata } = await resolver.resolve(did);
   if (!didDocument) {
@@ -31,6 +39,9 @@ export async function resolveSigningKey(resolver: DidResolver, did: string, kid?
     if (!fullKid.startsWith(`${did}#`)) throw new CredentialError('bad_signature', `The key ${kid} does not belong to ${did}`);
     method = byId(fullKid);
     if (!method) throw new CredentialError('bad_signature', `${did} has no verification method ${kid}`);
+    if (options.relationship === 'assertionMethod' && !authorises(didDocument.assertionMethod, did, fullKid)) {
+      throw new CredentialError('bad_signature', `${kid} is not an assertion method of ${did}, so it cannot sign credentials`);
+    }
   } else {
     const first = didDocument.assertionMethod?.[0];
     method = typeof first === 'string' ? byId(first) : (first ?? methods[0]);
@@ -58,6 +69,14 @@ export function methodJwk(method: VerificationMethod): JsonWebKey {
     return ed25519Jwk(Uint8Array.from(method.publicKeyHex.match(/../g) ?? [], (h) => parseInt(h, 16)));
   }
   throw new CredentialError('unresolvable_issuer', `Unsupported verification method ${method.id} (${method.type})`);
+}
+
+/** Whether a verification relationship lists the method (by reference or embedded). */
+function authorises(relationship: (string | VerificationMethod)[] | undefined, did: string, kid: string): boolean {
+  return (relationship ?? []).some((entry) => {
+    const id = typeof entry === 'string' ? entry : entry.id;
+    return id === kid || `${did}${id}` === kid;
+  });
 }
 
 const ed25519Jwk = (publicKey: Uint8Array): JsonWebKey => ({ kty: 'OKP', crv: 'Ed25519', x: toBase64Url(publicKey) });

@@ -129,7 +129,7 @@ export async function verifyIssuerSignature(jwt: DecodedJwt, issuer: string, res
 
   let key: ResolvedKey;
   try {
-    key = await resolveSigningKey(resolver, issuer, kid);
+    key = await resolveSigningKey(resolver, issuer, kid, { relationship: 'assertionMethod' });
   } catch (error) {
     if (error instanceof CredentialError) throw error;
     throw new CredentialError('unresolvable_issuer', `Cannot resolve the issuer ${issuer}: ${messageOf(error)}`);

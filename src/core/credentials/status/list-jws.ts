@@ -65,7 +65,7 @@ export async function verifyIssuerSignature(jwt: string, header: Record<string, 
   if (kid !== undefined && typeof kid !== 'string') throw invalidList('the status list header kid is not a string');
   let resolved: Awaited<ReturnType<typeof resolveSigningKey>>;
   try {
-    resolved = await resolveSigningKey(resolver, issuer, kid);
+    resolved = await resolveSigningKey(resolver, issuer, kid, { relationship: 'assertionMethod' });
   } catch (error) {
     throw invalidList(`no key of ${issuer} to verify it: ${errorMessage(error)}`);
   }
