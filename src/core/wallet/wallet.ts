@@ -154,13 +154,13 @@ export class Wallet {
   }
 
   private async identityApproval(wallet: UnlockedWallet, approval: IdentityApproval): Promise<ApprovalLookup> {
+    const site = await wallet.pairwise.find(approval.origin);
     // Unlocking may reveal that the site is connected already: answer it silently.
-    const connected = await this.connectedSite(wallet, approval.origin);
+    const connected = await this.connectedSite(wallet, approval.origin, site);
     if (connected) {
       await this.settle(approval.id, () => this.loginWithGrant(wallet, connected, approval.params.nonce));
       return { state: 'settled' };
     }
-    const pairwise = await wallet.pairwise.find(approval.origin);
     return {
       state: 'pending',
       approval: {
@@ -168,7 +168,7 @@ export class Wallet {
         kind: 'identity',
         origin: approval.origin,
         createdAt: new Date(approval.createdAt).toISOString(),
-        pairwiseDid: pairwise?.did ?? null,
+        pairwiseDid: site?.did ?? null,
       },
     };
   }
@@ -279,8 +279,12 @@ export class Wallet {
   }
 
   /** The site's pairwise record and active identity grant, if it is connected. */
-  private async connectedSite(wallet: UnlockedWallet, origin: string): Promise<ConnectedSite | undefined> {
-    const site = await wallet.pairwise.find(origin);
+  private async connectedSite(
+    wallet: UnlockedWallet,
+    origin: string,
+    known?: PairwiseRecord,
+  ): Promise<ConnectedSite | undefined> {
+    const site = known ?? (await wallet.pairwise.find(origin));
     const grant = site?.identityGrantId ? await wallet.grants.active(site.identityGrantId) : undefined;
     return site && grant ? { site, grant } : undefined;
   }

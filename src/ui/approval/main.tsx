@@ -15,10 +15,9 @@ import { OriginBadge } from '../components/origin-badge.tsx';
 import { ErrorText, Loading, PageShell } from '../components/page.tsx';
 import { UnlockForm } from '../components/unlock-form.tsx';
 import { closeThisWindow, errorMessage, poll, sendUiCommand } from '../components/wallet-client.ts';
-import { CredentialsRequest } from './credentials-request.tsx';
 import { CloseButton, isGone } from './decision.tsx';
 import { IdentityRequest } from './identity-request.tsx';
-import { OfferRequest } from './offer-request.tsx';
+import { LazyCredentialsRequest, LazyOfferRequest } from './lazy-views.tsx';
 
 const approvalId = new URLSearchParams(location.search).get('id');
 
@@ -102,9 +101,9 @@ function Request({
     case 'identity':
       return <IdentityRequest approval={approval} pollError={pollError} onFinished={onFinished} />;
     case 'offer':
-      return <OfferRequest approval={approval} pollError={pollError} onFinished={onFinished} />;
+      return <LazyOfferRequest approval={approval} pollError={pollError} onFinished={onFinished} />;
     case 'credentials':
-      return <CredentialsRequest approval={approval} pollError={pollError} onFinished={onFinished} />;
+      return <LazyCredentialsRequest approval={approval} pollError={pollError} onFinished={onFinished} />;
     default:
       return <UnknownRequest kind={(approval as { kind?: unknown }).kind} />;
   }
