@@ -5,17 +5,15 @@
  */
 import type { OfferApprovalView } from '../../protocol/internal.ts';
 import {
-  ClaimValue,
-  FORMAT_LABEL,
+  ClaimList,
+  credentialTypes,
   Fact,
+  FORMAT_LABEL,
+  isInactive,
   StatusBadge,
+  statusMeaning,
   TrustBadge,
   ValidityFacts,
-  claimKey,
-  claimLabel,
-  credentialTypes,
-  isInactive,
-  statusMeaning,
 } from '../components/credential.tsx';
 import { formatDateTime } from '../components/format.ts';
 import { OriginBadge, isInsecureOrigin } from '../components/origin-badge.tsx';
@@ -83,22 +81,7 @@ export function OfferRequest({
         <h3>
           What it says about you <span class="muted small">({credential.claims.length})</span>
         </h3>
-        {credential.claims.length === 0 ? (
-          <p class="muted">This credential carries no claims.</p>
-        ) : (
-          <ul class="claims">
-            {credential.claims.map((claim) => (
-              <li key={claimKey(claim.path)} class="claim-row" data-testid={`offer-claim-${claimKey(claim.path)}`}>
-                <span class="claim-name" title={claimKey(claim.path)}>
-                  {claimLabel(claim.path)}
-                </span>
-                <span class="claim-value">
-                  <ClaimValue value={claim.value} />
-                </span>
-              </li>
-            ))}
-          </ul>
-        )}
+        <ClaimList claims={credential.claims} testIdPrefix="offer-claim-" />
       </section>
 
       <ErrorText message={decision.error ?? pollError} testId="approval-error" />

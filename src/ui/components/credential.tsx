@@ -250,3 +250,38 @@ export function receivedFromText(receivedFrom: string | null): string | null {
   if (receivedFrom === null) return null;
   return receivedFrom === 'import' ? 'Imported by you' : receivedFrom;
 }
+
+/**
+ * Every claim of a credential as name/value rows; `testIdPrefix` names each row
+ * `<prefix><path joined by .>`. `markSelective` flags claims the holder may withhold.
+ */
+export function ClaimList({
+  claims,
+  testIdPrefix,
+  markSelective = false,
+}: {
+  claims: { path: ClaimPath; value: unknown; disclosable: boolean }[];
+  testIdPrefix: string;
+  markSelective?: boolean;
+}) {
+  if (claims.length === 0) return <p class="muted">This credential carries no claims.</p>;
+  return (
+    <ul class="claims">
+      {claims.map((claim) => (
+        <li key={claimKey(claim.path)} class="claim-row" data-testid={`${testIdPrefix}${claimKey(claim.path)}`}>
+          <span class="claim-name" title={claimKey(claim.path)}>
+            {claimLabel(claim.path)}
+            {markSelective && claim.disclosable ? (
+              <span class="pill pill-small" title="You can withhold this claim when sharing the credential">
+                selective
+              </span>
+            ) : null}
+          </span>
+          <span class="claim-value">
+            <ClaimValue value={claim.value} />
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}

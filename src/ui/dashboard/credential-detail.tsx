@@ -6,19 +6,17 @@
 import { useState } from 'preact/hooks';
 import type { CredentialDetailView } from '../../protocol/internal.ts';
 import {
-  ClaimValue,
-  FORMAT_LABEL,
+  ClaimList,
+  credentialTypeLabel,
+  credentialTypes,
   Fact,
+  FORMAT_LABEL,
+  isInactive,
   StatusBadge,
+  statusMeaning,
   TrustBadge,
   ValidityFacts,
   When,
-  claimKey,
-  claimLabel,
-  credentialTypeLabel,
-  credentialTypes,
-  isInactive,
-  statusMeaning,
 } from '../components/credential.tsx';
 import { useAction, usePolled } from '../components/hooks.ts';
 import { OriginBadge } from '../components/origin-badge.tsx';
@@ -192,27 +190,7 @@ function DetailBody({
         <h3>
           Claims <span class="muted small">({credential.claims.length})</span>
         </h3>
-        {credential.claims.length === 0 ? (
-          <p class="muted">This credential carries no claims.</p>
-        ) : (
-          <ul class="claims">
-            {credential.claims.map((claim) => (
-              <li key={claimKey(claim.path)} class="claim-row" data-testid={`credential-claim-${claimKey(claim.path)}`}>
-                <span class="claim-name" title={claimKey(claim.path)}>
-                  {claimLabel(claim.path)}
-                  {claim.disclosable ? (
-                    <span class="pill pill-small" title="You can withhold this claim when sharing the credential">
-                      selective
-                    </span>
-                  ) : null}
-                </span>
-                <span class="claim-value">
-                  <ClaimValue value={claim.value} />
-                </span>
-              </li>
-            ))}
-          </ul>
-        )}
+        <ClaimList claims={credential.claims} testIdPrefix="credential-claim-" markSelective />
       </section>
 
       <details class="card raw" data-testid="credential-raw">
