@@ -1,5 +1,6 @@
 import type { KeyValueStore } from '../storage/ports.ts';
 import type { VaultKeys } from '../vault/vault-keys.ts';
+import type { IAgentPlugin } from '@veramo/core-types';
 import type { IdentityAgent } from './agent.ts';
 
 /**
@@ -7,7 +8,12 @@ import type { IdentityAgent } from './agent.ts';
  * Veramo's module graph (ethers, schema validators, …) out of the worker's start-up:
  * a silent login never needs it, only creating a DID does.
  */
-export function lazyIdentityAgent(store: KeyValueStore, keys: VaultKeys): () => Promise<IdentityAgent> {
+export function lazyIdentityAgent(
+  store: KeyValueStore,
+  keys: VaultKeys,
+  extraPlugins: () => Promise<IAgentPlugin[]> = async () => [],
+): () => Promise<IdentityAgent> {
   let agent: Promise<IdentityAgent> | null = null;
-  return () => (agent ??= import('./agent.ts').then((m) => m.createIdentityAgent(store, keys)));
+  return () =>
+    (agent ??= Promise.all([import('./agent.ts'), extraPlugins()]).then(([m, plugins]) => m.createIdentityAgent(store, keys, plugins)));
 }

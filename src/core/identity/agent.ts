@@ -1,4 +1,4 @@
-import { createAgent, type ICredentialPlugin, type IDIDManager, type IKeyManager, type IResolver, type TAgent } from '@veramo/core';
+import { createAgent, type IAgentPlugin, type ICredentialPlugin, type IDIDManager, type IKeyManager, type IResolver, type TAgent } from '@veramo/core';
 import { CredentialProviderJWT } from '@veramo/credential-jwt';
 import { CredentialPlugin } from '@veramo/credential-w3c';
 import { DIDManager } from '@veramo/did-manager';
@@ -23,7 +23,7 @@ import { LOCAL_KMS } from './agent-constants.ts';
  * did:key (Ed25519) and did:jwk (P-256) providers and resolvers, JWT credentials.
  * Schema validation stays off: it needs z-schema, unused and heavy in the bundle.
  */
-export function createIdentityAgent(store: KeyValueStore, keys: VaultKeys): IdentityAgent {
+export function createIdentityAgent(store: KeyValueStore, keys: VaultKeys, extraPlugins: IAgentPlugin[] = []): IdentityAgent {
   const keyStore = new EncryptedKeyStore(new EncryptedCollection<IKey>(store, 'keys', keys));
   const privateKeyStore = new EncryptedPrivateKeyStore(new EncryptedCollection<ManagedPrivateKey>(store, 'privateKeys', keys));
   const didStore = new EncryptedDIDStore(new EncryptedCollection<IIdentifier>(store, 'dids', keys));
@@ -41,6 +41,7 @@ export function createIdentityAgent(store: KeyValueStore, keys: VaultKeys): Iden
       }),
       new DIDResolverPlugin({ ...getDidKeyResolver(), ...getDidJwkResolver() }),
       new CredentialPlugin([new CredentialProviderJWT()]),
+      ...extraPlugins,
     ],
   });
 }

@@ -208,3 +208,24 @@ describe('presenting credentials', () => {
     await expect(verifyPresentation(result.vp_token.resident![0]!, resolver, { challenge: 'other-nonce', domain: `origin:${CITY}` })).rejects.toThrow();
   });
 });
+
+describe("the Veramo agent's data store", () => {
+  it('is the same encrypted repository: the agent saves (verifying), reads and deletes what the wallet holds', async () => {
+    const unlocked = await wallet.session.require();
+    const agent = (await unlocked.agent()) as unknown as {
+      dataStoreSaveVerifiableCredential(args: { verifiableCredential: unknown }): Promise<string>;
+      dataStoreGetVerifiableCredential(args: { hash: string }): Promise<Record<string, unknown>>;
+      dataStoreDeleteVerifiableCredential(args: { hash: string }): Promise<boolean>;
+    };
+    const jwt = await issueJwtVc(issuer, { subjectDid: holderDid, types: ['ResidentCredential'], claims: { given_name: 'Ada' } });
+    const hash = await agent.dataStoreSaveVerifiableCredential({ verifiableCredential: { proof: { type: 'JwtProof2020', jwt } } });
+    expect((await unlocked.credentials.get(hash))?.raw).toBe(jwt);
+    const vc = await agent.dataStoreGetVerifiableCredential({ hash });
+    expect(vc).toMatchObject({ credentialSubject: { id: holderDid, given_name: 'Ada' }, proof: { jwt } });
+    await expect(
+      agent.dataStoreSaveVerifiableCredential({ verifiableCredential: { proof: { type: 'JwtProof2020', jwt: withTamperedSignature(jwt) } } }),
+    ).rejects.toThrow(/signature/i);
+    expect(await agent.dataStoreDeleteVerifiableCredential({ hash })).toBe(true);
+    expect(await unlocked.credentials.get(hash)).toBeUndefined();
+  });
+});

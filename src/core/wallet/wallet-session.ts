@@ -83,18 +83,27 @@ export class WalletSession {
 
   private build(keys: VaultKeys): UnlockedWallet {
     const { store, now } = this.ports;
-    const agent = lazyIdentityAgent(store, keys);
+    const credentials = new CredentialRepository(new EncryptedCollection<CredentialRecord>(store, 'credentials', keys));
+    // The agent's data store is the same repository (loaded with the agent, on first use).
+    const agent = lazyIdentityAgent(store, keys, async () => {
+      const [{ VeramoCredentialStore }, { createDidResolver }] = await Promise.all([
+        import('../credentials/veramo-credential-store.ts'),
+        import('../identity/did-resolvers.ts'),
+      ]);
+      return [new VeramoCredentialStore(credentials, { pairwise, resolver: createDidResolver(), now })];
+    });
+    const pairwise = new PairwiseIdentities(
+      agent,
+      new EncryptedCollection<PairwiseRecord>(store, 'pairwise', keys),
+      new EncryptedCollection<ManagedPrivateKey>(store, 'privateKeys', keys),
+      now,
+    );
     return {
       keys,
       agent,
-      pairwise: new PairwiseIdentities(
-        agent,
-        new EncryptedCollection<PairwiseRecord>(store, 'pairwise', keys),
-        new EncryptedCollection<ManagedPrivateKey>(store, 'privateKeys', keys),
-        now,
-      ),
+      pairwise,
       grants: new GrantService(new EncryptedCollection<GrantRecord>(store, 'grants', keys), now),
-      credentials: new CredentialRepository(new EncryptedCollection<CredentialRecord>(store, 'credentials', keys)),
+      credentials,
       trust: new TrustList(new EncryptedCollection<TrustedIssuer>(store, 'trust', keys), now),
     };
   }
