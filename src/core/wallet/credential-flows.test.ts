@@ -5,10 +5,10 @@ import { Resolver } from 'did-resolver';
 import { getResolver as getKeyDidResolver } from 'key-did-resolver';
 import { importJWK, jwtVerify } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { WalletError } from '../../protocol/errors.ts';
 import type { CredentialsApprovalView, OfferApprovalView } from '../../protocol/internal.ts';
 import { createTestIssuer, issueJwtVc, issueSdJwtVc, withTamperedSignature, type TestIssuer } from '../credentials/testing/issuers.ts';
 import { fromHex, toBase64Url } from '../encoding.ts';
+import { rejection } from '../testing/rejection.ts';
 import { makeTestPorts, type TestPorts } from '../testing/test-ports.ts';
 import { Wallet } from './wallet.ts';
 
@@ -24,15 +24,6 @@ let holderJwk: JsonWebKey;
 let counter = 0;
 const requestId = () => `req-${String(++counter).padStart(16, '0')}`;
 
-async function rejection(promise: Promise<unknown>): Promise<{ code: number; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof WalletError) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Runs a request that opens an approval; `decide` plays the user. */
 async function withApproval<T>(start: () => Promise<T>, decide: (approvalId: string) => Promise<void>): Promise<T> {

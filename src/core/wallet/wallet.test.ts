@@ -2,8 +2,8 @@ import { Resolver } from 'did-resolver';
 import { verifyPresentation } from 'did-jwt-vc';
 import { getResolver as getKeyDidResolver } from 'key-did-resolver';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { WalletError } from '../../protocol/errors.ts';
 import type { IdentityResult } from '../../protocol/rpc.ts';
+import { rejection } from '../testing/rejection.ts';
 import { makeTestPorts, type TestPorts } from '../testing/test-ports.ts';
 import { Wallet } from './wallet.ts';
 
@@ -18,15 +18,6 @@ let wallet: Wallet;
 let requestCounter = 0;
 const newRequestId = () => `req-${String(++requestCounter).padStart(16, '0')}`;
 
-async function rejection(promise: Promise<unknown>): Promise<{ code: number; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof WalletError) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Starts an identity request and returns it with the approval it opened. */
 async function requestWithApproval(origin: string, nonce: string, w = wallet) {
