@@ -1,4 +1,4 @@
-import { WalletError, RpcErrorCode, invalidParams } from '../../protocol/errors.ts';
+import { invalidParams } from '../../protocol/errors.ts';
 import type { DcApiProtocol } from '../../protocol/dc-api.ts';
 import type {
   ApprovalView,
@@ -6,7 +6,6 @@ import type {
   CredentialDetailView,
   CredentialSelection,
   CredentialView,
-  TrustedIssuerView,
 } from '../../protocol/internal.ts';
 import type { CredentialsResult } from '../../protocol/rpc.ts';
 import type { PendingApproval } from '../approvals/approval-queue.ts';
@@ -25,6 +24,11 @@ import { SelectionError } from '../presentation/errors.ts';
 import type { WalletPorts } from './ports.ts';
 import type { UnlockedWallet } from './wallet-session.ts';
 
+interface AcceptedCredential {
+  verified: VerifiedCredential;
+  status: CredentialStatus;
+}
+
 type OfferApproval = Extract<PendingApproval, { kind: 'offer' }>;
 type CredentialsApproval = Extract<PendingApproval, { kind: 'credentials' }>;
 
@@ -42,44 +46,47 @@ export class CredentialFlows {
   // ── receiving ───────────────────────────────────────────────────────────────
 
   /** Verifies an offered credential; a refusal is -32602 naming the problem. Stores nothing. */
-  async verifyOffer(wallet: UnlockedWallet, raw: string): Promise<{ verified: VerifiedCredential; status: CredentialStatus }> {
-    let verified: VerifiedCredential;
+  async verifyOffer(wallet: UnlockedWallet, raw: string): Promise<AcceptedCredential> {
     try {
-      verified = await verifyCredential(raw, {
-        resolver: this.resolver,
-        holderKeys: new WalletHolderKeys(wallet.pairwise),
-        now: this.ports.now(),
-      });
+      return await this.accept(wallet, raw);
     } catch (error) {
       if (error instanceof CredentialError) throw invalidParams(`params.credential: ${error.message}`);
       throw error;
     }
+  }
+
+  async keepOffer(wallet: UnlockedWallet, approval: OfferApproval): Promise<{ id: string }> {
+    const record = await this.store(wallet, await this.verifyOffer(wallet, approval.credential), approval.origin);
+    return { id: record.id };
+  }
+
+  /** Dashboard import (paste or file): the same checks as an offer, refusals for the holder. */
+  async importCredential(wallet: UnlockedWallet, raw: string): Promise<CredentialView> {
+    let accepted: AcceptedCredential;
+    try {
+      accepted = await this.accept(wallet, raw);
+    } catch (error) {
+      if (error instanceof CredentialError) throw new CoreError('invalid_credential', error.message);
+      throw error;
+    }
+    return this.view(wallet, await this.store(wallet, accepted, 'import'));
+  }
+
+  /** Signature, validity, binding and status: a credential the wallet may keep, or a CredentialError. */
+  private async accept(wallet: UnlockedWallet, raw: string): Promise<AcceptedCredential> {
+    const verified = await verifyCredential(raw, {
+      resolver: this.resolver,
+      holderKeys: new WalletHolderKeys(wallet.pairwise),
+      now: this.ports.now(),
+    });
     const status = await this.statusOf(verified);
     if (status.state === 'revoked' || status.state === 'suspended') {
-      throw invalidParams(`params.credential: the credential is ${status.state} (${status.reason ?? 'by its issuer'})`);
+      throw new CredentialError(status.state, `the credential is ${status.state} (${status.reason ?? 'by its issuer'})`);
     }
     return { verified, status };
   }
 
-  async keepOffer(wallet: UnlockedWallet, approval: OfferApproval): Promise<{ id: string }> {
-    const record = await this.store(wallet, approval.credential, approval.origin);
-    return { id: record.id };
-  }
-
-  /** Dashboard import (paste or file): the same checks as an offer. */
-  async importCredential(wallet: UnlockedWallet, raw: string): Promise<CredentialView> {
-    try {
-      return this.view(wallet, await this.store(wallet, raw, 'import'));
-    } catch (error) {
-      if (error instanceof WalletError && error.code === RpcErrorCode.invalidParams) {
-        throw new CoreError('invalid_credential', error.message.replace(/^Invalid params: params\.credential: /, ''));
-      }
-      throw error;
-    }
-  }
-
-  private async store(wallet: UnlockedWallet, raw: string, receivedFrom: string): Promise<CredentialRecord> {
-    const { verified, status } = await this.verifyOffer(wallet, raw);
+  private async store(wallet: UnlockedWallet, { verified, status }: AcceptedCredential, receivedFrom: string): Promise<CredentialRecord> {
     const record: CredentialRecord = {
       ...verified,
       id: randomId(),
@@ -218,10 +225,6 @@ export class CredentialFlows {
       checked++;
     }
     return checked;
-  }
-
-  async trustedIssuers(wallet: UnlockedWallet): Promise<TrustedIssuerView[]> {
-    return wallet.trust.list();
   }
 
   private async refresh(wallet: UnlockedWallet, record: CredentialRecord, force: boolean): Promise<CredentialRecord> {
