@@ -1,3 +1,4 @@
+import { DC_API_PROTOCOLS, type DcApiProtocol } from '../../protocol/dc-api.ts';
 import type { DcqlQuery } from 'dcql';
 import type { DidResolver } from '../credentials/types.ts';
 import { isPlainObject } from './claim-path.ts';
@@ -6,8 +7,9 @@ import { ProtocolError } from './errors.ts';
 import { selectResponseEncryption, type ResponseEncryption } from './response-encryption.ts';
 import { verifyRequestObject } from './signed-request.ts';
 
-export const OPENID4VP_PROTOCOLS = ['openid4vp-v1-unsigned', 'openid4vp-v1-signed'] as const;
-export type Openid4vpProtocol = (typeof OPENID4VP_PROTOCOLS)[number];
+/** The DC API protocols answered here are the ones the protocol layer declares. */
+const OPENID4VP_PROTOCOLS: readonly string[] = DC_API_PROTOCOLS;
+type Openid4vpProtocol = DcApiProtocol;
 export type DcApiResponseMode = 'dc_api' | 'dc_api.jwt';
 
 /** A DC API OpenID4VP request that passed every check, ready for matching and consent. */
@@ -45,7 +47,7 @@ export async function parseDcApiRequest(
   input: DcApiRequestInput,
   deps: { resolver: DidResolver; now: number },
 ): Promise<ParsedRequest> {
-  if (!OPENID4VP_PROTOCOLS.includes(input.protocol as Openid4vpProtocol)) {
+  if (!OPENID4VP_PROTOCOLS.includes(input.protocol)) {
     throw new ProtocolError(`protocol ${input.protocol} is not supported`);
   }
   const protocol = input.protocol as Openid4vpProtocol;
