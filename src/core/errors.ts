@@ -1,16 +1,43 @@
-import type { UiErrorCode } from '../protocol/internal.ts';
-
 /**
- * An error from core meant for the wallet's own pages (wrong password, locked, ...).
- * Website-facing errors use protocol's WalletError instead.
+ * Core speaks its own errors (DESIGN.md §2): one error type with domain codes. The
+ * routers map them at the edge — to RPC codes for pages, to UI codes for the
+ * extension's pages. Nothing in core builds a wire code.
  */
-export class CoreError extends Error {
-  readonly code: UiErrorCode;
+export type DomainErrorCode =
+  /** The user declined (or closed the window). */
+  | 'user_rejected'
+  /** A request of that kind from this origin is already waiting for the user. */
+  | 'pending'
+  /** No active grant (revoked, expired, exhausted, not the caller's own, unknown). */
+  | 'unauthorized'
+  /** The wallet is locked (for a site: and the user dismissed unlocking it). */
+  | 'locked'
+  | 'not_found'
+  /** Bad input; the message names the field. */
+  | 'invalid_input'
+  /** A credential was refused (bad signature, expired, not bound to this wallet, …). */
+  | 'invalid_credential'
+  /** A well-formed protocol request that fails a protocol check (OpenID4VP `invalid_request`). */
+  | 'invalid_request'
+  | 'not_initialized'
+  | 'already_initialized'
+  | 'wrong_password'
+  | 'throttled'
+  | 'internal';
+
+export class DomainError extends Error {
+  readonly code: DomainErrorCode;
+  /** For `throttled` and `wrong_password`: when the next attempt is allowed. */
   readonly retryAfterMs: number | undefined;
-  constructor(code: UiErrorCode, message: string, retryAfterMs?: number) {
+  constructor(code: DomainErrorCode, message: string, retryAfterMs?: number) {
     super(message);
-    this.name = 'CoreError';
+    this.name = 'DomainError';
     this.code = code;
     this.retryAfterMs = retryAfterMs;
   }
 }
+
+/** The former name, kept while call sites move over. */
+export { DomainError as CoreError };
+
+export const isDomainError = (error: unknown): error is DomainError => error instanceof DomainError;

@@ -44,4 +44,9 @@ export type BackgroundToContent = {
 /** What the background answers to a content message. */
 export type BackgroundReply =
   | { ok: true; result: unknown }
-  | { ok: false; error: { code: number; message: string } };
+  | {
+      ok: false;
+      error: { code: number; message: string };
+      /** Set on an `await` for a request the worker never saw or already answered (the content script re-sends once). */
+      unknownRequest?: true;
+    };
