@@ -79,6 +79,10 @@ export type UiCommandName = UiCommand['command'];
 /** Stable codes the UI branches on. */
 export type UiErrorCode =
   | 'invalid_input'
+  | 'invalid_request'
+  | 'user_rejected'
+  | 'pending'
+  | 'unauthorized'
   | 'not_initialized'
   | 'already_initialized'
   | 'locked'
