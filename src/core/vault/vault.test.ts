@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryKeyValueStore } from '../storage/memory-store.ts';
-import { CoreError } from '../errors.ts';
+import { DomainError } from '../errors.ts';
 import { KDF_MIN_ITERATIONS } from './kdf.ts';
 import { Vault, type VaultHeader } from './vault.ts';
 import { FREE_ATTEMPTS, delayAfterFailures } from './unlock-throttle.ts';
@@ -11,7 +11,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
     await promise;
   } catch (error) {
-    if (error instanceof CoreError) return `${error.code}: ${error.message}`;
+    if (error instanceof DomainError) return `${error.code}: ${error.message}`;
     throw error;
   }
   return 'resolved';
@@ -106,5 +106,65 @@ describe('Vault', () => {
     expect(await codeOf(vault.unlock(PASSWORD))).toMatch(/^wrong_password/);
     const unlocked = await vault.unlock('new password 1');
     expect(Buffer.from(unlocked.secret).equals(Buffer.from(created.secret))).toBe(true);
+  });
+
+  it('serialises parallel wrong guesses: each counts and none skips the wait', async () => {
+    const { vault, header } = setup();
+    await vault.create(PASSWORD);
+    const guesses = Array.from({ length: FREE_ATTEMPTS + 2 }, (_, i) => codeOf(vault.unlock(`guess ${i}`)));
+    const results = (await Promise.all(guesses)).map((r) => r.split(':')[0]);
+    expect(results).toEqual([...Array(FREE_ATTEMPTS).fill('wrong_password'), 'throttled', 'throttled']);
+    expect((await header()).failedUnlocks?.count).toBe(FREE_ATTEMPTS);
+    expect(await vault.retryAfterMs()).toBe(delayAfterFailures(FREE_ATTEMPTS));
+    expect(await codeOf(vault.unlock(PASSWORD))).toMatch(/^throttled/);
+  });
+
+  it('books an attempt before deriving the key, so a guess cut short still counts', async () => {
+    const { vault, header } = setup();
+    await vault.create(PASSWORD);
+    let settled = false;
+    const guess = codeOf(vault.unlock('wrong password')).finally(() => (settled = true));
+    while ((await header()).failedUnlocks?.count !== 1) await new Promise((r) => setTimeout(r, 1));
+    // The 600,000-iteration derivation is still running: a worker stopped now leaves the count.
+    expect(settled).toBe(false);
+    expect(await guess).toMatch(/^wrong_password/);
+    expect((await header()).failedUnlocks?.count).toBe(1);
+  });
+
+  it('clears the count with the right password, also right after parallel wrong ones', async () => {
+    const { vault, header } = setup();
+    await vault.create(PASSWORD);
+    const [wrong, right] = await Promise.all([codeOf(vault.unlock('wrong password')), codeOf(vault.unlock(PASSWORD))]);
+    expect([wrong, right]).toEqual(['wrong_password: Wrong password.', 'resolved']);
+    expect((await header()).failedUnlocks).toBeUndefined();
+    expect(await vault.retryAfterMs()).toBe(0);
+  });
+
+  it('throttles changing the password exactly like unlocking, with the same counter', async () => {
+    const { vault, clock, header } = setup();
+    await vault.create(PASSWORD);
+    const guesses = Array.from({ length: FREE_ATTEMPTS }, (_, i) => codeOf(vault.changePassword(`guess ${i}`, 'new password 1')));
+    expect(await Promise.all(guesses)).toEqual(Array(FREE_ATTEMPTS).fill('wrong_password: The current password is wrong.'));
+    expect((await header()).failedUnlocks?.count).toBe(FREE_ATTEMPTS);
+    const wait = delayAfterFailures(FREE_ATTEMPTS);
+    expect(await codeOf(vault.changePassword(PASSWORD, 'new password 1'))).toMatch(/^throttled/);
+    expect(await codeOf(vault.unlock(PASSWORD))).toMatch(/^throttled/);
+    clock.advance(wait);
+    await vault.changePassword(PASSWORD, 'new password 1');
+    expect((await header()).failedUnlocks).toBeUndefined();
+    await vault.unlock('new password 1');
+  });
+
+  it('lets only one of two concurrent creates write the header; the first wallet stays usable', async () => {
+    const { vault, store } = setup();
+    // A second Vault over the same storage shares the lock too.
+    const other = new Vault({ store });
+    const [first, second] = await Promise.allSettled([vault.create(PASSWORD), other.create('another password')]);
+    expect(first.status).toBe('fulfilled');
+    expect(second.status === 'rejected' && second.reason instanceof DomainError && second.reason.code).toBe('already_initialized');
+    expect(await codeOf(vault.unlock('another password'))).toMatch(/^wrong_password/);
+    const unlocked = await vault.unlock(PASSWORD);
+    const created = first.status === 'fulfilled' ? first.value : undefined;
+    expect(Buffer.from(unlocked.secret).equals(Buffer.from(created?.secret ?? new Uint8Array()))).toBe(true);
   });
 });

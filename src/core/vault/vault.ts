@@ -1,4 +1,5 @@
-import { CoreError } from '../errors.ts';
+import { DomainError } from '../errors.ts';
+import { Mutex } from '../mutex.ts';
 import { randomBytes, utf8 } from '../encoding.ts';
 import type { KeyValueStore } from '../storage/ports.ts';
 import {
@@ -9,7 +10,7 @@ import {
   kdfParamsProblem,
   type KdfParams,
 } from './kdf.ts';
-import { retryAfterMs, type FailedUnlocks } from './unlock-throttle.ts';
+import { reserveAttempt, retryAfterMs, throttledError, type FailedUnlocks } from './unlock-throttle.ts';
 import { VAULT_SECRET_BYTES, deriveVaultKeys, type VaultKeys } from './vault-keys.ts';
 
 /**
@@ -39,11 +40,14 @@ export class Vault {
   private readonly store: KeyValueStore;
   private readonly now: () => number;
   private readonly iterations: number;
+  /** Every change of the header (create, unlock attempt, password change) runs under this. */
+  private readonly headerLock: Mutex;
 
   constructor(options: VaultOptions) {
     this.store = options.store;
     this.now = options.now ?? Date.now;
     this.iterations = options.iterations ?? KDF_DEFAULT_ITERATIONS;
+    this.headerLock = headerLockOf(options.store);
   }
 
   async isInitialized(): Promise<boolean> {
@@ -54,38 +58,59 @@ export class Vault {
     return retryAfterMs((await this.readHeader())?.failedUnlocks, this.now());
   }
 
-  /** Creates the vault with a fresh random secret; refuses if one exists. */
-  async create(password: string): Promise<VaultKeys> {
-    if (await this.isInitialized()) throw new CoreError('already_initialized', 'A wallet already exists.');
-    const secret = randomBytes(VAULT_SECRET_BYTES);
-    const header = await this.wrap(secret, password, this.now());
-    await this.store.write([{ type: 'put', collection: 'meta', key: HEADER_KEY, value: header }]);
-    return deriveVaultKeys(secret);
+  /**
+   * Creates the vault with a fresh random secret; refuses if one exists. The check and
+   * the write are one locked section, so a second concurrent create cannot replace the
+   * header (and with it the secret) of the first.
+   */
+  create(password: string): Promise<VaultKeys> {
+    return this.headerLock.run(async () => {
+      if (await this.readHeader()) throw new DomainError('already_initialized', 'A wallet already exists.');
+      const secret = randomBytes(VAULT_SECRET_BYTES);
+      await this.writeHeader(await this.wrap(secret, password, this.now()));
+      return deriveVaultKeys(secret);
+    });
   }
 
   /** Unwraps the vault secret. Wrong passwords are counted and throttled. */
-  async unlock(password: string): Promise<VaultKeys> {
-    const header = await this.requireHeader();
-    const wait = retryAfterMs(header.failedUnlocks, this.now());
-    if (wait > 0) {
-      throw new CoreError('throttled', `Too many wrong passwords. Try again in ${Math.ceil(wait / 1000)} s.`, wait);
-    }
-    const secret = await this.unwrap(header, password);
-    if (!secret) {
-      const failedUnlocks = { count: (header.failedUnlocks?.count ?? 0) + 1, lastAt: this.now() };
-      await this.writeHeader({ ...header, failedUnlocks });
-      throw new CoreError('wrong_password', 'Wrong password.', retryAfterMs(failedUnlocks, this.now()));
-    }
-    if (header.failedUnlocks) await this.writeHeader({ ...header, failedUnlocks: undefined });
-    return deriveVaultKeys(secret);
+  unlock(password: string): Promise<VaultKeys> {
+    return this.headerLock.run(async () => {
+      const { header, secret } = await this.attempt(password, 'Wrong password.');
+      const cleared: VaultHeader = { ...header };
+      delete cleared.failedUnlocks;
+      await this.writeHeader(cleared);
+      return deriveVaultKeys(secret);
+    });
   }
 
-  /** Re-wraps the same secret under a new password; stored records stay as they are. */
-  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
-    const header = await this.requireHeader();
-    const secret = await this.unwrap(header, currentPassword);
-    if (!secret) throw new CoreError('wrong_password', 'The current password is wrong.');
-    await this.writeHeader(await this.wrap(secret, newPassword, header.createdAt));
+  /**
+   * Re-wraps the same secret under a new password; stored records stay as they are.
+   * The current password is checked exactly like an unlock: counted and throttled.
+   */
+  changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    return this.headerLock.run(async () => {
+      const { header, secret } = await this.attempt(currentPassword, 'The current password is wrong.');
+      await this.writeHeader(await this.wrap(secret, newPassword, header.createdAt));
+    });
+  }
+
+  /**
+   * One password attempt, run under the header lock: refused while a delay runs, booked
+   * in the header before the key derivation, and left booked when the password is wrong. Returns the header as written (attempt still booked).
+   */
+  private async attempt(password: string, wrongMessage: string): Promise<{ header: VaultHeader; secret: Uint8Array<ArrayBuffer> }> {
+    const stored = await this.requireHeader();
+    assertAcceptable(stored);
+    const wait = retryAfterMs(stored.failedUnlocks, this.now());
+    if (wait > 0) throw throttledError(wait);
+    const header: VaultHeader = { ...stored, failedUnlocks: reserveAttempt(stored.failedUnlocks, this.now()) };
+    await this.writeHeader(header);
+    const secret = await this.unwrap(header, password);
+    if (secret) return { header, secret };
+    // The delay runs from the failure, as before: re-stamp the booked attempt.
+    const failedUnlocks = { count: header.failedUnlocks?.count ?? 1, lastAt: this.now() };
+    await this.writeHeader({ ...header, failedUnlocks });
+    throw new DomainError('wrong_password', wrongMessage, retryAfterMs(failedUnlocks, this.now()));
   }
 
   private async wrap(secret: Uint8Array<ArrayBuffer>, password: string, createdAt: number): Promise<VaultHeader> {
@@ -98,14 +123,9 @@ export class Vault {
     return { version: 1, kdf, wrapped: { iv, ct }, createdAt };
   }
 
-  /** The secret, or null when the password is wrong. Refuses a malformed header outright. */
+  /** The secret, or null when the password is wrong. The header was checked by `assertAcceptable`. */
   private async unwrap(header: VaultHeader, password: string): Promise<Uint8Array<ArrayBuffer> | null> {
-    const problem = kdfParamsProblem(header.kdf ?? {});
-    if (problem) throw new CoreError('internal', `The vault header is not acceptable: ${problem}.`);
-    const { iv, ct } = header.wrapped ?? {};
-    if (!(iv instanceof Uint8Array) || iv.length !== 12 || !(ct instanceof Uint8Array) || ct.length !== VAULT_SECRET_BYTES + 16) {
-      throw new CoreError('internal', 'The vault header is not acceptable: malformed wrapped key.');
-    }
+    const { iv, ct } = header.wrapped;
     const wrappingKey = await deriveWrappingKey(password, header.kdf);
     try {
       const secret = await crypto.subtle.decrypt(
@@ -125,11 +145,29 @@ export class Vault {
 
   private async requireHeader(): Promise<VaultHeader> {
     const header = await this.readHeader();
-    if (!header) throw new CoreError('not_initialized', 'No wallet has been created yet.');
+    if (!header) throw new DomainError('not_initialized', 'No wallet has been created yet.');
     return header;
   }
 
   private async writeHeader(header: VaultHeader): Promise<void> {
     await this.store.write([{ type: 'put', collection: 'meta', key: HEADER_KEY, value: header }]);
   }
+}
+
+/** Refuses a malformed or weakened header outright, before any attempt is booked. */
+function assertAcceptable(header: VaultHeader): void {
+  const problem = kdfParamsProblem(header.kdf ?? {});
+  if (problem) throw new DomainError('internal', `The vault header is not acceptable: ${problem}.`);
+  const { iv, ct } = header.wrapped ?? {};
+  if (!(iv instanceof Uint8Array) || iv.length !== 12 || !(ct instanceof Uint8Array) || ct.length !== VAULT_SECRET_BYTES + 16) {
+    throw new DomainError('internal', 'The vault header is not acceptable: malformed wrapped key.');
+  }
+}
+
+/** One lock per store, so every Vault over the same storage shares it. */
+const headerLocks = new WeakMap<KeyValueStore, Mutex>();
+function headerLockOf(store: KeyValueStore): Mutex {
+  let lock = headerLocks.get(store);
+  if (!lock) headerLocks.set(store, (lock = new Mutex()));
+  return lock;
 }
