@@ -22,6 +22,16 @@ export class WindowApprovalPresenter implements ApprovalPresenter {
     return { windowId: created.id ?? null };
   }
 
+  /** `windows.get` rejects for a window that no longer exists (ids are not reused in a browser session). */
+  async isOpen(windowId: number): Promise<boolean> {
+    try {
+      await browser.windows.get(windowId);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Top-right of the focused window, like a wallet popup; none if unknown. */
   private async position(): Promise<{ left?: number; top?: number }> {
     try {

@@ -1,9 +1,15 @@
 import type { RequestIdentityParams } from '../../protocol/rpc.ts';
-import { requestPending } from '../../protocol/errors.ts';
 import { randomId } from '../encoding.ts';
-import type { SessionStore } from '../storage/ports.ts';
+import { DomainError } from '../errors.ts';
 import { Mutex } from '../mutex.ts';
+import type { SessionStore } from '../storage/ports.ts';
+import { ApprovalRecords, type IndexEntry } from './approval-records.ts';
 import type { ApprovalPresenter } from './ports.ts';
+
+/** Pending approvals across all origins; one more is refused as `pending` (a page cannot fill the session quota). */
+export const MAX_PENDING_APPROVALS = 64;
+/** An approval still pending this long after it was made is settled (rejected) by `reconcile`. */
+export const APPROVAL_TTL_MS = 30 * 60_000;
 
 interface ApprovalHeader {
   id: string;
@@ -12,6 +18,7 @@ interface ApprovalHeader {
   requestId: string;
   requestHash: string;
   createdAt: number;
+  /** The window showing it; null while it waits its turn in the queue. */
   windowId: number | null;
 }
 
@@ -27,78 +34,215 @@ export type PendingApproval = ApprovalHeader & ApprovalPayload;
 export type ApprovalKind = PendingApproval['kind'];
 export type NewApproval = Omit<ApprovalHeader, 'id' | 'createdAt' | 'windowId'> & ApprovalPayload;
 
-const SESSION_KEY = 'approvals';
-type ApprovalMap = Record<string, PendingApproval>;
-
 /**
  * Pending approvals, persisted in session storage so a service-worker restart does
- * not lose them (MV3 kills idle workers). At most one per origin and kind.
+ * not lose them (MV3 kills idle workers). At most one per origin and kind, at most
+ * MAX_PENDING_APPROVALS in all, and one shown at a time across all origins: the rest
+ * wait their turn, oldest first.
+ *
+ * Settling is claim → store the reply → remove, so an approval leaves only once its
+ * answer is safe; a worker that dies in between leaves a claim that `reconcile` finds.
  */
 export class ApprovalQueue {
   private readonly mutex = new Mutex();
+  private readonly records: ApprovalRecords;
+  /** Claims this worker made. A claim in storage that is not here is a worker's that died mid-settle. */
+  private readonly liveClaims = new Set<string>();
 
   constructor(
-    private readonly session: SessionStore,
+    session: SessionStore,
     private readonly presenter: ApprovalPresenter,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.records = new ApprovalRecords(session);
+  }
 
-  /** Records the approval and shows it; -32002 if one of this kind from this origin waits already. */
+  /**
+   * Records the approval and shows it if no other is shown, else queues it (windowId
+   * null). `pending` if one of this kind from this origin waits already, or the queue
+   * is full. If showing it fails, it is dropped and the presenter's error thrown.
+   */
   open(input: NewApproval): Promise<PendingApproval> {
     return this.mutex.run(async () => {
-      const all = await this.read();
-      if (Object.values(all).some((a) => a.origin === input.origin && a.kind === input.kind)) {
-        throw requestPending(input.kind);
+      const index = await this.records.index();
+      if (index.some((e) => e.origin === input.origin && e.kind === input.kind)) {
+        throw new DomainError('pending', `A ${input.kind} request from this origin is already pending; wait for it to finish.`);
+      }
+      if (index.length >= MAX_PENDING_APPROVALS) {
+        throw new DomainError('pending', 'Too many requests are waiting for the user; try again later.');
       }
       const approval = { ...input, id: randomId(), createdAt: this.now(), windowId: null } as PendingApproval;
-      await this.write({ ...all, [approval.id]: approval });
-      try {
-        const { windowId } = await this.presenter.open(approval.id);
-        approval.windowId = windowId;
-        await this.write({ ...(await this.read()), [approval.id]: approval });
-      } catch (error) {
-        await this.removeUnlocked(approval.id);
-        throw error;
+      const entry: IndexEntry = {
+        id: approval.id,
+        origin: approval.origin,
+        kind: approval.kind,
+        createdAt: approval.createdAt,
+        shown: false,
+        windowId: null,
+        claimedAt: null,
+      };
+      await this.records.add(approval.id, approval, [...index, entry]);
+      const failures = await this.presentNext();
+      if (failures.has(approval.id)) {
+        await this.deleteUnlocked([approval.id]);
+        throw failures.get(approval.id);
       }
+      const placed = (await this.records.index()).find((e) => e.id === approval.id);
+      return { ...approval, windowId: placed?.windowId ?? null };
+    });
+  }
+
+  /** The pending approval (claimed or not), or undefined once it has been removed. */
+  async get(id: string): Promise<PendingApproval | undefined> {
+    const entry = (await this.records.index()).find((e) => e.id === id);
+    return entry && this.withContent(entry);
+  }
+
+  /** Marks the approval as being settled and returns it; undefined if it is gone or claimed already. */
+  claim(id: string): Promise<PendingApproval | undefined> {
+    return this.mutex.run(async () => {
+      const index = await this.records.index();
+      const entry = index.find((e) => e.id === id);
+      if (!entry || entry.claimedAt !== null) return undefined;
+      const approval = await this.withContent(entry);
+      if (!approval) return undefined;
+      entry.claimedAt = this.now();
+      await this.records.writeIndex(index);
+      this.liveClaims.add(id);
       return approval;
     });
   }
 
-  async get(id: string): Promise<PendingApproval | undefined> {
-    return (await this.read())[id];
-  }
-
-  /** Removes and returns an approval, so it is settled once only. */
-  take(id: string): Promise<PendingApproval | undefined> {
-    return this.mutex.run(() => this.removeUnlocked(id));
-  }
-
-  /** Removes and returns the approvals shown in a window that has closed. */
-  takeByWindow(windowId: number): Promise<PendingApproval[]> {
+  /**
+   * Un-claims an approval whose decision was refused (e.g. an invalid selection): it
+   * is pending again. If its window closed meanwhile, it is queued to be shown again.
+   */
+  release(id: string): Promise<void> {
     return this.mutex.run(async () => {
-      const all = await this.read();
-      const closed = Object.values(all).filter((a) => a.windowId === windowId);
-      if (closed.length === 0) return [];
-      for (const a of closed) delete all[a.id];
-      await this.write(all);
-      return closed;
+      this.liveClaims.delete(id);
+      const index = await this.records.index();
+      const entry = index.find((e) => e.id === id);
+      if (!entry || entry.claimedAt === null) return;
+      entry.claimedAt = null;
+      await this.records.writeIndex(index);
+      if (!entry.shown) await this.presentNext();
     });
   }
 
-  private async removeUnlocked(id: string): Promise<PendingApproval | undefined> {
-    const all = await this.read();
-    const found = all[id];
-    if (!found) return undefined;
-    delete all[id];
-    await this.write(all);
-    return found;
+  /** Removes a settled approval (call it once the reply is stored) and shows the next one waiting. */
+  remove(id: string): Promise<void> {
+    return this.mutex.run(async () => {
+      if (await this.deleteUnlocked([id])) await this.presentNext();
+    });
   }
 
-  private async read(): Promise<ApprovalMap> {
-    return (await this.session.get<ApprovalMap>(SESSION_KEY)) ?? {};
+  /**
+   * The window closed: removes and returns its approvals that nobody is settling (the
+   * caller rejects them), and shows the next one waiting. One being settled stays
+   * until it is removed (or released: then it is shown again).
+   */
+  takeByWindow(windowId: number): Promise<PendingApproval[]> {
+    return this.mutex.run(async () => {
+      const index = await this.records.index();
+      const inWindow = index.filter((e) => e.shown && e.windowId === windowId);
+      if (inWindow.length === 0) return [];
+      const taken: PendingApproval[] = [];
+      for (const entry of inWindow) {
+        if (entry.claimedAt === null) {
+          const approval = await this.withContent(entry);
+          if (approval) taken.push(approval);
+        }
+        entry.shown = false;
+        entry.windowId = null;
+      }
+      const takenIds = inWindow.filter((e) => e.claimedAt === null).map((e) => e.id);
+      await this.records.delete(takenIds, index.filter((e) => !takenIds.includes(e.id)));
+      await this.presentNext();
+      return taken;
+    });
   }
 
-  private write(all: ApprovalMap): Promise<void> {
-    return this.session.set({ [SESSION_KEY]: all });
+  /**
+   * Run at worker start: removes and returns the approvals that can no longer settle
+   * on their own (the caller rejects them): shown in a window that is gone, older than
+   * APPROVAL_TTL_MS, or claimed by a worker that died before removing them. Entries
+   * whose content is missing (a worker killed mid-removal) are pruned silently. Then
+   * shows the next one waiting if none is shown.
+   */
+  reconcile(): Promise<PendingApproval[]> {
+    return this.mutex.run(async () => {
+      const index = await this.records.index();
+      const now = this.now();
+      const kept: IndexEntry[] = [];
+      const dropped: PendingApproval[] = [];
+      for (const entry of index) {
+        const approval = await this.withContent(entry);
+        if (approval && !(await this.cannotSettle(entry, now))) kept.push(entry);
+        else if (approval) dropped.push(approval);
+      }
+      if (kept.length < index.length) {
+        const keptIds = new Set(kept.map((e) => e.id));
+        await this.records.delete(index.filter((e) => !keptIds.has(e.id)).map((e) => e.id), kept);
+      }
+      await this.presentNext();
+      return dropped;
+    });
+  }
+
+  /** @deprecated Removes before the reply is stored; use claim → store the reply → remove. Kept until the approval desk lands. */
+  async take(id: string): Promise<PendingApproval | undefined> {
+    const approval = await this.claim(id);
+    if (approval) await this.remove(id);
+    return approval;
+  }
+
+  private async cannotSettle(entry: IndexEntry, now: number): Promise<boolean> {
+    if (this.liveClaims.has(entry.id)) return false;
+    if (entry.claimedAt !== null) return true;
+    if (now - entry.createdAt >= APPROVAL_TTL_MS) return true;
+    if (!entry.shown) return false;
+    return entry.windowId === null || !(await this.presenter.isOpen(entry.windowId));
+  }
+
+  /**
+   * Shows the oldest waiting approval unless one is shown. One the presenter fails to
+   * show stays queued (it is tried again on the next change) and the next is tried.
+   * Returns the presenter's errors by approval id.
+   */
+  private async presentNext(): Promise<Map<string, unknown>> {
+    const failures = new Map<string, unknown>();
+    const index = await this.records.index();
+    if (index.some((e) => e.shown)) return failures;
+    for (const entry of index) {
+      if (entry.claimedAt !== null) continue;
+      try {
+        const { windowId } = await this.presenter.open(entry.id);
+        entry.shown = true;
+        entry.windowId = windowId;
+        await this.records.writeIndex(index);
+        return failures;
+      } catch (error) {
+        failures.set(entry.id, error);
+      }
+    }
+    return failures;
+  }
+
+  /** Drops approvals by id; whether any was pending. */
+  private async deleteUnlocked(ids: readonly string[]): Promise<boolean> {
+    for (const id of ids) this.liveClaims.delete(id);
+    const index = await this.records.index();
+    const remaining = index.filter((e) => !ids.includes(e.id));
+    if (remaining.length === index.length) return false;
+    await this.records.delete(
+      index.filter((e) => ids.includes(e.id)).map((e) => e.id),
+      remaining,
+    );
+    return true;
+  }
+
+  private async withContent(entry: IndexEntry): Promise<PendingApproval | undefined> {
+    const content = await this.records.record<PendingApproval>(entry.id);
+    return content && { ...content, windowId: entry.windowId };
   }
 }

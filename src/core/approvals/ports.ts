@@ -4,4 +4,6 @@
  */
 export interface ApprovalPresenter {
   open(approvalId: string): Promise<{ windowId: number | null }>;
+  /** Whether a window `open` returned still exists (asked on worker start, to settle approvals whose window went away unseen). */
+  isOpen(windowId: number): Promise<boolean>;
 }

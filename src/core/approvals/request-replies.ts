@@ -1,10 +1,19 @@
-import { RpcErrorCode, UNKNOWN_REQUEST, WalletError } from '../../protocol/errors.ts';
 import type { BackgroundReply } from '../../protocol/envelope.ts';
-import type { SessionStore } from '../storage/ports.ts';
+import { DomainError } from '../errors.ts';
 import { Mutex } from '../mutex.ts';
+import type { SessionStore } from '../storage/ports.ts';
+import { APPROVAL_TTL_MS, MAX_PENDING_APPROVALS } from './approval-queue.ts';
 
 /** A reply nobody collected is kept this long for a page that re-attaches. */
 export const UNCLAIMED_REPLY_TTL_MS = 10 * 60_000;
+/**
+ * A request still without a reply this long is forgotten (its approval was lost, e.g.
+ * a worker died between removing it and rejecting it). Longer than an approval may
+ * live, so an approval `reconcile` rejects can still be answered.
+ */
+export const AWAITED_REPLY_TTL_MS = 2 * APPROVAL_TTL_MS;
+/** Requests awaiting a reply at once; every one beyond the approval queue's cap is refused there anyway. */
+export const MAX_AWAITED_REPLIES = 4 * MAX_PENDING_APPROVALS;
 const SESSION_KEY = 'replies';
 
 interface StoredReply {
@@ -18,7 +27,8 @@ type ReplyMap = Record<string, StoredReply>;
  * The answers to page requests that wait on the user. The reply is persisted before
  * anyone is told, so a page whose message channel broke (the service worker was
  * restarted) re-attaches with `wait` and still gets it. Waiters are in memory: they
- * belong to the live worker's open message channels.
+ * belong to the live worker's open message channels. Both replies and requests still
+ * awaiting one expire, so session storage stays bounded.
  */
 export class RequestReplies {
   private readonly mutex = new Mutex();
@@ -29,10 +39,14 @@ export class RequestReplies {
     private readonly now: () => number,
   ) {}
 
-  /** Marks a request as awaiting a reply, tied to the origin that made it. */
+  /** Marks a request as awaiting a reply, tied to the origin that made it; `pending` if too many await one. */
   expect(requestId: string, origin: string): Promise<void> {
     return this.mutex.run(async () => {
-      const all = this.prune(await this.read());
+      const all = await this.read();
+      const awaiting = Object.values(all).filter((entry) => entry.reply === null).length;
+      if (!(requestId in all) && awaiting >= MAX_AWAITED_REPLIES) {
+        throw new DomainError('pending', 'Too many requests are waiting for the user; try again later.');
+      }
       all[requestId] = { origin, reply: null, at: this.now() };
       await this.write(all);
     });
@@ -53,28 +67,29 @@ export class RequestReplies {
     return this.mutex.run(async () => {
       const all = await this.read();
       const entry = all[requestId];
-      if (!entry || entry.reply) return;
+      if (entry?.reply) return;
       const waiters = this.waiters.get(requestId);
       if (waiters && waiters.size > 0) {
+        // Delivered even if the expectation expired from storage: the page is still listening.
         delete all[requestId];
         this.waiters.delete(requestId);
         await this.write(all);
         for (const deliver of waiters) deliver(reply);
-      } else {
+      } else if (entry) {
         all[requestId] = { ...entry, reply, at: this.now() };
         await this.write(all);
       }
     });
   }
 
-  /** Resolves with the request's reply, now if it is stored, else when it comes. */
+  /** Resolves with the request's reply, now if it is stored, else when it comes; `not_found` if unknown or expired. */
   async wait(requestId: string, origin: string): Promise<BackgroundReply> {
     // The section only registers the waiter; waiting itself happens outside the lock.
     const outcome = await this.mutex.run(async () => {
       const all = await this.read();
       const entry = all[requestId];
       if (!entry || entry.origin !== origin) {
-        throw new WalletError(RpcErrorCode.internal, UNKNOWN_REQUEST);
+        throw new DomainError('not_found', 'Unknown or expired request.');
       }
       if (entry.reply) {
         delete all[requestId];
@@ -93,14 +108,15 @@ export class RequestReplies {
     return outcome.now ? outcome.reply : outcome.pending;
   }
 
-  private prune(all: ReplyMap): ReplyMap {
-    const cutoff = this.now() - UNCLAIMED_REPLY_TTL_MS;
-    for (const [id, entry] of Object.entries(all)) if (entry.reply && entry.at < cutoff) delete all[id];
-    return all;
-  }
-
+  /** The stored entries, without those expired (one a live waiter listens for is kept). */
   private async read(): Promise<ReplyMap> {
-    return (await this.session.get<ReplyMap>(SESSION_KEY)) ?? {};
+    const all = (await this.session.get<ReplyMap>(SESSION_KEY)) ?? {};
+    const now = this.now();
+    for (const [id, entry] of Object.entries(all)) {
+      const ttl = entry.reply ? UNCLAIMED_REPLY_TTL_MS : AWAITED_REPLY_TTL_MS;
+      if (now - entry.at >= ttl && !this.waiters.has(id)) delete all[id];
+    }
+    return all;
   }
 
   private write(all: ReplyMap): Promise<void> {

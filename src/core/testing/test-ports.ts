@@ -4,16 +4,29 @@ import { KDF_MIN_ITERATIONS } from '../vault/kdf.ts';
 import type { AutoLockTimer, WalletEvents, WalletPorts } from '../wallet/ports.ts';
 import type { HttpFetcher } from '../credentials/types.ts';
 
-/** A presenter that records what it showed; tests play the user. */
+/** A presenter that records what it showed; tests play the user (and close windows). */
 export class RecordingPresenter implements ApprovalPresenter {
   readonly opened: string[] = [];
+  /** Open windows and the approval each shows. */
+  readonly windows = new Map<number, string>();
   private nextWindow = 1;
   private waiters: ((id: string) => void)[] = [];
 
   async open(approvalId: string): Promise<{ windowId: number }> {
+    const windowId = this.nextWindow++;
     this.opened.push(approvalId);
+    this.windows.set(windowId, approvalId);
     for (const w of this.waiters.splice(0)) w(approvalId);
-    return { windowId: this.nextWindow++ };
+    return { windowId };
+  }
+
+  async isOpen(windowId: number): Promise<boolean> {
+    return this.windows.has(windowId);
+  }
+
+  /** The window is gone (the user closed it, or it vanished while the worker was stopped). */
+  close(windowId: number): void {
+    this.windows.delete(windowId);
   }
 
   /** Resolves with the next approval shown (or the last one if already shown). */
