@@ -1,7 +1,7 @@
 /**
- * The bridge (isolated world): checks the inpage envelope, forwards it to the
- * background, relays the answer. It stamps nothing — the background takes the
- * origin from the runtime sender — and it keeps no wallet state.
+ * The bridge (isolated world): checks the inpage envelope and the request's bounds,
+ * forwards it to the background, relays the answer (see relay.ts). It stamps nothing
+ * — the background takes the origin from the runtime sender — and it keeps no wallet state.
  */
 import browser from 'webextension-polyfill';
 import * as v from 'valibot';
@@ -9,16 +9,17 @@ import {
   CONTENT_TARGET,
   INPAGE_TARGET,
   PageRequestEnvelope,
-  type BackgroundReply,
   type BackgroundToContent,
   type ContentToBackground,
   type InpageEnvelope,
 } from '../protocol/envelope.ts';
-import { RpcErrorCode, UNKNOWN_REQUEST } from '../protocol/errors.ts';
+import { relayRequest, type RelayRuntime } from './relay.ts';
 
-/** How often to re-attach when the worker restarts mid-request before giving up. */
-const MAX_REATTACH = 20;
-const REATTACH_DELAY_MS = 250;
+const runtime: RelayRuntime = {
+  sendMessage: (message: ContentToBackground) => browser.runtime.sendMessage(message),
+  newRequestId: () => crypto.randomUUID(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
 
 /** Lock/unlock events go only to pages that have used the provider. */
 let usedProvider = false;
@@ -40,46 +41,12 @@ browser.runtime.onMessage.addListener((message: unknown) => {
 });
 
 async function forward(envelopeId: string, request: unknown): Promise<void> {
-  const requestId = crypto.randomUUID();
-  const reply = await send({ channel: 'page', type: 'rpc', requestId, request }, requestId);
+  const reply = await relayRequest(runtime, request);
   post(
     reply.ok
       ? { target: INPAGE_TARGET, type: 'response', id: envelopeId, result: reply.result }
       : { target: INPAGE_TARGET, type: 'response', id: envelopeId, error: reply.error },
   );
-}
-
-/**
- * Sends and waits. If the channel breaks (the service worker was stopped while the
- * user decides), re-attach to the same request: the background kept it.
- */
-async function send(message: ContentToBackground, requestId: string): Promise<BackgroundReply> {
-  let next: ContentToBackground = message;
-  let resent = false;
-  for (let attempt = 0; attempt <= MAX_REATTACH; attempt++) {
-    try {
-      const reply = (await browser.runtime.sendMessage(next)) as BackgroundReply | undefined;
-      // The first send never reached the worker (it was stopping): send it again, once.
-      if (next.type === 'await' && !resent && reply && !reply.ok && reply.error.message === UNKNOWN_REQUEST) {
-        resent = true;
-        next = message;
-        continue;
-      }
-      if (reply && typeof reply === 'object' && 'ok' in reply) return reply;
-      return { ok: false, error: { code: RpcErrorCode.internal, message: 'The wallet gave no answer.' } };
-    } catch (error) {
-      if (isContextInvalidated(error)) {
-        return { ok: false, error: { code: RpcErrorCode.disconnected, message: 'The wallet was updated or removed; reload the page.' } };
-      }
-      next = { channel: 'page', type: 'await', requestId };
-      await new Promise((resolve) => setTimeout(resolve, REATTACH_DELAY_MS));
-    }
-  }
-  return { ok: false, error: { code: RpcErrorCode.internal, message: 'The wallet did not answer.' } };
-}
-
-function isContextInvalidated(error: unknown): boolean {
-  return error instanceof Error && /context invalidated/i.test(error.message);
 }
 
 function post(envelope: InpageEnvelope): void {

@@ -4,8 +4,17 @@ import browser from 'webextension-polyfill';
  * Who sent a runtime message, decided by the receiver from the runtime `sender`
  * (never from the payload): one of this extension's pages, a web page (through our
  * content script), or nobody we serve.
+ *
+ * A page's `crossOriginFrame` is true when the message came from a frame whose origin
+ * differs from its tab's top-level origin (DESIGN.md §3.2: such a request is refused
+ * with 4100 and opens nothing). Chrome gives a content script's sender its `frameId`
+ * (0 = the top frame) and the tab's URL unscrubbed — no `tabs` or host permission is
+ * needed. When the top-level origin cannot be told, a sub-frame counts as cross-origin.
  */
-export type SenderTier = { tier: 'extension' } | { tier: 'page'; origin: string; tabId: number } | { tier: 'untrusted' };
+export type SenderTier =
+  | { tier: 'extension' }
+  | { tier: 'page'; origin: string; tabId: number; crossOriginFrame: boolean }
+  | { tier: 'untrusted' };
 
 export function classifySender(sender: browser.Runtime.MessageSender): SenderTier {
   if (sender.id !== browser.runtime.id) return { tier: 'untrusted' };
@@ -16,7 +25,14 @@ export function classifySender(sender: browser.Runtime.MessageSender): SenderTie
   if (sender.tab?.id === undefined) return { tier: 'untrusted' };
   const protocol = new URL(origin).protocol;
   if (protocol !== 'http:' && protocol !== 'https:') return { tier: 'untrusted' };
-  return { tier: 'page', origin, tabId: sender.tab.id };
+  return { tier: 'page', origin, tabId: sender.tab.id, crossOriginFrame: isCrossOriginFrame(sender, origin) };
+}
+
+/** The top frame is never cross-origin; any other frame must share the tab's top-level origin. */
+function isCrossOriginFrame(sender: browser.Runtime.MessageSender, origin: string): boolean {
+  if (sender.frameId === 0) return false;
+  const topOrigin = sender.tab?.url ? safeOrigin(sender.tab.url) : null;
+  return topOrigin === null || topOrigin === 'null' || topOrigin !== origin;
 }
 
 /** Chrome provides `sender.origin`; Firefox only `sender.url`. Opaque origins are refused. */
