@@ -1,28 +1,63 @@
-import type { HttpFetcher } from '../../core/credentials/types.ts';
-
-const TIMEOUT_MS = 8_000;
-const MAX_BYTES = 2 * 1024 * 1024;
+import { BodyTooLargeError, readCappedText } from '../../core/net/capped-body.ts';
+import { DEFAULT_FETCH_LIMITS, FetchTimeoutError } from '../../core/net/public-fetch.ts';
+import { assertFetchableUrl } from '../../core/net/url-policy.ts';
+import type { FetchLimits, HttpFetcher, HttpResponse } from '../../core/credentials/types.ts';
 
 /**
- * Fetches public resources (status lists) for core: no cookies, no referrer, a
- * timeout and a size cap, http(s) only. Status lists are public by design; fetching
- * one tells its host only that some holder checked that list.
+ * Fetches public resources (status lists) for core: no cookies, no referrer, no
+ * cache; the URL policy of DESIGN §5 (checked again here, so no path around core's
+ * check reaches the network); a deadline for the whole exchange, body included; and
+ * a body read with a counting reader that cancels the stream at the cap. Status lists
+ * are public by design; fetching one tells its host only that some holder checked it.
+ *
+ * Redirects are refused (`redirect: 'error'`), not followed and re-checked: with
+ * `follow`, the request to the redirect's target (perhaps a private address) has
+ * already been sent by the time `response.url` can be checked, and with `manual` an
+ * MV3 worker gets an opaque redirect whose Location it cannot read.
+ *
+ * Not checkable from an extension: a public host name whose DNS answer is a private
+ * address. There is no DNS API to pin, so that case rests on the browser's own
+ * Private Network Access protections.
  */
 export class BrowserHttpFetcher implements HttpFetcher {
-  async get(url: string): Promise<{ status: number; contentType: string | null; body: string }> {
-    const protocol = new URL(url).protocol;
-    if (protocol !== 'https:' && protocol !== 'http:') throw new Error(`refusing to fetch ${protocol} URL`);
-    const response = await fetch(url, {
-      credentials: 'omit',
-      referrerPolicy: 'no-referrer',
-      cache: 'no-store',
-      redirect: 'follow',
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-    const length = Number(response.headers.get('content-length') ?? '0');
-    if (length > MAX_BYTES) throw new Error(`response too large (${length} bytes)`);
-    const body = await response.text();
-    if (body.length > MAX_BYTES) throw new Error('response too large');
-    return { status: response.status, contentType: response.headers.get('content-type'), body };
+  constructor(private readonly fetchImpl: typeof fetch = (input, init) => fetch(input, init)) {}
+
+  async get(url: string, limits: FetchLimits = DEFAULT_FETCH_LIMITS): Promise<HttpResponse> {
+    const target = assertFetchableUrl(url);
+    const signal = AbortSignal.timeout(limits.timeoutMs);
+    let response: Response;
+    try {
+      response = await this.fetchImpl(target.href, {
+        method: 'GET',
+        credentials: 'omit',
+        referrerPolicy: 'no-referrer',
+        cache: 'no-store',
+        redirect: 'error',
+        signal,
+      });
+    } catch (error) {
+      if (signal.aborted) throw new FetchTimeoutError(limits.timeoutMs);
+      // A redirect surfaces as a network error too; neither says more than this.
+      throw new Error(`the request failed (network error, or a redirect, which is not followed): ${errorText(error)}`);
+    }
+    try {
+      // Defence in depth: should a fetch implementation follow a redirect anyway, its result is not used.
+      if (response.redirected || (response.url !== '' && response.url !== target.href)) {
+        throw new Error(`the server redirected to ${response.url}; redirects are not followed`);
+      }
+      const declared = Number(response.headers.get('content-length') ?? '0');
+      if (declared > limits.maxBytes) throw new BodyTooLargeError(limits.maxBytes);
+      const body = await readCappedText(response.body, limits.maxBytes);
+      return { status: response.status, contentType: response.headers.get('content-type'), body };
+    } catch (error) {
+      await response.body?.cancel().catch(() => undefined);
+      if (signal.aborted) throw new FetchTimeoutError(limits.timeoutMs);
+      throw error;
+    }
   }
 }
+
+const errorText = (error: unknown): string => {
+  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return error instanceof Error ? `${error.message}${cause}` : String(error);
+};

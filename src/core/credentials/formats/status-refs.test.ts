@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bitstringStatusRefs, tokenStatusRefs } from './status-refs.ts';
+import { bitstringStatusRefs, MAX_STATUS_REFERENCES, tokenStatusRefs } from './status-refs.ts';
 
 const entry = (extra: Record<string, unknown> = {}) => ({
   id: 'https://s.example/1#7',
@@ -34,6 +34,32 @@ describe('bitstringStatusRefs', () => {
     );
     expect(() => bitstringStatusRefs(entry({ statusPurpose: undefined }))).toThrow('credentialStatus.statusPurpose is missing');
     expect(() => bitstringStatusRefs(['x'])).toThrow('credentialStatus[0] is not an object');
+  });
+});
+
+describe('status reference limits', () => {
+  it(`accepts ${MAX_STATUS_REFERENCES} BitstringStatusListEntry entries and refuses a fifth, naming the limit`, () => {
+    const entries = (n: number) => Array.from({ length: n }, (_, i) => entry({ statusListIndex: String(i), statusListCredential: `https://s.example/${i}` }));
+    expect(bitstringStatusRefs(entries(4))).toHaveLength(4);
+    expect(() => bitstringStatusRefs(entries(5))).toThrow(
+      'credentialStatus has 5 BitstringStatusListEntry entries; the wallet accepts at most 4 status references per credential',
+    );
+    // Entries the wallet ignores (other types) are not references: they cause no fetch.
+    const ignored = Array.from({ length: 10 }, () => ({ type: 'StatusList2021Entry', statusListCredential: 'https://s.example/x' }));
+    expect(bitstringStatusRefs([...entries(4), ...ignored])).toHaveLength(4);
+  });
+
+  it('refuses a status list location the wallet would never fetch, saying why', () => {
+    expect(() => bitstringStatusRefs(entry({ statusListCredential: 'http://s.example/1' }))).toThrow(
+      'credentialStatus.statusListCredential is not a URL the wallet fetches: http: is allowed only to loopback (127.0.0.0/8, localhost, [::1]); use https:',
+    );
+    expect(() => bitstringStatusRefs(entry({ statusListCredential: 'https://10.0.0.8/1' }))).toThrow(
+      'credentialStatus.statusListCredential is not a URL the wallet fetches: its host 10.0.0.8 is a private-network address',
+    );
+    expect(() => tokenStatusRefs({ status_list: { idx: 1, uri: 'https://[fe80::1]/tsl' } })).toThrow(
+      'status.status_list.uri is not a URL the wallet fetches: its host [fe80::1] is a link-local address',
+    );
+    expect(bitstringStatusRefs(entry({ statusListCredential: 'http://127.0.0.1:7001/status' }))[0]?.listUrl).toBe('http://127.0.0.1:7001/status');
   });
 });
 

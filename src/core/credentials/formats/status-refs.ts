@@ -1,7 +1,15 @@
 /** Where a credential publishes its status: W3C Bitstring Status List and IETF Token Status List. */
+import { fetchUrlRefusal } from '../../net/url-policy.ts';
 import { CredentialError } from '../errors.ts';
 import type { StatusReference } from '../types.ts';
 import { isObject } from './jws.ts';
+
+/**
+ * The most status references one credential may carry (DESIGN §5): each is a fetch
+ * the wallet makes, so a credential with more is refused rather than let an issuer
+ * (or a site offering its credential) fan out requests.
+ */
+export const MAX_STATUS_REFERENCES = 4;
 
 const PURPOSES = ['revocation', 'suspension', 'message'] as const;
 type Purpose = (typeof PURPOSES)[number];
@@ -30,6 +38,12 @@ export function bitstringStatusRefs(credentialStatus: unknown): StatusReference[
       listUrl: statusUrl(entry.statusListCredential, `${where}.statusListCredential`),
     });
   });
+  if (refs.length > MAX_STATUS_REFERENCES) {
+    throw new CredentialError(
+      'malformed',
+      `credentialStatus has ${refs.length} BitstringStatusListEntry entries; the wallet accepts at most ${MAX_STATUS_REFERENCES} status references per credential`,
+    );
+  }
   return refs;
 }
 
@@ -58,7 +72,11 @@ function statusIndex(value: unknown, name: string): number {
   return index;
 }
 
-/** A status list location: an http(s) URL (the wallet fetches it later). */
+/**
+ * A status list location: a URL the wallet may fetch later (src/core/net/url-policy.ts).
+ * One it would never fetch is refused now, with the reason, rather than leave the
+ * credential's status unknown for ever.
+ */
 function statusUrl(value: unknown, name: string): string {
   let url: URL | null = null;
   try {
@@ -69,5 +87,7 @@ function statusUrl(value: unknown, name: string): string {
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
     throw new CredentialError('malformed', `${name} is not an http(s) URL`);
   }
+  const refusal = fetchUrlRefusal(url);
+  if (refusal !== null) throw new CredentialError('malformed', `${name} is not a URL the wallet fetches: ${refusal}`);
   return value as string;
 }

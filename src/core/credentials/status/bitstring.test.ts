@@ -137,6 +137,23 @@ describe('BitstringStatusListCredential', () => {
     await expect(parseBitstringStatusListCredential(elsewhere, expectations())).rejects.toThrow(/is not the URL it was fetched from/);
   });
 
+  it('is bound to the URL it was fetched from: no id, a non-URL id or a disagreeing jti is refused', async () => {
+    const noId = await signVcJwt2(issuer, URL_1, { encodedList, credential: { id: undefined } });
+    await expect(parseBitstringStatusListCredential(noId, expectations())).rejects.toThrow(
+      `the status list has no id; it must be the URL it was fetched from (${URL_1})`,
+    );
+    const urnId = await signVcJwt2(issuer, URL_1, { encodedList, credential: { id: 'urn:uuid:2f8c1e5a-0000-4000-8000-000000000001' } });
+    await expect(parseBitstringStatusListCredential(urnId, expectations())).rejects.toThrow(
+      `the status list's id urn:uuid:2f8c1e5a-0000-4000-8000-000000000001 is not the URL it was fetched from (${URL_1})`,
+    );
+    const legacyNoJti = await signVcJwt11(issuer, URL_1, { encodedList, claims: { jti: undefined } });
+    await expect(parseBitstringStatusListCredential(legacyNoJti, expectations())).rejects.toThrow(/has no id/);
+    const legacyVcId = await signVcJwt11(issuer, URL_1, { encodedList, claims: { jti: undefined }, credential: { id: URL_1 } });
+    expect((await parseBitstringStatusListCredential(legacyVcId, expectations())).id).toBe(URL_1);
+    const disagreeing = await signVcJwt11(issuer, URL_1, { encodedList, credential: { id: 'https://issuer.example/status/2' } });
+    await expect(parseBitstringStatusListCredential(disagreeing, expectations())).rejects.toThrow(/id https:\/\/issuer.example\/status\/2 is not the URL/);
+  });
+
   it('refuses malformed lists with a precise reason', async () => {
     const wrongType = await signVcJwt2(issuer, URL_1, { encodedList, credential: { type: ['VerifiableCredential'] } });
     await expect(parseBitstringStatusListCredential(wrongType, expectations())).rejects.toThrow(/not a BitstringStatusListCredential/);

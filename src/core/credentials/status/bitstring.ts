@@ -30,8 +30,8 @@ export const BITSTRING_DEFAULT_TTL_MS = 300_000;
 
 /** A verified BitstringStatusListCredential, reduced to what status checks need. */
 export interface BitstringStatusList {
-  /** The credential `id` (or VC-JWT `jti`), if it has one. */
-  id: string | null;
+  /** The credential `id` (or VC-JWT `jti`): the URL the list was fetched from. */
+  id: string;
   issuer: string;
   /** `credentialSubject.statusPurpose`: one or more (a list may serve several purposes). */
   purposes: string[];
@@ -49,8 +49,12 @@ export interface BitstringListExpectations {
   issuer: string;
   resolver: DidResolver;
   now: number;
-  /** The `statusListCredential` URL it was fetched from; a list whose `id` is another URL is refused. */
-  listUrl?: string;
+  /**
+   * The `statusListCredential` URL it was fetched from. The list must name it as its
+   * `id` (VC-JWT: `vc.id` or `jti`), so a list signed for one URL cannot be served at
+   * another (an older or other list of the same issuer, on a mirror or a cache).
+   */
+  listUrl: string;
   /** The entry's `statusPurpose`; when given, the list must state it. */
   purpose?: string;
 }
@@ -90,8 +94,9 @@ export function bitstringStatus(list: BitstringStatusList, purpose: string, inde
 /**
  * Parses and verifies a BitstringStatusListCredential as fetched: a compact JWT, or a
  * VCDM 2.0 `EnvelopedVerifiableCredential` whose id is `data:application/vc+jwt,<jwt>`.
- * Checks: JWS signature by `issuer`'s key (header `kid`), issuer equality, types,
- * validity window (`nbf`/`exp`/`validFrom`/`validUntil`), and the purpose if given.
+ * Checks: JWS signature by `issuer`'s key (header `kid`), issuer equality, types, an
+ * `id` equal to the URL it was fetched from, validity window
+ * (`nbf`/`exp`/`validFrom`/`validUntil`), and the purpose if given.
  */
 export async function parseBitstringStatusListCredential(body: string, expected: BitstringListExpectations): Promise<BitstringStatusList> {
   if (body.length > MAX_STATUS_LIST_BODY) throw invalidList('the status list is too large');
@@ -132,11 +137,7 @@ export async function parseBitstringStatusListCredential(body: string, expected:
     throw invalidList('credentialSubject.ttl is not a non-negative number of milliseconds');
   }
 
-  const idValue = credential.id ?? payload.jti;
-  const id = typeof idValue === 'string' ? idValue : null;
-  if (expected.listUrl && id && /^https?:/i.test(id) && id !== expected.listUrl) {
-    throw invalidList(`the status list's id ${id} is not the URL it was fetched from`);
-  }
+  const id = boundId(credential.id, payload.jti, expected.listUrl);
 
   await verifyIssuerSignature(jwt, header, issuer, expected.resolver);
 
@@ -151,6 +152,16 @@ export async function parseBitstringStatusListCredential(body: string, expected:
 
   const bitstring = await decodeEncodedList(encodedList);
   return { id, issuer, purposes, bitstring, validFrom, validUntil, ttlMs: typeof ttl === 'number' ? ttl : null };
+}
+
+/** The list's `id`, which must be the URL it was fetched from; every id it states must agree. */
+function boundId(credentialId: unknown, jti: unknown, listUrl: string): string {
+  const stated = [credentialId, jti].filter((value) => value !== undefined);
+  if (stated.length === 0) throw invalidList(`the status list has no id; it must be the URL it was fetched from (${listUrl})`);
+  for (const value of stated) {
+    if (value !== listUrl) throw invalidList(`the status list's id ${String(value)} is not the URL it was fetched from (${listUrl})`);
+  }
+  return listUrl;
 }
 
 const ENVELOPE_PREFIX = 'data:application/vc+jwt,';

@@ -1,7 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CredentialStatus, StatusReference } from '../types.ts';
 import { BITSTRING_MIN_ENTRIES } from './bitstring.ts';
-import { checkStatus, DEFAULT_RECHECK_MS, isDue, MIN_RECHECK_MS, StatusListCache, type StatusCheckContext } from './status-checker.ts';
+import { checkStatus, DEFAULT_RECHECK_MS, isDue, MIN_RECHECK_MS, STATUS_LIST_MAX_AGE_MS, StatusListCache, type StatusCheckContext } from './status-checker.ts';
 import {
   bitstringWith,
   encodeBitstring,
@@ -119,7 +119,54 @@ describe('checkStatus: W3C Bitstring Status List', () => {
     const missing = await checkStatus([revocation(0)], context(new FakeFetcher()));
     expect(missing.reason).toBe(`status list unreachable: ${REVOCATION}: HTTP 404`);
     const ftp = await checkStatus([revocation(0, 'ftp://issuer.example/list')], context(new FakeFetcher()));
-    expect(ftp).toMatchObject({ state: 'unknown', reason: 'status list rejected: ftp://issuer.example/list: the status list URL scheme ftp: is not http(s)' });
+    expect(ftp).toMatchObject({ state: 'unknown', reason: 'status list rejected: ftp://issuer.example/list: not fetched: its scheme ftp: is not https:' });
+  });
+
+  it('fetches nothing outside the network rules: plain http off loopback, private, link-local and .local hosts', async () => {
+    const fetcher = new FakeFetcher();
+    const refused: [string, string][] = [
+      ['http://issuer.example/status', 'http: is allowed only to loopback (127.0.0.0/8, localhost, [::1]); use https:'],
+      ['https://192.168.1.20/status', 'its host 192.168.1.20 is a private-network address'],
+      ['https://[::ffff:10.0.0.1]/status', 'its host [::ffff:a00:1] is a private-network address'],
+      ['https://169.254.169.254/latest', 'its host 169.254.169.254 is a link-local address'],
+      ['https://status.local/list', 'its host status.local is a local-network name (.local, .internal, .home.arpa or a single-label name)'],
+    ];
+    for (const [url, why] of refused) {
+      const status = await checkStatus([revocation(0, url)], context(fetcher));
+      expect(status, url).toMatchObject({ state: 'unknown', reason: `status list rejected: ${url}: not fetched: ${why}` });
+    }
+    expect(fetcher.requests).toEqual([]);
+    // Loopback over http is allowed (local development and the demo).
+    const local = 'http://127.0.0.1:7001/status';
+    const loopback = new FakeFetcher().serve(local, await signVcJwt2(issuer, local, { encodedList: await encodeBitstring(bitstringWith([0])) }));
+    expect((await checkStatus([revocation(0, local)], context(loopback))).state).toBe('revoked');
+  });
+
+  it('is unknown when a list answers too much or not at all', async () => {
+    const huge = new FakeFetcher().serve(REVOCATION, 'x'.repeat(2 * 1024 * 1024 + 1));
+    expect(await checkStatus([revocation(0)], context(huge))).toMatchObject({
+      state: 'unknown',
+      reason: `status list rejected: ${REVOCATION}: the response is larger than 2097152 bytes`,
+    });
+    vi.useFakeTimers();
+    try {
+      const silent = { get: () => new Promise<never>(() => undefined) };
+      const pending = checkStatus([revocation(0)], context(new FakeFetcher(), { fetcher: silent }));
+      await vi.advanceTimersByTimeAsync(8_000);
+      expect(await pending).toMatchObject({ state: 'unknown', reason: `status list unreachable: ${REVOCATION}: no answer within 8 s` });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('is unknown when a list signed for another URL is served at this one', async () => {
+    const elsewhere = 'https://issuer.example/status/other';
+    const clear = await signVcJwt2(issuer, elsewhere, { encodedList: await encodeBitstring(bitstringWith([])) });
+    const status = await checkStatus([revocation(0)], context(new FakeFetcher().serve(REVOCATION, clear)));
+    expect(status).toMatchObject({
+      state: 'unknown',
+      reason: `status list rejected: ${REVOCATION}: the status list's id ${elsewhere} is not the URL it was fetched from (${REVOCATION})`,
+    });
   });
 
   it('is unknown when the list serves another purpose', async () => {
@@ -201,6 +248,29 @@ describe('checkStatus: caching and scheduling', () => {
     expect(late).toMatchObject({ state: 'unknown', reason: expect.stringMatching(/expired at/) });
   });
 
+  it('relies on a token list without exp for at most the wallet\'s maximum age, however long its ttl', async () => {
+    const lst = await encodeLst(packStatuses([0], 1));
+    const tenYears = 10 * 365 * 24 * 3600;
+    const fetcher = new FakeFetcher().serve(TOKEN, await signStatusListToken(issuer, TOKEN, { bits: 1, lst, ttl: tenYears }));
+    const cache = new StatusListCache();
+    const first = await checkStatus([token(0)], context(fetcher, { cache }));
+    expect(first).toMatchObject({ state: 'valid', nextCheckAt: iso(NOW + STATUS_LIST_MAX_AGE_MS) });
+    await checkStatus([token(0)], context(fetcher, { cache, now: NOW + STATUS_LIST_MAX_AGE_MS - 1 }));
+    expect(fetcher.count(TOKEN)).toBe(1);
+    await checkStatus([token(0)], context(fetcher, { cache, now: NOW + STATUS_LIST_MAX_AGE_MS }));
+    expect(fetcher.count(TOKEN)).toBe(2);
+    expect(STATUS_LIST_MAX_AGE_MS).toBe(24 * 3600 * 1000);
+  });
+
+  it('bounds a W3C ttl by the maximum age too', async () => {
+    const encodedList = await encodeBitstring(bitstringWith([]));
+    const fetcher = new FakeFetcher().serve(REVOCATION, await signVcJwt2(issuer, REVOCATION, { encodedList, ttl: 30 * 24 * 3600 * 1000 }));
+    const cache = new StatusListCache();
+    expect((await checkStatus([revocation(0)], context(fetcher, { cache }))).nextCheckAt).toBe(iso(NOW + STATUS_LIST_MAX_AGE_MS));
+    await checkStatus([revocation(0)], context(fetcher, { cache, now: NOW + STATUS_LIST_MAX_AGE_MS }));
+    expect(fetcher.count(REVOCATION)).toBe(2);
+  });
+
   it('schedules the next check at the smallest ttl, never sooner than a minute', async () => {
     const encodedList = await encodeBitstring(bitstringWith([]));
     const lst = await encodeLst(packStatuses([0], 1));
@@ -241,7 +311,7 @@ describe('checkStatus: caching and scheduling', () => {
 describe('StatusListCache', () => {
   const entry = (bytes: number) => ({
     kind: 'bitstring' as const,
-    list: { id: null, issuer: 'did:example:1', purposes: ['revocation'], bitstring: new Uint8Array(bytes), validFrom: null, validUntil: null, ttlMs: null },
+    list: { id: 'https://issuer.example/status/cached', issuer: 'did:example:1', purposes: ['revocation'], bitstring: new Uint8Array(bytes), validFrom: null, validUntil: null, ttlMs: null },
   });
 
   it('expires entries and drops the oldest beyond its limits', () => {

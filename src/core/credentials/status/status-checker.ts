@@ -1,4 +1,7 @@
-import type { CredentialStatus, CredentialStatusState, DidResolver, HttpFetcher, StatusReference } from '../types.ts';
+import { BodyTooLargeError } from '../../net/capped-body.ts';
+import { fetchPublic } from '../../net/public-fetch.ts';
+import { UrlPolicyError } from '../../net/url-policy.ts';
+import type { CredentialStatus, CredentialStatusState, DidResolver, HttpFetcher, HttpResponse, StatusReference } from '../types.ts';
 import { BITSTRING_DEFAULT_TTL_MS, bitstringStatus, parseBitstringStatusListCredential } from './bitstring.ts';
 import type { CachedStatusList, StatusListCache } from './status-list-cache.ts';
 import { errorMessage, invalidList, StatusListError } from './status-list-error.ts';
@@ -12,6 +15,12 @@ export const DEFAULT_RECHECK_MS = 60 * 60 * 1000;
 export const MIN_RECHECK_MS = 60 * 1000;
 /** How long a Token Status List without `ttl` is cached (matching the W3C default). */
 export const TOKEN_STATUS_LIST_DEFAULT_CACHE_MS = 300_000;
+/**
+ * The longest the wallet relies on one fetched list: a list is kept in the cache, and
+ * its next check scheduled, no later than this after it was fetched, whatever `ttl` it
+ * states, and also when it states no expiry (a Token Status List without `exp`).
+ */
+export const STATUS_LIST_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 export interface StatusCheckContext {
   /** The issuer of the credential; its status lists must be issued (signed) by it. */
@@ -75,7 +84,7 @@ export async function checkStatus(refs: StatusReference[], ctx: StatusCheckConte
       } catch (error) {
         return [{ state: 'unknown', reason: failureReason(url, error) }];
       }
-      if (loaded.ttlMs !== null) recheckIn.push(loaded.ttlMs);
+      if (loaded.ttlMs !== null) recheckIn.push(Math.min(loaded.ttlMs, STATUS_LIST_MAX_AGE_MS));
       if (loaded.expiresAt !== null && loaded.expiresAt > ctx.now) recheckIn.push(loaded.expiresAt - ctx.now);
       return group.map((ref) => {
         try {
@@ -134,7 +143,8 @@ async function loadList(kind: ListKind, url: string, ctx: StatusCheckContext): P
         ? { kind, list: await parseBitstringStatusListCredential(body, { issuer: ctx.issuer, resolver: ctx.resolver, now: ctx.now, listUrl: url }) }
         : { kind, list: await parseTokenStatusListJwt(body, { issuer: ctx.issuer, resolver: ctx.resolver, now: ctx.now, listUrl: url }) };
     const loaded = describe(value);
-    const cacheMs = loaded.ttlMs ?? (kind === 'bitstring' ? BITSTRING_DEFAULT_TTL_MS : TOKEN_STATUS_LIST_DEFAULT_CACHE_MS);
+    const ttlMs = loaded.ttlMs ?? (kind === 'bitstring' ? BITSTRING_DEFAULT_TTL_MS : TOKEN_STATUS_LIST_DEFAULT_CACHE_MS);
+    const cacheMs = Math.min(ttlMs, STATUS_LIST_MAX_AGE_MS);
     ctx.cache?.set(url, value, Math.min(ctx.now + cacheMs, loaded.expiresAt ?? Number.POSITIVE_INFINITY), ctx.now);
     return loaded;
   };
@@ -146,18 +156,14 @@ function describe(value: CachedStatusList): LoadedList {
   return { value, ttlMs: value.list.ttlSeconds === null ? null : value.list.ttlSeconds * 1000, expiresAt: value.list.expiresAt };
 }
 
+/** The list's body, fetched under the wallet's network rules (src/core/net/). */
 async function fetchList(url: string, ctx: StatusCheckContext): Promise<string> {
-  let protocol: string;
+  let response: HttpResponse;
   try {
-    protocol = new URL(url).protocol;
-  } catch {
-    throw invalidList('the status list URL is not a URL');
-  }
-  if (protocol !== 'https:' && protocol !== 'http:') throw invalidList(`the status list URL scheme ${protocol} is not http(s)`);
-  let response: Awaited<ReturnType<HttpFetcher['get']>>;
-  try {
-    response = await ctx.fetcher.get(url);
+    response = await fetchPublic(ctx.fetcher, url);
   } catch (error) {
+    if (error instanceof UrlPolicyError) throw invalidList(`not fetched: ${error.reason}`);
+    if (error instanceof BodyTooLargeError) throw invalidList(error.message);
     throw new StatusListError('unreachable', errorMessage(error));
   }
   if (response.status < 200 || response.status > 299) throw new StatusListError('unreachable', `HTTP ${response.status}`);
