@@ -92,6 +92,11 @@ export class ApprovalQueue {
     });
   }
 
+  /** Whether one of this kind from this origin waits already (a cheap check before any other work; `open` decides). */
+  async hasPending(origin: string, kind: ApprovalKind): Promise<boolean> {
+    return (await this.records.index()).some((e) => e.origin === origin && e.kind === kind);
+  }
+
   /** The pending approval (claimed or not), or undefined once it has been removed. */
   async get(id: string): Promise<PendingApproval | undefined> {
     const entry = (await this.records.index()).find((e) => e.id === id);
@@ -187,13 +192,6 @@ export class ApprovalQueue {
       await this.presentNext();
       return dropped;
     });
-  }
-
-  /** @deprecated Removes before the reply is stored; use claim → store the reply → remove. Kept until the approval desk lands. */
-  async take(id: string): Promise<PendingApproval | undefined> {
-    const approval = await this.claim(id);
-    if (approval) await this.remove(id);
-    return approval;
   }
 
   private async cannotSettle(entry: IndexEntry, now: number): Promise<boolean> {
