@@ -3,13 +3,24 @@
  * claim holds the credential, the JWT claims hold the issuer, subject and dates.
  */
 import { CredentialError } from '../errors.ts';
-import type { VerifiedCredential } from '../types.ts';
+import type { ClaimEntry, VerifiedCredential } from '../types.ts';
 import { bindSubjectDid, type CredentialDeps } from './binding.ts';
 import { flattenClaims } from './claims.ts';
 import { isObject, verifyIssuerSignature, type DecodedJwt, type JsonObject } from './jws.ts';
 import { bitstringStatusRefs } from './status-refs.ts';
 import { checkValidityPeriod, dateTime, isoOrNull, numericDate } from './validity.ts';
-import { credentialTypes, firstContext, issuerIdOf, optionalString, singleSubject, VCDM1_CONTEXT, VCDM2_CONTEXT } from './w3c.ts';
+import {
+  CREDENTIAL_ENVELOPE,
+  credentialClaims,
+  credentialTypes,
+  firstContext,
+  issuerIdOf,
+  JWT_ENVELOPE_CLAIMS,
+  optionalString,
+  singleSubject,
+  VCDM1_CONTEXT,
+  VCDM2_CONTEXT,
+} from './w3c.ts';
 
 /** Verifies a VC-JWT 1.1 (`typ` JWT or absent, payload with `vc`). */
 export async function verifyJwtVc(jwt: DecodedJwt, deps: CredentialDeps): Promise<VerifiedCredential> {
@@ -66,11 +77,29 @@ export async function verifyJwtVc(jwt: DecodedJwt, deps: CredentialDeps): Promis
     types,
     vct: null,
     document,
-    claims: flattenClaims(document.credentialSubject, ['credentialSubject']),
+    claims: [...credentialClaims(document, CREDENTIAL_ENVELOPE), ...jwtClaimsBesideVc(payload, document)],
     issuedAt: isoOrNull(iat ?? validFrom),
     validFrom: isoOrNull(validFrom),
     validUntil: isoOrNull(validUntil),
     status,
     holder,
   };
+}
+
+/**
+ * JWT claims beside `vc` that are not envelope (e.g. `aud`, `cnf`, a custom claim):
+ * they leave with the JWT, so they are listed too, rooted at their own name. One that
+ * shares its name with a member of the credential is refused: its path would be the
+ * same as that member's, so the consent window could not show the two apart.
+ */
+function jwtClaimsBesideVc(payload: JsonObject, document: JsonObject): ClaimEntry[] {
+  const beside: JsonObject = {};
+  for (const [name, value] of Object.entries(payload)) {
+    if (name === 'vc' || JWT_ENVELOPE_CLAIMS.includes(name)) continue;
+    if (Object.hasOwn(document, name)) {
+      throw new CredentialError('malformed', `The JWT claim '${name}' beside 'vc' clashes with the credential's own member '${name}'`);
+    }
+    beside[name] = value;
+  }
+  return flattenClaims(beside);
 }

@@ -5,11 +5,21 @@
 import { CredentialError } from '../errors.ts';
 import type { VerifiedCredential } from '../types.ts';
 import { bindSubjectDid, type CredentialDeps } from './binding.ts';
-import { flattenClaims } from './claims.ts';
 import { mediaType, verifyIssuerSignature, type DecodedJwt } from './jws.ts';
 import { bitstringStatusRefs } from './status-refs.ts';
 import { checkValidityPeriod, dateTime, earliest, isoOrNull, latest, numericDate } from './validity.ts';
-import { credentialTypes, firstContext, issuerIdOf, optionalString, singleSubject, VCDM1_CONTEXT, VCDM2_CONTEXT } from './w3c.ts';
+import {
+  CREDENTIAL_ENVELOPE,
+  credentialClaims,
+  credentialTypes,
+  firstContext,
+  issuerIdOf,
+  JWT_ENVELOPE_CLAIMS,
+  optionalString,
+  singleSubject,
+  VCDM1_CONTEXT,
+  VCDM2_CONTEXT,
+} from './w3c.ts';
 
 const CONTENT_TYPES = ['vc', 'vc+ld+json'];
 
@@ -63,7 +73,8 @@ export async function verifyVcJose(jwt: DecodedJwt, deps: CredentialDeps): Promi
     types,
     vct: null,
     document,
-    claims: flattenClaims(document.credentialSubject, ['credentialSubject']),
+    // The payload is the credential: JWT claims beside its members are envelope or listed.
+    claims: credentialClaims(document, [...CREDENTIAL_ENVELOPE, ...JWT_ENVELOPE_CLAIMS]),
     issuedAt: isoOrNull(iat),
     validFrom: isoOrNull(validFrom ?? nbf),
     validUntil: isoOrNull(validUntil ?? exp),

@@ -1,5 +1,7 @@
 /** Checks shared by the W3C formats (VC Data Model 1.1 and 2.0). */
 import { CredentialError } from '../errors.ts';
+import type { ClaimEntry } from '../types.ts';
+import { flattenClaims } from './claims.ts';
 import { isObject, type JsonObject } from './jws.ts';
 
 export const VCDM1_CONTEXT = 'https://www.w3.org/2018/credentials/v1';
@@ -50,4 +52,57 @@ export function optionalString(value: unknown, name: string): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') throw new CredentialError('malformed', `'${name}' is not a string`);
   return value;
+}
+
+/**
+ * Members of a W3C credential that are its envelope: shown as the credential's own
+ * metadata (issuer, types, validity, status) or protocol structure that says nothing
+ * about the holder (`@context`, `credentialSchema`, `proof`, the credential `id`).
+ * Everything else leaves with the credential too and is listed as a claim.
+ */
+export const CREDENTIAL_ENVELOPE: readonly string[] = [
+  '@context',
+  'type',
+  'id',
+  'issuer',
+  'issuanceDate',
+  'expirationDate',
+  'validFrom',
+  'validUntil',
+  'credentialStatus',
+  'credentialSchema',
+  'proof',
+];
+
+/** Registered JWT claims the W3C formats read as envelope: issuer, subject, dates and id. */
+export const JWT_ENVELOPE_CLAIMS: readonly string[] = ['iss', 'sub', 'iat', 'nbf', 'exp', 'jti'];
+
+/**
+ * Members of an `issuer` object that describe the issuer itself (VC 2.0 §4.7) and are
+ * the same for every holder; any other member of it is listed as a claim.
+ */
+const ISSUER_METADATA = ['id', 'name', 'description', 'image'];
+
+/**
+ * Every claim that leaves with a W3C credential when it is presented (a JWT credential
+ * leaves whole): `credentialSubject` first, then each member outside it that is not in
+ * `envelope` (evidence, termsOfUse, refreshService, custom members…) with its path
+ * rooted at that member, e.g. ["evidence", 0, "verifier"], then `issuer` members beyond
+ * the issuer's own description. Paths are paths into `document`, as DCQL names them.
+ * Nothing that leaves goes unlisted; what cannot be listed is refused instead: claims
+ * nested deeper than flattenClaims allows, and (VC-JWT 1.1) a JWT claim beside `vc`
+ * that shares a member's name.
+ */
+export function credentialClaims(document: JsonObject, envelope: readonly string[]): ClaimEntry[] {
+  const outside: JsonObject = {};
+  for (const [name, value] of Object.entries(document)) {
+    if (name !== 'credentialSubject' && !envelope.includes(name)) outside[name] = value;
+  }
+  const issuer = isObject(document.issuer) ? document.issuer : {};
+  const issuerExtras = Object.fromEntries(Object.entries(issuer).filter(([name]) => !ISSUER_METADATA.includes(name)));
+  return [
+    ...flattenClaims(document.credentialSubject, ['credentialSubject']),
+    ...flattenClaims(outside),
+    ...flattenClaims(issuerExtras, ['issuer']),
+  ];
 }
