@@ -1,49 +1,104 @@
 import type { EncryptedCollection } from '../storage/encrypted-collection.ts';
+import { type CredentialEntry, type CredentialIndex, CredentialPages } from './credential-pages.ts';
 import type { CredentialRecord, CredentialStatus } from './types.ts';
 
 /**
- * The credentials the wallet holds: encrypted one record each, with a decrypted
- * in-memory copy for the unlocked session so listing and DCQL matching over
- * thousands of credentials cost no decryption after the first read.
+ * The credentials the wallet holds, stored in encrypted pages (credential-pages.ts),
+ * with a decrypted in-memory index for the unlocked session so listing and DCQL
+ * matching over thousands of credentials cost no decryption after the first read.
+ * Changes are applied one at a time, each read from the index inside its turn, and the
+ * index changes only after the store took the write, so it never shows what did not land.
  */
 export class CredentialRepository {
-  private cache: Promise<Map<string, CredentialRecord>> | null = null;
+  private readonly pages: CredentialPages;
+  private index: Promise<CredentialIndex> | null = null;
+  private sorted: CredentialRecord[] | null = null;
+  private turn: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly records: EncryptedCollection<CredentialRecord>) {}
+  constructor(records: EncryptedCollection<CredentialRecord>) {
+    // The collection holds pages (and, from older wallets, single records): one entry type each.
+    this.pages = new CredentialPages(records as unknown as EncryptedCollection<CredentialEntry>);
+  }
 
+  /** Newest first (by receivedAt). */
   async list(): Promise<CredentialRecord[]> {
-    const all = [...(await this.load()).values()];
-    return all.sort((a, b) => (a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : 0));
+    const index = await this.load();
+    this.sorted ??= [...index.records.values()].sort((a, b) =>
+      a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : 0,
+    );
+    return [...this.sorted];
   }
 
   async get(id: string): Promise<CredentialRecord | undefined> {
-    return (await this.load()).get(id);
+    return (await this.load()).records.get(id);
   }
 
   async save(record: CredentialRecord): Promise<void> {
-    await this.records.put(record.id, record);
-    (await this.load()).set(record.id, record);
+    await this.exclusive(async (index) => {
+      const page = index.pageOf.get(record.id) ?? index.pageWithRoom();
+      await this.pages.write(page, index.pageWith(page, { put: record }));
+      index.place(record, page);
+    });
   }
 
   async delete(id: string): Promise<boolean> {
-    const cache = await this.load();
-    if (!cache.has(id)) return false;
-    await this.records.delete(id);
-    cache.delete(id);
-    return true;
+    return this.exclusive(async (index) => {
+      const page = index.pageOf.get(id);
+      if (page === undefined) return false;
+      await this.pages.forgetLegacy(id);
+      await this.pages.write(page, index.pageWith(page, { drop: id }));
+      index.remove(id);
+      return true;
+    });
   }
 
+  /**
+   * Records a status check. A check that changes nothing that is stored for a reason
+   * (see `sameStatus`) writes nothing: the new `checkedAt` is kept for this session only.
+   */
   async setStatus(id: string, statusResult: CredentialStatus): Promise<CredentialRecord | undefined> {
-    const record = await this.get(id);
-    if (!record) return undefined;
-    const updated = { ...record, statusResult };
-    await this.save(updated);
-    return updated;
+    return this.exclusive(async (index) => {
+      const record = index.records.get(id);
+      if (!record) return undefined;
+      const updated = { ...record, statusResult };
+      const page = index.pageOf.get(id) as number;
+      if (!sameStatus(record.statusResult, statusResult)) await this.pages.write(page, index.pageWith(page, { put: updated }));
+      index.place(updated, page);
+      return updated;
+    });
   }
 
-  private load(): Promise<Map<string, CredentialRecord>> {
-    this.cache ??= this.records.list().then((all) => new Map(all.map((r) => [r.id, r])));
-    this.cache.catch(() => (this.cache = null));
-    return this.cache;
+  /** Resolves once background clean-up of a migration is done (for tests). */
+  async settled(): Promise<void> {
+    await this.load();
+    await this.pages.settled();
   }
+
+  /** Runs one change at a time against the loaded index; a failed change leaves the index as it was. */
+  private exclusive<T>(change: (index: CredentialIndex) => Promise<T>): Promise<T> {
+    const run = this.turn.then(async () => {
+      const index = await this.load();
+      try {
+        return await change(index);
+      } finally {
+        this.sorted = null;
+      }
+    });
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  private load(): Promise<CredentialIndex> {
+    this.index ??= this.pages.load();
+    this.index.catch(() => (this.index = null));
+    return this.index;
+  }
+}
+
+/**
+ * Unchanged means: the same state, reason and next check, and still checked (or still
+ * never checked, which decides whether a check is due). Only `checkedAt` then differs.
+ */
+function sameStatus(a: CredentialStatus, b: CredentialStatus): boolean {
+  return a.state === b.state && a.reason === b.reason && a.nextCheckAt === b.nextCheckAt && (a.checkedAt === null) === (b.checkedAt === null);
 }
