@@ -3,8 +3,9 @@
  * Chrome can wake the worker for them; state lives in IndexedDB and storage.session.
  */
 import browser from 'webextension-polyfill';
+import { RpcErrorCode } from '../protocol/errors.ts';
 import { Wallet } from '../core/wallet/wallet.ts';
-import { AlarmAutoLockTimer, AUTO_LOCK_ALARM } from './adapters/auto-lock-alarm.ts';
+import { AlarmScheduler, jobOfAlarm } from './adapters/alarm-scheduler.ts';
 import { WindowApprovalPresenter } from './adapters/approval-windows.ts';
 import { IndexedDbKeyValueStore } from './adapters/indexeddb-store.ts';
 import { TabPageEvents } from './adapters/page-events.ts';
@@ -19,38 +20,40 @@ const wallet = new Wallet({
   session: new BrowserSessionStore(),
   presenter: new WindowApprovalPresenter(),
   events: new TabPageEvents(),
-  autoLock: new AlarmAutoLockTimer(),
+  scheduler: new AlarmScheduler(),
   fetcher: new BrowserHttpFetcher(),
   now: Date.now,
 });
+
+/** Settles what a previous worker left behind (windows closed while it was stopped) and keeps the periodic jobs set. */
+const started = wallet.start().catch((error: unknown) => console.error('Tessera: start-up failed', error));
 
 browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
   const channel = (message as { channel?: unknown } | null)?.channel;
   const from = classifySender(sender);
   if (channel === 'ui' && from.tier === 'extension') {
-    return routeUiMessage(wallet, (message as { body?: unknown }).body);
+    return started.then(() => routeUiMessage(wallet, (message as { body?: unknown }).body));
   }
   if (channel === 'page' && from.tier === 'page') {
-    return routePageMessage(wallet, from.origin, message);
+    // DESIGN.md §3.2: an embedded third party gets no silent login and opens nothing.
+    if (from.crossOriginFrame) {
+      return Promise.resolve({ ok: false, error: { code: RpcErrorCode.unauthorized, message: 'Requests from a cross-origin frame are not served.' } });
+    }
+    return started.then(() => routePageMessage(wallet, from.origin, message));
   }
   // Anything else (a page posing as the UI, a foreign sender) gets no answer.
   return undefined;
 });
 
-/** Held credentials are re-checked against their status lists on this period (each list's ttl decides what is due). */
-const STATUS_CHECK_ALARM = 'tessera-status-check';
-const STATUS_CHECK_PERIOD_MINUTES = 30;
-
 browser.runtime.onInstalled.addListener(({ reason }) => {
-  void browser.alarms.create(STATUS_CHECK_ALARM, { periodInMinutes: STATUS_CHECK_PERIOD_MINUTES });
   if (reason === 'install') void browser.tabs.create({ url: browser.runtime.getURL('onboarding/index.html') });
 });
 
 browser.alarms.onAlarm.addListener((alarm) => {
-  if (alarm.name === AUTO_LOCK_ALARM) void wallet.lock();
-  if (alarm.name === STATUS_CHECK_ALARM) void wallet.refreshCredentialStatuses();
+  const job = jobOfAlarm(alarm.name);
+  if (job) void started.then(() => wallet.runJob(job));
 });
 
 browser.windows.onRemoved.addListener((windowId) => {
-  void wallet.windowClosed(windowId);
+  void started.then(() => wallet.desk.windowClosed(windowId));
 });

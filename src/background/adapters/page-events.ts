@@ -1,22 +1,16 @@
 import browser from 'webextension-polyfill';
 import type { BackgroundToContent } from '../../protocol/envelope.ts';
-import type { WalletEvents } from '../../core/wallet/ports.ts';
+import type { ProviderEventName } from '../../protocol/rpc.ts';
+import type { WalletEvents } from '../../core/ports.ts';
 
 /**
  * Provider events to open pages. Without the `tabs` permission the worker cannot
  * read tab URLs, so it sends to every tab and each content script passes the event
- * on only if its own origin matches (`*` = every page that has used the provider).
+ * on only if its own origin matches.
  */
 export class TabPageEvents implements WalletEvents {
-  toOrigin(origin: string, event: string, data: unknown): Promise<void> {
-    return this.broadcast({ channel: 'wallet-event', origin, event, data });
-  }
-
-  toAll(event: string, data: unknown): Promise<void> {
-    return this.broadcast({ channel: 'wallet-event', origin: '*', event, data });
-  }
-
-  private async broadcast(message: BackgroundToContent): Promise<void> {
+  async toOrigin(origin: string, event: ProviderEventName, data: unknown): Promise<void> {
+    const message: BackgroundToContent = { channel: 'wallet-event', origin, event, data };
     const tabs = await browser.tabs.query({});
     await Promise.all(
       tabs.map((tab) =>

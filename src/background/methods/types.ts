@@ -1,11 +1,19 @@
 import type { Wallet } from '../../core/wallet/wallet.ts';
 
-/** What every website-facing method handler receives: the origin comes from the sender. */
-export interface MethodContext {
-  wallet: Wallet;
+/** Who is calling: the origin comes from the runtime sender, never from the message. */
+export interface MethodCall {
   origin: string;
   /** Unique per page request; ties an approval's answer to the request. */
   requestId: string;
 }
 
-export type MethodHandler = (context: MethodContext, params: unknown) => Promise<unknown>;
+/**
+ * One website-facing method: `flow` picks the one part of the wallet it needs, so a
+ * method file depends on that flow alone (and its test can hand it just that).
+ */
+export interface MethodHandler<F = unknown> {
+  flow: (wallet: Wallet) => F | Promise<F>;
+  run: (flow: F, call: MethodCall, params: unknown) => Promise<unknown>;
+}
+
+export const defineMethod = <F>(handler: MethodHandler<F>): MethodHandler => handler as MethodHandler;

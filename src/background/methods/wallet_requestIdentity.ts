@@ -1,7 +1,9 @@
 import { RequestIdentityParams } from '../../protocol/rpc.ts';
 import { parseOrThrow } from '../../protocol/validate.ts';
-import type { MethodHandler } from './types.ts';
+import { defineMethod } from './types.ts';
 
 /** DID authentication with the site's pairwise DID; prompts unless the site is connected. */
-export const walletRequestIdentity: MethodHandler = async ({ wallet, origin, requestId }, params) =>
-  wallet.requestIdentity(origin, requestId, parseOrThrow(RequestIdentityParams, params));
+export const walletRequestIdentity = defineMethod({
+  flow: (wallet) => wallet.identity,
+  run: (identity, { origin, requestId }, params) => identity.request(origin, requestId, parseOrThrow(RequestIdentityParams, params)),
+});

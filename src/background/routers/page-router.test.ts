@@ -12,7 +12,7 @@ const rpc = (request: unknown, requestId = crypto.randomUUID()) => ({ channel: '
 beforeEach(async () => {
   ports = makeTestPorts();
   wallet = new Wallet(ports);
-  await wallet.create('correct horse battery');
+  await wallet.locking.create('correct horse battery');
 });
 
 describe('page router (untrusted tier)', () => {
@@ -68,5 +68,35 @@ describe('page router (untrusted tier)', () => {
     };
     const reply = await routePageMessage(wallet, SITE, rpc({ method: 'wallet_requestIdentity', params: { nonce: 'abcdefgh1' } }));
     expect(reply).toEqual({ ok: false, error: { code: -32603, message: 'Internal wallet error.' } });
+  });
+});
+
+describe('page router: domain errors as a site sees them', () => {
+  it('maps each domain code to its RPC code, and keeps internals out', async () => {
+    const { domainToRpc } = await import('./rpc-errors.ts');
+    expect(domainToRpc('user_rejected', 'User rejected the request.')).toEqual({ code: 4001, message: 'User rejected the request.' });
+    expect(domainToRpc('pending', 'busy')).toEqual({ code: -32002, message: 'busy' });
+    expect(domainToRpc('unauthorized', 'Unknown grant.')).toEqual({ code: 4100, message: 'Unknown grant.' });
+    expect(domainToRpc('not_found', 'No such grant.')).toEqual({ code: 4100, message: 'No such grant.' });
+    expect(domainToRpc('locked', 'locked')).toEqual({ code: 4900, message: 'locked' });
+    expect(domainToRpc('invalid_input', 'params.x: bad')).toEqual({ code: -32602, message: 'Invalid params: params.x: bad' });
+    expect(domainToRpc('invalid_credential', 'invalid credential')).toEqual({ code: -32602, message: 'Invalid params: params.credential: invalid credential' });
+    expect(domainToRpc('wrong_password', 'wrong')).toEqual({ code: -32603, message: 'Internal wallet error.' });
+  });
+
+  it('marks a re-attach to an unknown request, so the content script re-sends by a field, not by message text', async () => {
+    const reply = await routePageMessage(wallet, SITE, { channel: 'page', type: 'await', requestId: crypto.randomUUID() });
+    expect(reply).toMatchObject({ ok: false, unknownRequest: true, error: { code: -32603 } });
+  });
+
+  it('answers -32002 to a second pending request of the same kind from the same origin', async () => {
+    const first = routePageMessage(wallet, SITE, rpc({ method: 'wallet_requestIdentity', params: { nonce: 'abcdefgh1' } }));
+    await ports.presenter.nextApproval();
+    expect(await routePageMessage(wallet, SITE, rpc({ method: 'wallet_requestIdentity', params: { nonce: 'abcdefgh2' } }))).toMatchObject({
+      ok: false,
+      error: { code: -32002 },
+    });
+    await wallet.desk.resolve(ports.presenter.opened[0]!, 'reject');
+    expect(await first).toEqual({ ok: false, error: { code: 4001, message: 'User rejected the request.' } });
   });
 });

@@ -1,10 +1,11 @@
 import * as v from 'valibot';
 import type { BackgroundReply } from '../../protocol/envelope.ts';
-import { invalidParams, toRpcError, unsupportedMethod, WalletError, RpcErrorCode } from '../../protocol/errors.ts';
+import { invalidParams, unsupportedMethod, WalletError, RpcErrorCode, UNKNOWN_REQUEST } from '../../protocol/errors.ts';
 import { RpcRequestSchema } from '../../protocol/rpc.ts';
 import { parseOrThrow } from '../../protocol/validate.ts';
 import type { Wallet } from '../../core/wallet/wallet.ts';
 import { methodHandlers } from '../methods/index.ts';
+import { isUnexpected, toRpcError } from './rpc-errors.ts';
 
 const RequestIdSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{16,64}$/));
 const PageMessageSchema = v.variant('type', [
@@ -21,16 +22,24 @@ export async function routePageMessage(wallet: Wallet, origin: string, message: 
     const parsed = v.safeParse(PageMessageSchema, message);
     if (!parsed.success) throw new WalletError(RpcErrorCode.invalidRequest, 'Malformed request envelope.');
     const { requestId } = parsed.output;
-    if (parsed.output.type === 'await') return { ok: true, result: await wallet.awaitReply(origin, requestId) };
+    if (parsed.output.type === 'await') return await reattach(wallet, origin, requestId);
     if (typeof parsed.output.request !== 'object' || parsed.output.request === null) {
       throw invalidParams('request must be an object with a method');
     }
     const request = parseOrThrow(RpcRequestSchema, parsed.output.request, 'request');
     const handler = Object.hasOwn(methodHandlers, request.method) ? methodHandlers[request.method] : undefined;
     if (!handler) throw unsupportedMethod(request.method);
-    return { ok: true, result: await handler({ wallet, origin, requestId }, request.params) };
+    const flow = await handler.flow(wallet);
+    return { ok: true, result: await handler.run(flow, { origin, requestId }, request.params) };
   } catch (error) {
-    if (!(error instanceof WalletError)) console.error('Tessera: page request failed', error);
+    if (isUnexpected(error)) console.error('Tessera: page request failed', error);
     return { ok: false, error: toRpcError(error) };
   }
+}
+
+/** A page whose channel broke asks again for its request's answer; an unknown one is marked so the page re-sends once. */
+async function reattach(wallet: Wallet, origin: string, requestId: string): Promise<BackgroundReply> {
+  const answer = await wallet.desk.reattach(origin, requestId);
+  if (!answer) return { ok: false, error: { code: RpcErrorCode.internal, message: UNKNOWN_REQUEST }, unknownRequest: true };
+  return { ok: true, result: answer.result };
 }

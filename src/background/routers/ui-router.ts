@@ -1,7 +1,24 @@
 import * as v from 'valibot';
 import { UiCommandSchema, type UiCommand, type UiReply } from '../../protocol/internal.ts';
-import { CoreError } from '../../core/errors.ts';
+import { isDomainError } from '../../core/errors.ts';
 import type { Wallet } from '../../core/wallet/wallet.ts';
+
+/**
+ * Commands the holder's own actions send. Only these restart the auto-lock countdown:
+ * reads the pages repeat on their own (state, lists, the approval on screen) must not
+ * keep the wallet awake.
+ */
+const USER_ACTIONS = new Set<UiCommand['command']>([
+  'changePassword',
+  'resolveApproval',
+  'revokeGrant',
+  'getCredential',
+  'deleteCredential',
+  'importCredential',
+  'refreshCredentialStatus',
+  'addTrustedIssuer',
+  'removeTrustedIssuer',
+]);
 
 /**
  * The trusted tier: the extension's own pages only (the caller checked the sender).
@@ -15,9 +32,11 @@ export async function routeUiMessage(wallet: Wallet, body: unknown): Promise<UiR
     return { ok: false, error: { code: 'invalid_input', message: `${path ?? 'command'}: ${issue.message}` } };
   }
   try {
-    return { ok: true, value: await runCommand(wallet, parsed.output) };
+    const value = await runCommand(wallet, parsed.output);
+    if (USER_ACTIONS.has(parsed.output.command) && (await wallet.session.current())) await wallet.session.touch();
+    return { ok: true, value };
   } catch (error) {
-    if (error instanceof CoreError) {
+    if (isDomainError(error)) {
       return { ok: false, error: { code: error.code, message: error.message, retryAfterMs: error.retryAfterMs } };
     }
     console.error('Tessera: command failed', parsed.output.command, error);
@@ -28,70 +47,68 @@ export async function routeUiMessage(wallet: Wallet, body: unknown): Promise<UiR
 async function runCommand(wallet: Wallet, command: UiCommand): Promise<unknown> {
   switch (command.command) {
     case 'getState':
-      return wallet.state();
+      return wallet.locking.state();
     case 'createWallet':
-      return wallet.create(command.password);
+      return wallet.locking.create(command.password);
     case 'unlock':
-      return wallet.unlock(command.password);
+      return wallet.locking.unlock(command.password);
     case 'lock':
-      return wallet.lock();
+      return wallet.locking.lock();
     case 'changePassword':
-      await wallet.changePassword(command.currentPassword, command.newPassword);
+      await wallet.locking.changePassword(command.currentPassword, command.newPassword);
       return { changed: true };
     case 'setAutoLock':
-      return wallet.setAutoLock(command.minutes);
+      return wallet.locking.setAutoLock(command.minutes);
     case 'getApproval':
-      return wallet.getApproval(command.approvalId);
+      return wallet.desk.lookup(command.approvalId);
     case 'resolveApproval':
-      await wallet.resolveApproval(command.approvalId, command.decision, command.selection);
+      await wallet.desk.resolve(command.approvalId, command.decision, command.selection);
       return { resolved: true };
     case 'listGrants':
-      return wallet.listGrants();
+      return wallet.grants.listForHolder();
     case 'revokeGrant':
-      return wallet.revokeGrantAsHolder(command.grantId);
+      return wallet.grants.revokeAsHolder(command.grantId);
     default:
       return runCredentialCommand(wallet, command);
   }
 }
 
-type CredentialCommand = Extract<
+type CredentialCommand = Exclude<
   UiCommand,
   {
     command:
-      | 'listCredentials'
-      | 'getCredential'
-      | 'deleteCredential'
-      | 'importCredential'
-      | 'refreshCredentialStatus'
-      | 'listTrustedIssuers'
-      | 'addTrustedIssuer'
-      | 'removeTrustedIssuer';
+      | 'getState'
+      | 'createWallet'
+      | 'unlock'
+      | 'lock'
+      | 'changePassword'
+      | 'setAutoLock'
+      | 'getApproval'
+      | 'resolveApproval'
+      | 'listGrants'
+      | 'revokeGrant';
   }
 >;
 
 async function runCredentialCommand(wallet: Wallet, command: CredentialCommand): Promise<unknown> {
-  const unlocked = await wallet.session.require();
-  await wallet.session.touch();
-  const flows = await wallet.credentialFlows();
+  const { intake, holdings } = await wallet.credentials();
   switch (command.command) {
     case 'listCredentials':
-      return flows.list(unlocked);
+      return holdings.list();
     case 'getCredential':
-      return flows.detail(unlocked, command.credentialId);
+      return holdings.detail(command.credentialId);
     case 'deleteCredential':
-      await flows.delete(unlocked, command.credentialId);
+      await holdings.delete(command.credentialId);
       return { deleted: true };
     case 'importCredential':
-      return flows.importCredential(unlocked, command.credential);
+      return intake.importCredential(command.credential);
     case 'refreshCredentialStatus':
-      return flows.refreshStatus(unlocked, command.credentialId);
+      return holdings.refreshStatus(command.credentialId);
     case 'listTrustedIssuers':
-      return unlocked.trust.list();
+      return holdings.trustedIssuers();
     case 'addTrustedIssuer':
-      await unlocked.trust.add(command.did, command.label);
-      return unlocked.trust.list();
+      return holdings.trustIssuer(command.did, command.label);
     case 'removeTrustedIssuer':
-      await unlocked.trust.remove(command.did);
-      return unlocked.trust.list();
+      return holdings.distrustIssuer(command.did);
   }
 }

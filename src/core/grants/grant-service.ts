@@ -1,4 +1,3 @@
-import { unauthorized } from '../../protocol/errors.ts';
 import { randomId } from '../encoding.ts';
 import type { EncryptedCollection } from '../storage/encrypted-collection.ts';
 import type { WriteOp } from '../storage/ports.ts';
@@ -10,6 +9,14 @@ const DAY_MS = 86_400_000;
 /** Keep the evidence trail bounded: a daily login for years must not grow a record forever. */
 export const MAX_PRESENTATION_HASHES = 200;
 
+/** The lock name of one grant record: held by every read-modify-write of it (see CommitPoint). */
+export const grantLock = (grantId: string) => `grant:${grantId}`;
+
+/**
+ * Grant records: reads, and the writes that change them. It never writes by itself:
+ * each change returns its write for the caller's unit of work, and must be computed
+ * from a copy read while holding the grant's lock.
+ */
 export class GrantService {
   constructor(
     private readonly grants: EncryptedCollection<GrantRecord>,
@@ -25,13 +32,17 @@ export class GrantService {
     return (await this.list()).filter((g) => g.requester.origin === origin);
   }
 
+  get(grantId: string): Promise<GrantRecord | undefined> {
+    return this.grants.get(grantId);
+  }
+
   /** The grant with this id if it is still active. */
   async active(grantId: string): Promise<GrantRecord | undefined> {
     const grant = await this.grants.get(grantId);
     return grant && grantStatus(grant, this.now()) === 'active' ? grant : undefined;
   }
 
-  /** A new identity grant and the write that stores it (the caller commits it with related writes). */
+  /** A new identity grant and the write that stores it. */
   async newIdentityGrant(args: { origin: string; did: string; requestHash: string; presentationHash: string }): Promise<{ grant: GrantRecord; op: WriteOp }> {
     const now = this.now();
     const at = new Date(now).toISOString();
@@ -58,33 +69,24 @@ export class GrantService {
     return { grant, op: await this.grants.putOp(grant.id, grant) };
   }
 
-  async recordAccess(grant: GrantRecord, presentationHash: string): Promise<void> {
+  /** The write recording one access under `grant` (a copy read under its lock). */
+  accessOp(grant: GrantRecord, presentationHash: string): Promise<WriteOp> {
     const event: GrantEvent = { type: 'accessed', at: new Date(this.now()).toISOString(), actor: 'requester' };
-    await this.grants.put(grant.id, {
+    const kept = grant.events.filter((e) => e.type === 'accessed').slice(-(MAX_PRESENTATION_HASHES - 1));
+    return this.grants.putOp(grant.id, {
       ...grant,
       presentationHashes: [...grant.presentationHashes, presentationHash].slice(-MAX_PRESENTATION_HASHES),
-      events: [...grant.events.filter((e) => e.type !== 'accessed'), ...this.keptAccessEvents(grant), event],
+      events: [...grant.events.filter((e) => e.type !== 'accessed'), ...kept, event],
     });
   }
 
-  /**
-   * Withdraws a grant. `origin`, when given, must own the grant: a site asking about
-   * another site's grant gets the same answer as for an unknown id.
-   */
-  async revoke(grantId: string, actor: GrantEvent['actor'], origin?: string): Promise<GrantRecord> {
-    const grant = await this.grants.get(grantId);
-    if (!grant || (origin !== undefined && grant.requester.origin !== origin)) throw unauthorized('Unknown grant.');
-    if (grantStatus(grant, this.now()) !== 'active') return grant;
+  /** The withdrawn grant and its write, or null when the grant has ended already (nothing to change). */
+  async withdrawal(grant: GrantRecord, actor: GrantEvent['actor']): Promise<{ revoked: GrantRecord; op: WriteOp } | null> {
+    if (grantStatus(grant, this.now()) !== 'active') return null;
     const revoked: GrantRecord = {
       ...grant,
       events: [...grant.events, { type: 'withdrawn', at: new Date(this.now()).toISOString(), actor }],
     };
-    await this.grants.put(grant.id, revoked);
-    return revoked;
-  }
-
-  /** The most recent access events, oldest first, capped like the hashes. */
-  private keptAccessEvents(grant: GrantRecord): GrantEvent[] {
-    return grant.events.filter((e) => e.type === 'accessed').slice(-(MAX_PRESENTATION_HASHES - 1));
+    return { revoked, op: await this.grants.putOp(grant.id, revoked) };
   }
 }

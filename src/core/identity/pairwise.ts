@@ -6,6 +6,9 @@ import { LOCAL_KMS } from './agent-constants.ts';
 import { ed25519Signer } from './ed25519-signer.ts';
 import type { JwtSigner } from './jwt.ts';
 
+/** The lock name of one origin's pairwise record (see CommitPoint). */
+export const pairwiseLock = (origin: string) => `pairwise:${origin}`;
+
 /** One site's own DID: used with that origin only, so sites cannot link the holder. */
 export interface PairwiseRecord {
   origin: string;
@@ -20,9 +23,6 @@ export interface PairwiseRecord {
 }
 
 export class PairwiseIdentities {
-  /** In-flight creations, so two concurrent first contacts share one DID. */
-  private readonly creating = new Map<string, Promise<PairwiseRecord>>();
-
   constructor(
     private readonly agent: () => Promise<IdentityAgent>,
     private readonly records: EncryptedCollection<PairwiseRecord>,
@@ -45,15 +45,13 @@ export class PairwiseIdentities {
     return ed25519Signer(kid, key.privateKeyHex);
   }
 
-  async getOrCreate(origin: string): Promise<PairwiseRecord> {
-    const existing = await this.records.get(origin);
-    if (existing) return existing;
-    let pending = this.creating.get(origin);
-    if (!pending) {
-      pending = this.create(origin).finally(() => this.creating.delete(origin));
-      this.creating.set(origin, pending);
-    }
-    return pending;
+  /**
+   * The site's record, or a new DID for it that is not stored yet: the caller stores
+   * it (with `linkIdentityGrantOp`) in the same transaction as the grant, holding
+   * `pairwiseLock(origin)` so two first contacts never make two DIDs.
+   */
+  async findOrPrepare(origin: string): Promise<PairwiseRecord> {
+    return (await this.records.get(origin)) ?? this.prepare(origin);
   }
 
   /** The signer of the site's DID, straight from the private-key store. */
@@ -66,7 +64,8 @@ export class PairwiseIdentities {
     return this.records.putOp(record.origin, { ...record, identityGrantId: grantId });
   }
 
-  private async create(origin: string): Promise<PairwiseRecord> {
+  /** A new DID and key (the agent's key stores keep the key at once; the site's record is the caller's to store). */
+  private async prepare(origin: string): Promise<PairwiseRecord> {
     const agent = await this.agent();
     const identifier = await agent.didManagerCreate({ provider: 'did:key', kms: LOCAL_KMS, options: { keyType: 'Ed25519' } });
     const key = identifier.keys[0];
@@ -82,7 +81,6 @@ export class PairwiseIdentities {
       createdAt: new Date(this.now()).toISOString(),
       identityGrantId: null,
     };
-    await this.records.put(origin, record);
     return record;
   }
 }

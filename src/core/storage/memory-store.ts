@@ -55,4 +55,9 @@ export class MemorySessionStore implements SessionStore {
   async remove(keys: string | string[]): Promise<void> {
     for (const key of Array.isArray(keys) ? keys : [keys]) this.data.delete(key);
   }
+
+  /** Everything stored (for tests). */
+  dump(): Record<string, unknown> {
+    return Object.fromEntries([...this.data].map(([key, value]) => [key, structuredClone(value)]));
+  }
 }

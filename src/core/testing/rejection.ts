@@ -1,11 +1,11 @@
-import { WalletError } from '../../protocol/errors.ts';
+import { isDomainError, type DomainErrorCode } from '../errors.ts';
 
-/** The `{ code, message }` a site would see when `promise` rejects; fails if it resolves. */
-export async function rejection(promise: Promise<unknown>): Promise<{ code: number; message: string }> {
+/** The domain error `promise` rejects with (the routers map it for the caller); fails if it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<{ code: DomainErrorCode; message: string }> {
   try {
     await promise;
   } catch (error) {
-    if (error instanceof WalletError) return { code: error.code, message: error.message };
+    if (isDomainError(error)) return { code: error.code, message: error.message };
     throw error;
   }
   throw new Error('expected a rejection');

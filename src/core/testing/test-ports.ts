@@ -1,7 +1,8 @@
 import type { ApprovalPresenter } from '../approvals/ports.ts';
 import { MemoryKeyValueStore, MemorySessionStore } from '../storage/memory-store.ts';
 import { KDF_MIN_ITERATIONS } from '../vault/kdf.ts';
-import type { AutoLockTimer, WalletEvents, WalletPorts } from '../wallet/ports.ts';
+import type { ScheduledJob, Scheduler, WalletEvents, WalletPorts } from '../ports.ts';
+import type { ProviderEventName } from '../../protocol/rpc.ts';
 import type { HttpFetcher } from '../credentials/types.ts';
 
 /** A presenter that records what it showed; tests play the user (and close windows). */
@@ -36,22 +37,25 @@ export class RecordingPresenter implements ApprovalPresenter {
 }
 
 export class RecordingEvents implements WalletEvents {
-  readonly sent: { origin: string; event: string; data: unknown }[] = [];
-  async toOrigin(origin: string, event: string, data: unknown) {
+  readonly sent: { origin: string; event: ProviderEventName; data: unknown }[] = [];
+  async toOrigin(origin: string, event: ProviderEventName, data: unknown) {
     this.sent.push({ origin, event, data });
-  }
-  async toAll(event: string, data: unknown) {
-    this.sent.push({ origin: '*', event, data });
   }
 }
 
-export class RecordingAutoLock implements AutoLockTimer {
-  minutes: number | null = null;
-  async restart(minutes: number) {
-    this.minutes = minutes;
+/** Records what is scheduled; tests fire jobs themselves (Wallet.runJob). */
+export class RecordingScheduler implements Scheduler {
+  /** One-off jobs and their delay in minutes. */
+  readonly timers = new Map<ScheduledJob, number>();
+  readonly periodic = new Map<ScheduledJob, number>();
+  async once(job: ScheduledJob, delayMinutes: number) {
+    this.timers.set(job, delayMinutes);
   }
-  async cancel() {
-    this.minutes = null;
+  async every(job: ScheduledJob, periodMinutes: number) {
+    if (!this.periodic.has(job)) this.periodic.set(job, periodMinutes);
+  }
+  async cancel(job: ScheduledJob) {
+    this.timers.delete(job);
   }
 }
 
@@ -73,7 +77,7 @@ export interface TestPorts extends WalletPorts {
   session: MemorySessionStore;
   presenter: RecordingPresenter;
   events: RecordingEvents;
-  autoLock: RecordingAutoLock;
+  scheduler: RecordingScheduler;
   clock: { now: number };
 }
 
@@ -86,7 +90,7 @@ export function makeTestPorts(): TestPorts {
     session: new MemorySessionStore(),
     presenter: new RecordingPresenter(),
     events: new RecordingEvents(),
-    autoLock: new RecordingAutoLock(),
+    scheduler: new RecordingScheduler(),
     fetcher: new MapFetcher(),
     clock,
     now: () => clock.now,

@@ -35,8 +35,8 @@ async function withApproval<T>(start: () => Promise<T>, decide: (approvalId: str
 
 async function offer(credential: string): Promise<string> {
   const { id } = await withApproval(
-    () => wallet.offerCredential(REGISTRY, requestId(), { credential }),
-    (approvalId) => wallet.resolveApproval(approvalId, 'approve'),
+    async () => (await wallet.credentials()).intake.offer(REGISTRY, requestId(), { credential }),
+    (approvalId) => wallet.desk.resolve(approvalId, 'approve'),
   );
   return id;
 }
@@ -51,11 +51,11 @@ const pidQuery = (claims: string[][]) => ({
 beforeEach(async () => {
   ports = makeTestPorts();
   wallet = new Wallet(ports);
-  await wallet.create('correct horse battery');
+  await wallet.locking.create('correct horse battery');
   // The registry learns the holder's pairwise DID first, as a real issuer would.
   const identity = await withApproval(
-    () => wallet.requestIdentity(REGISTRY, requestId(), { nonce: 'registry-nonce-1' }),
-    (approvalId) => wallet.resolveApproval(approvalId, 'approve'),
+    () => wallet.identity.request(REGISTRY, requestId(), { nonce: 'registry-nonce-1' }),
+    (approvalId) => wallet.desk.resolve(approvalId, 'approve'),
   );
   holderDid = identity.did;
   const site = await (await wallet.session.require()).pairwise.find(REGISTRY);
@@ -71,39 +71,67 @@ describe('receiving credentials', () => {
       claims: { given_name: 'Ada', family_name: 'Lovelace', age_over_18: true },
     });
     const shown = ports.presenter.nextApproval();
-    const kept = wallet.offerCredential(REGISTRY, requestId(), { credential });
+    const kept = (await wallet.credentials()).intake.offer(REGISTRY, requestId(), { credential });
     const approvalId = await shown;
-    const lookup = await wallet.getApproval(approvalId);
+    const lookup = await wallet.desk.lookup(approvalId);
     expect(lookup.state).toBe('pending');
     const view = (lookup as { approval: OfferApprovalView }).approval;
     expect(view.credential).toMatchObject({ format: 'jwt_vc_json', issuer: issuer.did, issuerTrusted: false, holderDid });
     expect(view.credential.claims.map((c) => c.path.join('.'))).toContain('credentialSubject.given_name');
-    await wallet.resolveApproval(approvalId, 'approve');
+    await wallet.desk.resolve(approvalId, 'approve');
     const { id } = await kept;
-    const held = await (await wallet.credentialFlows()).list(await wallet.session.require());
+    const held = await (await wallet.credentials()).holdings.list();
     expect(held.map((c) => c.id)).toEqual([id]);
   });
 
-  it('refuses a tampered credential at once with -32602, opening nothing and storing nothing', async () => {
+  it('refuses a tampered credential at once, opening nothing and storing nothing', async () => {
     const credential = await issueJwtVc(issuer, { subjectDid: holderDid, claims: { given_name: 'Ada' } });
-    const refused = await rejection(wallet.offerCredential(REGISTRY, requestId(), { credential: withTamperedSignature(credential) }));
-    expect(refused.code).toBe(-32602);
-    expect(refused.message).toMatch(/^Invalid params: params\.credential: .*signature/i);
+    const refused = await rejection((await wallet.credentials()).intake.offer(REGISTRY, requestId(), { credential: withTamperedSignature(credential) }));
+    expect(refused.code).toBe('invalid_credential');
+    expect(refused.message).toBe('invalid credential');
     expect(ports.presenter.opened).toHaveLength(1); // only the identity approval of beforeEach
-    expect(await (await wallet.credentialFlows()).list(await wallet.session.require())).toEqual([]);
+    expect(await (await wallet.credentials()).holdings.list()).toEqual([]);
   });
 
   it('refuses a credential bound to a DID the wallet does not hold', async () => {
     const stranger = await createTestIssuer();
     const credential = await issueJwtVc(issuer, { subjectDid: stranger.did, claims: { given_name: 'Eve' } });
-    expect((await rejection(wallet.offerCredential(REGISTRY, requestId(), { credential }))).message).toMatch(/does not hold/);
+    expect(await rejection((await wallet.credentials()).intake.offer(REGISTRY, requestId(), { credential }))).toEqual({
+      code: 'invalid_credential',
+      message: 'invalid credential',
+    });
+  });
+
+  it("cannot be used to probe which DIDs the wallet holds: another site's DID gets the answer a stranger's gets", async () => {
+    // CITY is not connected; REGISTRY's DID is held by the wallet, but CITY may only bind to its own.
+    const { intake } = await wallet.credentials();
+    const boundToRegistry = await issueJwtVc(issuer, { subjectDid: holderDid, claims: { given_name: 'Ada' } });
+    const boundToStranger = await issueJwtVc(issuer, { subjectDid: (await createTestIssuer()).did, claims: { given_name: 'Ada' } });
+    const tampered = withTamperedSignature(boundToRegistry);
+    const answers = await Promise.all([boundToRegistry, boundToStranger, tampered].map((credential) => rejection(intake.offer(CITY, requestId(), { credential }))));
+    expect(new Set(answers.map((a) => JSON.stringify(a)))).toEqual(new Set([JSON.stringify({ code: 'invalid_credential', message: 'invalid credential' })]));
+    expect(ports.presenter.opened.length).toBe(1); // only REGISTRY's login in beforeEach
+    // The dashboard import, the holder's own action, stays precise and binds to any of the wallet's DIDs.
+    await expect(intake.importCredential(boundToStranger)).rejects.toThrow(/does not hold/);
+    await expect(intake.importCredential(boundToRegistry)).resolves.toMatchObject({ holderDid });
+  });
+
+  it('checks for a pending offer before verifying, so a bad offer cannot tell a pending one from a refusal', async () => {
+    const { intake } = await wallet.credentials();
+    const good = await issueJwtVc(issuer, { subjectDid: holderDid, claims: { given_name: 'Ada' } });
+    const shown = ports.presenter.nextApproval();
+    const first = intake.offer(REGISTRY, requestId(), { credential: good });
+    const approvalId = await shown;
+    expect((await rejection(intake.offer(REGISTRY, requestId(), { credential: 'garbage' }))).code).toBe('pending');
+    await wallet.desk.resolve(approvalId, 'reject');
+    expect((await rejection(first)).code).toBe('user_rejected');
   });
 
   it('flags unknown issuers and trusts listed ones', async () => {
     const id = await offer(await issueJwtVc(issuer, { subjectDid: holderDid, claims: { given_name: 'Ada' } }));
     const unlocked = await wallet.session.require();
     await unlocked.trust.add(issuer.did, 'Civic Registry');
-    const [view] = await (await wallet.credentialFlows()).list(unlocked);
+    const [view] = await (await wallet.credentials()).holdings.list();
     expect(view).toMatchObject({ id, issuerTrusted: true, issuerLabel: 'Civic Registry' });
   });
 });
@@ -122,14 +150,14 @@ describe('presenting credentials', () => {
 
   it('answers a DCQL request with only the chosen disclosures and a key-binding JWT for the origin and nonce', async () => {
     const shown = ports.presenter.nextApproval();
-    const answer = wallet.requestCredentials(CITY, requestId(), 'openid4vp-v1-unsigned', pidQuery([['given_name'], ['age_over_18']]));
+    const answer = (await wallet.credentials()).presentation.request(CITY, requestId(), 'openid4vp-v1-unsigned', pidQuery([['given_name'], ['age_over_18']]));
     const approvalId = await shown;
-    const lookup = (await wallet.getApproval(approvalId)) as { approval: CredentialsApprovalView };
+    const lookup = (await wallet.desk.lookup(approvalId)) as { approval: CredentialsApprovalView };
     const [query] = lookup.approval.queries;
     const candidate = query!.candidates[0]!;
     expect(candidate.claims.filter((c) => c.requested).map((c) => c.path.join('.')).sort()).toEqual(['age_over_18', 'given_name']);
     // The user withholds age_over_18.
-    await wallet.resolveApproval(approvalId, 'approve', {
+    await wallet.desk.resolve(approvalId, 'approve', {
       queries: { pid: { credentialId: candidate.credential.id, claims: [['given_name']] } },
     });
     const result = (await answer) as { vp_token: Record<string, string[]> };
@@ -154,7 +182,7 @@ describe('presenting credentials', () => {
   it('answers invalid_request without a window for an invalid DCQL query', async () => {
     const opened = ports.presenter.opened.length;
     const data = { ...pidQuery([['given_name']]), dcql_query: { credentials: [{ id: 'pid', format: 'nope' }] } };
-    const result = await wallet.requestCredentials(CITY, requestId(), 'openid4vp-v1-unsigned', data);
+    const result = await (await wallet.credentials()).presentation.request(CITY, requestId(), 'openid4vp-v1-unsigned', data);
     expect(result).toMatchObject({ error: 'invalid_request' });
     expect((result as { error_description: string }).error_description).toMatch(/format/);
     expect(ports.presenter.opened.length).toBe(opened);
@@ -163,12 +191,12 @@ describe('presenting credentials', () => {
   it('asks the user even when nothing matches, and the decline is a plain 4001', async () => {
     const shown = ports.presenter.nextApproval();
     const data = { ...pidQuery([['given_name']]), dcql_query: { credentials: [{ id: 'pid', format: 'dc+sd-jwt', meta: { vct_values: ['urn:other'] } }] } };
-    const answer = wallet.requestCredentials(CITY, requestId(), 'openid4vp-v1-unsigned', data);
+    const answer = (await wallet.credentials()).presentation.request(CITY, requestId(), 'openid4vp-v1-unsigned', data);
     const approvalId = await shown;
-    const lookup = (await wallet.getApproval(approvalId)) as { approval: CredentialsApprovalView };
+    const lookup = (await wallet.desk.lookup(approvalId)) as { approval: CredentialsApprovalView };
     expect(lookup.approval.queries[0]?.candidates).toEqual([]);
-    await wallet.resolveApproval(approvalId, 'reject');
-    expect((await rejection(answer)).code).toBe(4001);
+    await wallet.desk.resolve(approvalId, 'reject');
+    expect((await rejection(answer)).code).toBe('user_rejected');
   });
 
   it('shares a credential whose status is unknown only after the user accepts the warning', async () => {
@@ -186,13 +214,13 @@ describe('presenting credentials', () => {
       nonce: 'city-nonce-999999',
       dcql_query: { credentials: [{ id: 'resident', format: 'jwt_vc_json', meta: { type_values: [['ResidentCredential']] } }] },
     };
-    const answer = wallet.requestCredentials(CITY, requestId(), null, data);
+    const answer = (await wallet.credentials()).presentation.request(CITY, requestId(), null, data);
     const approvalId = await shown;
-    const lookup = (await wallet.getApproval(approvalId)) as { approval: CredentialsApprovalView };
+    const lookup = (await wallet.desk.lookup(approvalId)) as { approval: CredentialsApprovalView };
     expect(lookup.approval.queries[0]?.candidates[0]?.credential.status.state).toBe('unknown');
     const selection = { queries: { resident: { credentialId: id, claims: [['credentialSubject', 'given_name']] } } };
-    await expect(wallet.resolveApproval(approvalId, 'approve', selection)).rejects.toThrow(/confirm the warning/);
-    await wallet.resolveApproval(approvalId, 'approve', { ...selection, acceptUnknownStatus: true });
+    await expect(wallet.desk.resolve(approvalId, 'approve', selection)).rejects.toThrow(/confirm the warning/);
+    await wallet.desk.resolve(approvalId, 'approve', { ...selection, acceptUnknownStatus: true });
     const result = (await answer) as { vp_token: Record<string, string[]> };
     const vp = await verifyPresentation(result.vp_token.resident![0]!, resolver, { challenge: 'city-nonce-999999', domain: `origin:${CITY}` });
     expect(vp.verified).toBe(true);

@@ -1,4 +1,4 @@
-import { CoreError } from '../errors.ts';
+import { DomainError } from '../errors.ts';
 import { fromBase64, toBase64 } from '../encoding.ts';
 import { GrantService } from '../grants/grant-service.ts';
 import { CredentialRepository } from '../credentials/credential-repository.ts';
@@ -11,7 +11,7 @@ import { lazyIdentityAgent } from '../identity/agent-loader.ts';
 import { PairwiseIdentities, type PairwiseRecord } from '../identity/pairwise.ts';
 import { EncryptedCollection } from '../storage/encrypted-collection.ts';
 import { deriveVaultKeys, type VaultKeys } from '../vault/vault-keys.ts';
-import type { WalletPorts } from './ports.ts';
+import type { WalletPorts } from '../ports.ts';
 import { readSettings } from './settings.ts';
 
 /** What an unlocked wallet can do; built from the vault keys. */
@@ -53,7 +53,7 @@ export class WalletSession {
 
   async require(): Promise<UnlockedWallet> {
     const wallet = await this.current();
-    if (!wallet) throw new CoreError('locked', 'The wallet is locked.');
+    if (!wallet) throw new DomainError('locked', 'The wallet is locked.');
     return wallet;
   }
 
@@ -67,13 +67,17 @@ export class WalletSession {
   async close(): Promise<void> {
     this.cached = null;
     await this.ports.session.remove(SECRET_KEY);
-    await this.ports.autoLock.cancel();
+    await this.ports.scheduler.cancel('auto-lock');
   }
 
-  /** Activity: restart the auto-lock countdown. */
+  /**
+   * The user did something: restart the auto-lock countdown. Only the holder's own
+   * actions (extension pages, decisions) call this — a site's silent requests must
+   * not keep the wallet awake.
+   */
   async touch(): Promise<void> {
     this.autoLockMinutes ??= (await readSettings(this.ports.store)).autoLockMinutes;
-    await this.ports.autoLock.restart(this.autoLockMinutes);
+    await this.ports.scheduler.once('auto-lock', this.autoLockMinutes);
   }
 
   /** Call after the setting changed, so the next touch reads it again. */

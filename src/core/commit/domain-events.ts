@@ -1,0 +1,25 @@
+/**
+ * What happened in the wallet, as the use cases announce it. Events are collected by
+ * the unit of work and published only after its writes committed, so a subscriber
+ * (page notifications, later the ledger's anchoring and expiry) never acts on a
+ * change that did not land.
+ */
+export type DomainEvent =
+  | { type: 'wallet.created' }
+  /** `activeOrigins`: the origins with an active grant, the only ones told of lock changes. */
+  | { type: 'wallet.unlocked'; activeOrigins: string[] }
+  | { type: 'wallet.locked'; activeOrigins: string[] }
+  | { type: 'identity.login'; grantId: string; origin: string; firstTime: boolean }
+  | { type: 'grant.given'; grantId: string; origin: string; kind: 'identity' | 'data' }
+  | { type: 'grant.accessed'; grantId: string; origin: string }
+  | { type: 'grant.revoked'; grantId: string; origin: string; actor: 'holder' | 'requester' | 'wallet' }
+  | { type: 'credential.received'; credentialId: string; from: string }
+  | { type: 'credential.deleted'; credentialId: string }
+  | { type: 'credential.status'; credentialId: string; state: string }
+  | { type: 'credential.presented'; origin: string; credentialIds: string[] }
+  | { type: 'trust.changed'; did: string; trusted: boolean };
+
+export type DomainEventType = DomainEvent['type'];
+
+/** Runs after a commit with the events it carried, in order. Failures are logged, never undo the commit. */
+export type EventSubscriber = (events: readonly DomainEvent[]) => Promise<void>;

@@ -1,0 +1,21 @@
+import type { ApprovalView, CredentialSelection } from '../../protocol/internal.ts';
+import type { UnlockedWallet } from './wallet-session.ts';
+import type { ApprovalKind, PendingApproval } from '../approvals/approval-queue.ts';
+
+export type ApprovalOf<K extends ApprovalKind> = Extract<PendingApproval, { kind: K }>;
+
+/** What the window shows, or an answer that settles the approval at once (nothing left to ask). */
+export type ApprovalShown = { show: ApprovalView } | { answerNow: () => Promise<unknown> };
+
+/**
+ * One kind of approval, registered once with the approval desk (DESIGN.md §2: an
+ * approval kind is one registration, not an edit in every switch). A DomainError
+ * from `view` settles the approval with that error (the site hears it); one from
+ * `approve` does too, except `invalid_input`, which leaves the request pending for
+ * the user to correct their choice.
+ */
+export interface ApprovalKindHandler<K extends ApprovalKind = ApprovalKind> {
+  kind: K;
+  view(wallet: UnlockedWallet, approval: ApprovalOf<K>): Promise<ApprovalShown>;
+  approve(wallet: UnlockedWallet, approval: ApprovalOf<K>, selection: CredentialSelection | undefined): Promise<unknown>;
+}

@@ -1,0 +1,120 @@
+import type { CredentialView } from '../../protocol/internal.ts';
+import type { OfferCredentialParams } from '../../protocol/rpc.ts';
+import type { CommitPoint } from '../commit/unit-of-work.ts';
+import { CredentialError } from '../credentials/errors.ts';
+import { OriginHolderKeys, WalletHolderKeys } from '../credentials/holder-keys.ts';
+import type { CredentialRecord, CredentialStatus, DidResolver, HolderKeys, VerifiedCredential } from '../credentials/types.ts';
+import { verifyCredential } from '../credentials/verify-credential.ts';
+import { hashJson, randomId } from '../encoding.ts';
+import { DomainError } from '../errors.ts';
+import type { WalletPorts } from '../ports.ts';
+import type { ApprovalDesk } from './approval-desk.ts';
+import type { ApprovalKindHandler } from './approval-kinds.ts';
+import type { CredentialStatusService } from './credential-status.ts';
+import { toCredentialView } from './credential-views.ts';
+import type { UnlockedWallet, WalletSession } from './wallet-session.ts';
+
+/**
+ * The one answer a site gets for any refused offer (DESIGN.md §3.2): a precise reason
+ * would tell it which DIDs or keys the wallet holds. The holder sees the reason in
+ * the dashboard's import.
+ */
+export const SITE_OFFER_REFUSED = 'invalid credential';
+
+/** Shown for an offer before the holder accepts it: its status is fetched only then. */
+const NOT_CHECKED_YET: CredentialStatus = { state: 'unknown', checkedAt: null, reason: 'checked when you accept it', nextCheckAt: null };
+
+/** Receiving credentials: a site's offer (with its approval) and the holder's own import. */
+export class CredentialIntake {
+  constructor(
+    private readonly ports: WalletPorts,
+    private readonly session: WalletSession,
+    private readonly commit: CommitPoint,
+    private readonly desk: ApprovalDesk,
+    private readonly status: CredentialStatusService,
+    private readonly resolver: DidResolver,
+  ) {}
+
+  /**
+   * A site offers a credential. The pending check comes first; then, when unlocked,
+   * the offer is verified at once against the site's own DID and key only, and any
+   * refusal is the same `invalid_credential` with no window. When locked it is
+   * verified after unlocking, in the window.
+   */
+  async offer(origin: string, requestId: string, params: OfferCredentialParams): Promise<{ id: string }> {
+    if (await this.desk.queue.hasPending(origin, 'offer')) {
+      throw new DomainError('pending', 'A offer request from this origin is already pending; wait for it to finish.');
+    }
+    const wallet = await this.session.current();
+    if (wallet) await this.verifyForSite(wallet, origin, params.credential);
+    const requestHash = await hashJson({ method: 'wallet_offerCredential', origin, params });
+    return (await this.desk.ask(requestId, { kind: 'offer', origin, requestId, requestHash, credential: params.credential })) as { id: string };
+  }
+
+  readonly approvalKind: ApprovalKindHandler<'offer'> = {
+    kind: 'offer',
+    view: async (wallet, approval) => {
+      const verified = await this.verifyForSite(wallet, approval.origin, approval.credential);
+      const record: CredentialRecord = { ...verified, id: '', receivedAt: '', receivedFrom: approval.origin, statusResult: NOT_CHECKED_YET };
+      const credential = await toCredentialView(wallet, record);
+      const header = { id: approval.id, origin: approval.origin, createdAt: new Date(approval.createdAt).toISOString() };
+      return { show: { ...header, kind: 'offer', credential: { ...credential, receivedAt: null } } };
+    },
+    approve: async (wallet, approval) => {
+      const verified = await this.verifyForSite(wallet, approval.origin, approval.credential);
+      // The holder accepted: now the status may be fetched.
+      const status = await this.status.statusOf(verified);
+      if (status.state === 'revoked' || status.state === 'suspended') throw siteRefusal();
+      return { id: (await this.keep(verified, status, approval.origin)).id };
+    },
+  };
+
+  /** Dashboard import (paste or file): bound to any of the wallet's DIDs, refusals precise for the holder. */
+  async importCredential(raw: string): Promise<CredentialView> {
+    const wallet = await this.session.require();
+    let verified: VerifiedCredential;
+    let status: CredentialStatus;
+    try {
+      verified = await this.verify(raw, new WalletHolderKeys(wallet.pairwise));
+      status = await this.status.statusOf(verified);
+      if (status.state === 'revoked' || status.state === 'suspended') {
+        throw new CredentialError(status.state, `the credential is ${status.state} (${status.reason ?? 'by its issuer'})`);
+      }
+    } catch (error) {
+      if (error instanceof CredentialError) throw new DomainError('invalid_credential', error.message);
+      throw error;
+    }
+    return toCredentialView(wallet, await this.keep(verified, status, 'import'));
+  }
+
+  private async verifyForSite(wallet: UnlockedWallet, origin: string, raw: string): Promise<VerifiedCredential> {
+    try {
+      return await this.verify(raw, new OriginHolderKeys(wallet.pairwise, origin));
+    } catch (error) {
+      if (error instanceof CredentialError) throw siteRefusal();
+      throw error;
+    }
+  }
+
+  private verify(raw: string, holderKeys: HolderKeys): Promise<VerifiedCredential> {
+    return verifyCredential(raw, { resolver: this.resolver, holderKeys, now: this.ports.now() });
+  }
+
+  private async keep(verified: VerifiedCredential, status: CredentialStatus, receivedFrom: string): Promise<CredentialRecord> {
+    const wallet = await this.session.require();
+    const record: CredentialRecord = {
+      ...verified,
+      id: randomId(),
+      receivedAt: new Date(this.ports.now()).toISOString(),
+      receivedFrom,
+      statusResult: status,
+    };
+    await this.commit.run(async (unit) => {
+      await wallet.credentials.save(record);
+      unit.emit({ type: 'credential.received', credentialId: record.id, from: receivedFrom });
+    });
+    return record;
+  }
+}
+
+const siteRefusal = () => new DomainError('invalid_credential', SITE_OFFER_REFUSED);

@@ -1,0 +1,25 @@
+import type { CredentialView } from '../../protocol/internal.ts';
+import type { CredentialRecord } from '../credentials/types.ts';
+import type { UnlockedWallet } from './wallet-session.ts';
+
+/** How the wallet's pages show a credential: its claims, issuer (and whether trusted) and status. */
+export async function toCredentialView(wallet: UnlockedWallet, record: CredentialRecord): Promise<CredentialView> {
+  const label = await wallet.trust.labelOf(record.issuer);
+  return {
+    id: record.id,
+    format: record.format,
+    issuer: record.issuer,
+    issuerTrusted: label !== null,
+    issuerLabel: label,
+    types: record.types,
+    vct: record.vct,
+    claims: record.claims.map(({ path, value, disclosable }) => ({ path, value, disclosable })),
+    issuedAt: record.issuedAt,
+    validFrom: record.validFrom,
+    validUntil: record.validUntil,
+    receivedAt: record.receivedAt || null,
+    receivedFrom: record.receivedFrom,
+    holderDid: record.holder.did,
+    status: { state: record.statusResult.state, checkedAt: record.statusResult.checkedAt, reason: record.statusResult.reason },
+  };
+}

@@ -1,0 +1,71 @@
+import type { GrantView } from '../../protocol/internal.ts';
+import type { SiteGrantView } from '../../protocol/rpc.ts';
+import type { CommitPoint } from '../commit/unit-of-work.ts';
+import { DomainError } from '../errors.ts';
+import { toGrantView, toSiteGrantView, type GrantEvent, type GrantRecord } from '../grants/grant-record.ts';
+import { grantLock } from '../grants/grant-service.ts';
+import type { WalletPorts } from '../ports.ts';
+import type { UnlockedWallet, WalletSession } from './wallet-session.ts';
+
+/** Who has access to what: the holder's view and revocation, and a site's view of its own grants. */
+export class GrantFlow {
+  constructor(
+    private readonly ports: WalletPorts,
+    private readonly session: WalletSession,
+    private readonly commit: CommitPoint,
+  ) {}
+
+  async listForHolder(): Promise<GrantView[]> {
+    const wallet = await this.session.require();
+    const now = this.ports.now();
+    return (await wallet.grants.list()).map((g) => toGrantView(g, now));
+  }
+
+  async revokeAsHolder(grantId: string): Promise<GrantView> {
+    const wallet = await this.session.require();
+    const grant = await this.withdraw(wallet, grantId, 'holder');
+    if (!grant) throw new DomainError('not_found', 'No such grant.');
+    return toGrantView(grant, this.ports.now());
+  }
+
+  /** A site's own grants only. */
+  async listForSite(origin: string): Promise<SiteGrantView[]> {
+    const wallet = await this.unlockedForSite();
+    const now = this.ports.now();
+    return (await wallet.grants.listForOrigin(origin)).map((g) => toSiteGrantView(g, now));
+  }
+
+  /** A site gives up one of its grants; another site's id gets the answer an unknown one gets. */
+  async revokeAsSite(origin: string, grantId: string): Promise<{ revoked: true }> {
+    const wallet = await this.unlockedForSite();
+    const grant = await this.withdraw(wallet, grantId, 'requester', origin);
+    if (!grant) throw new DomainError('unauthorized', 'Unknown grant.');
+    return { revoked: true };
+  }
+
+  /**
+   * Withdraws a grant under its lock (re-read inside it), so an access in flight can
+   * never write back the active copy. An ended grant stays as it is and tells no one
+   * again. Undefined when there is no such grant (or it is not `origin`'s).
+   */
+  private withdraw(wallet: UnlockedWallet, grantId: string, actor: GrantEvent['actor'], origin?: string): Promise<GrantRecord | undefined> {
+    return this.commit.run(
+      async (unit) => {
+        const grant = await wallet.grants.get(grantId);
+        if (!grant || (origin !== undefined && grant.requester.origin !== origin)) return undefined;
+        const change = await wallet.grants.withdrawal(grant, actor);
+        if (!change) return grant;
+        unit.write(change.op);
+        unit.emit({ type: 'grant.revoked', grantId, origin: grant.requester.origin, actor });
+        return change.revoked;
+      },
+      { lock: [grantLock(grantId)] },
+    );
+  }
+
+  private async unlockedForSite(): Promise<UnlockedWallet> {
+    const wallet = await this.session.current();
+    if (!wallet) throw new DomainError('locked', 'The wallet is locked; ask the user to unlock it and retry.');
+    return wallet;
+  }
+}
