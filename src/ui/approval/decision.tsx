@@ -2,11 +2,15 @@
  * Answering an approval, shared by every kind of request: one `resolveApproval` at a
  * time, then the window closes. A request already settled elsewhere (a timeout,
  * another window) is not an error: the window simply has nothing left to do.
+ * The button that releases data is armed only after the window has been on screen
+ * for a moment (see arming.ts); rejecting is always possible, also with Escape.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CredentialSelection } from '../../protocol/internal.ts';
 import { useAction } from '../components/hooks.ts';
+import { documentVisibility } from '../components/page-visibility.ts';
 import { UiRequestError, closeThisWindow, sendUiCommand } from '../components/wallet-client.ts';
+import { watchArming } from './arming.ts';
 
 export type Choice = 'approve' | 'reject';
 
@@ -44,7 +48,38 @@ export function useDecision(approvalId: string, onFinished: () => void): Decisio
   return { busy: action.busy, error: action.error, choice, decide };
 }
 
-/** Reject on the left, approve on the right, as in the identity window. */
+/** Ids the request views give their title and origin, so the decision buttons can name them. */
+export const TITLE_ID = 'approval-title';
+export const ORIGIN_ID = 'approval-origin-badge';
+export const DESCRIBED_BY = `${TITLE_ID} ${ORIGIN_ID}`;
+
+/** False until this window has been visible for the arming delay; false again while hidden. */
+export function useArmed(): boolean {
+  const [armed, setArmed] = useState(false);
+  useEffect(() => watchArming(documentVisibility, setArmed), []);
+  return armed;
+}
+
+/** Escape rejects, as closing a dialog would; it never approves anything. */
+function useEscapeRejects(onReject: () => void): void {
+  const latest = useRef(onReject);
+  latest.current = onReject;
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented || event.repeat) return;
+      event.preventDefault();
+      latest.current();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+/**
+ * Reject on the left, approve on the right, as in the identity window. The approve
+ * button carries `disabled` until armed (DESIGN §7); each button names what it does
+ * for whom through `aria-describedby` (the request's title and origin by default).
+ */
 export function DecisionButtons({
   decision,
   approveLabel,
@@ -52,6 +87,7 @@ export function DecisionButtons({
   rejectLabel = 'Reject',
   approveDisabled = false,
   approveTitle,
+  describedBy = DESCRIBED_BY,
   onApprove,
 }: {
   decision: Decision;
@@ -59,18 +95,26 @@ export function DecisionButtons({
   approvingLabel: string;
   rejectLabel?: string;
   approveDisabled?: boolean;
-  approveTitle?: string;
+  approveTitle?: string | undefined;
+  describedBy?: string;
   onApprove: () => void;
 }) {
   const { busy, choice } = decision;
+  const armed = useArmed();
+  const reject = () => {
+    if (!busy) void decision.decide('reject');
+  };
+  useEscapeRejects(reject);
   return (
-    <div class="actions actions-sticky">
+    <div class="actions actions-sticky" role="group" aria-label="Your decision">
       <button
         type="button"
         class="button"
         data-testid="reject"
         disabled={busy}
-        onClick={() => void decision.decide('reject')}
+        aria-describedby={describedBy}
+        aria-keyshortcuts="Escape"
+        onClick={reject}
       >
         {busy && choice === 'reject' ? 'Rejecting…' : rejectLabel}
       </button>
@@ -78,9 +122,13 @@ export function DecisionButtons({
         type="button"
         class="button primary"
         data-testid="approve"
-        disabled={busy || approveDisabled}
-        title={approveTitle}
-        onClick={onApprove}
+        data-armed={armed ? 'true' : 'false'}
+        disabled={busy || approveDisabled || !armed}
+        title={armed ? approveTitle : 'Available once this window has been on screen for a moment'}
+        aria-describedby={describedBy}
+        onClick={() => {
+          if (armed && !busy) onApprove();
+        }}
       >
         {busy && choice === 'approve' ? approvingLabel : approveLabel}
       </button>

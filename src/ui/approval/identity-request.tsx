@@ -3,24 +3,24 @@ import type { IdentityApprovalView } from '../../protocol/internal.ts';
 import { formatDateTime } from '../components/format.ts';
 import { OriginBadge, isInsecureOrigin } from '../components/origin-badge.tsx';
 import { ErrorText } from '../components/page.tsx';
-import { DecisionButtons, useDecision } from './decision.tsx';
+import { DecisionButtons, ORIGIN_ID, TITLE_ID, useDecision } from './decision.tsx';
 
 export function IdentityRequest({
   approval,
-  pollError,
+  lookupError,
   onFinished,
 }: {
   approval: IdentityApprovalView;
-  pollError: string | null;
+  lookupError: string | null;
   onFinished: () => void;
 }) {
   const decision = useDecision(approval.id, onFinished);
 
   return (
     <div class="stack">
-      <h1 class="approval-title">Log in with Tessera</h1>
+      <h1 class="approval-title" id={TITLE_ID}>Log in with Tessera</h1>
       <p class="approval-lead">This site asks you to log in:</p>
-      <OriginBadge origin={approval.origin} large testId="approval-origin" />
+      <OriginBadge origin={approval.origin} large testId="approval-origin" id={ORIGIN_ID} />
       {isInsecureOrigin(approval.origin) ? <InsecureWarning /> : null}
       <section class="card">
         <h3>If you approve, the site receives</h3>
@@ -57,7 +57,7 @@ export function IdentityRequest({
           </li>
         </ul>
       </section>
-      <ErrorText message={decision.error ?? pollError} testId="approval-error" />
+      <ErrorText message={decision.error ?? lookupError} testId="approval-error" />
       <DecisionButtons
         decision={decision}
         approveLabel="Approve"

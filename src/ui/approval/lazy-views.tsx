@@ -8,7 +8,7 @@ import { ErrorText, Loading } from '../components/page.tsx';
 
 interface ViewProps<A> {
   approval: A;
-  pollError: string | null;
+  lookupError: string | null;
   onFinished: () => void;
 }
 

@@ -1,8 +1,10 @@
 /**
  * The approval window. The background opens `approval/index.html?id=<approvalId>` and
- * waits; this page only shows the request and resolves it. It looks the approval up
- * again every 2 s, so a request settled elsewhere (or a wallet that auto-locked)
- * is reflected at once instead of leaving a stale window with live buttons.
+ * waits; this page only shows the request and resolves it. It never polls: it looks
+ * the approval up again whenever the worker changes session state (an unlock, a lock,
+ * a request settled or replaced) and when the window is shown or focused, so a
+ * request settled elsewhere or a wallet that locked is reflected at once instead of
+ * leaving a stale window with live buttons.
  *
  * Three kinds of request: a login (identity), a credential offered by a site (offer),
  * and a site asking for credentials (credentials consent). Each has its own view.
@@ -14,7 +16,7 @@ import type { ApprovalKind, ApprovalLookup, ApprovalView } from '../../protocol/
 import { OriginBadge } from '../components/origin-badge.tsx';
 import { ErrorText, Loading, PageShell } from '../components/page.tsx';
 import { UnlockForm } from '../components/unlock-form.tsx';
-import { closeThisWindow, errorMessage, poll, sendUiCommand } from '../components/wallet-client.ts';
+import { closeThisWindow, errorMessage, sendUiCommand, watchWallet } from '../components/wallet-client.ts';
 import { CloseButton, isGone } from './decision.tsx';
 import { IdentityRequest } from './identity-request.tsx';
 import { LazyCredentialsRequest, LazyOfferRequest } from './lazy-views.tsx';
@@ -56,7 +58,8 @@ function App({ id }: { id: string }) {
   );
   const load = useCallback(() => sendUiCommand({ command: 'getApproval', approvalId: id }), [id]);
 
-  useEffect(() => (finished ? undefined : poll(load, accept, fail)), [finished, load, accept, fail]);
+  // No timer: pushes and visibility only (issue 6, item 4).
+  useEffect(() => (finished ? undefined : watchWallet(load, accept, fail)), [finished, load, accept, fail]);
   const refresh = () => load().then(accept, fail);
 
   if (finished) {
@@ -82,7 +85,7 @@ function App({ id }: { id: string }) {
       {lookup.state === 'locked' ? (
         <LockedRequest origin={lookup.origin} kind={lookup.kind} error={error} onUnlocked={() => void refresh()} />
       ) : (
-        <Request key={lookup.approval.id} approval={lookup.approval} pollError={error} onFinished={finish} />
+        <Request key={lookup.approval.id} approval={lookup.approval} lookupError={error} onFinished={finish} />
       )}
     </PageShell>
   );
@@ -90,20 +93,20 @@ function App({ id }: { id: string }) {
 
 function Request({
   approval,
-  pollError,
+  lookupError,
   onFinished,
 }: {
   approval: ApprovalView;
-  pollError: string | null;
+  lookupError: string | null;
   onFinished: () => void;
 }) {
   switch (approval.kind) {
     case 'identity':
-      return <IdentityRequest approval={approval} pollError={pollError} onFinished={onFinished} />;
+      return <IdentityRequest approval={approval} lookupError={lookupError} onFinished={onFinished} />;
     case 'offer':
-      return <LazyOfferRequest approval={approval} pollError={pollError} onFinished={onFinished} />;
+      return <LazyOfferRequest approval={approval} lookupError={lookupError} onFinished={onFinished} />;
     case 'credentials':
-      return <LazyCredentialsRequest approval={approval} pollError={pollError} onFinished={onFinished} />;
+      return <LazyCredentialsRequest approval={approval} lookupError={lookupError} onFinished={onFinished} />;
     default:
       return <UnknownRequest kind={(approval as { kind?: unknown }).kind} />;
   }

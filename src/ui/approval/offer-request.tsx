@@ -18,16 +18,16 @@ import {
 import { formatDateTime } from '../components/format.ts';
 import { OriginBadge, isInsecureOrigin } from '../components/origin-badge.tsx';
 import { ErrorText } from '../components/page.tsx';
-import { DecisionButtons, useDecision } from './decision.tsx';
+import { DecisionButtons, ORIGIN_ID, TITLE_ID, useDecision } from './decision.tsx';
 import { InsecureWarning } from './identity-request.tsx';
 
 export function OfferRequest({
   approval,
-  pollError,
+  lookupError,
   onFinished,
 }: {
   approval: OfferApprovalView;
-  pollError: string | null;
+  lookupError: string | null;
   onFinished: () => void;
 }) {
   const decision = useDecision(approval.id, onFinished);
@@ -36,8 +36,8 @@ export function OfferRequest({
 
   return (
     <div class="stack">
-      <h1 class="approval-title">Credential offer</h1>
-      <OriginBadge origin={approval.origin} large testId="approval-origin" />
+      <h1 class="approval-title" id={TITLE_ID}>Credential offer</h1>
+      <OriginBadge origin={approval.origin} large testId="approval-origin" id={ORIGIN_ID} />
       <p class="approval-lead">offers you a credential</p>
       {isInsecureOrigin(approval.origin) ? <InsecureWarning /> : null}
 
@@ -84,7 +84,7 @@ export function OfferRequest({
         <ClaimList claims={credential.claims} testIdPrefix="offer-claim-" />
       </section>
 
-      <ErrorText message={decision.error ?? pollError} testId="approval-error" />
+      <ErrorText message={decision.error ?? lookupError} testId="approval-error" />
       <DecisionButtons
         decision={decision}
         approveLabel="Keep credential"

@@ -1,15 +1,15 @@
 /**
- * Small hooks shared by the pages: polling the background, countdowns, and running
- * one command at a time with its error kept for display.
+ * Small hooks shared by the pages: keeping the background's answers fresh, countdowns,
+ * and running one command at a time with its error kept for display.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { WalletStateView } from '../../protocol/internal.ts';
-import { errorMessage, getWalletState, poll } from './wallet-client.ts';
+import { POLL_INTERVAL_MS, errorMessage, getWalletState, watchWallet } from './wallet-client.ts';
 
 export interface Polled<T> {
   value: T | undefined;
   error: string | null;
-  /** Loads now (after an action) instead of waiting for the next tick. */
+  /** Loads now (after an action) instead of waiting for the next change. */
   refresh: () => Promise<void>;
   /** Accepts a value a command already returned, so the page need not ask again. */
   accept: (value: T) => void;
@@ -18,17 +18,20 @@ export interface Polled<T> {
 }
 
 /**
- * Keeps `load()`'s answer fresh while `enabled`. Identical answers do not re-render,
- * so polling every 2 s never disturbs what the user is typing.
+ * Keeps `load()`'s answer fresh while `enabled`: reloaded on every wallet change the
+ * worker pushes, when the page is shown again, and every `pollMs` for what no push
+ * covers (lists kept in IndexedDB). Identical answers do not re-render, so a reload
+ * never disturbs what the user is typing.
  */
 export function usePolled<T>(
   load: () => Promise<T>,
   enabled = true,
   onError?: (error: unknown) => void,
+  pollMs: number | undefined = POLL_INTERVAL_MS,
 ): Polled<T> {
   const [value, setValue] = useState<T | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
-  // Latest callbacks in refs: the polling loop must not restart on every render.
+  // Latest callbacks in refs: the watch must not restart on every render.
   const loadRef = useRef(load);
   loadRef.current = load;
   const onErrorRef = useRef(onError);
@@ -52,8 +55,8 @@ export function usePolled<T>(
 
   useEffect(() => {
     if (!enabled) return undefined;
-    return poll(() => loadRef.current(), accept, fail);
-  }, [enabled, accept, fail]);
+    return watchWallet(() => loadRef.current(), accept, fail, pollMs);
+  }, [enabled, accept, fail, pollMs]);
 
   const refresh = useCallback(async () => {
     try {
@@ -66,9 +69,15 @@ export function usePolled<T>(
   return { value, error, refresh, accept, update };
 }
 
-/** The wallet's lock state, refreshed every 2 s so auto-lock shows without a reload. */
+/**
+ * Lock and unlock (auto-lock too) change the session, so they are pushed; the slow
+ * timer only catches what is stored elsewhere (the auto-lock setting, an unlock wait).
+ */
+export const WALLET_STATE_POLL_MS = 10_000;
+
+/** The wallet's lock state, current without a reload. */
 export function useWalletState(): Polled<WalletStateView> {
-  return usePolled(getWalletState);
+  return usePolled(getWalletState, true, undefined, WALLET_STATE_POLL_MS);
 }
 
 /** Whole seconds left until `untilMs` (epoch ms), re-rendering as it counts down to 0. */

@@ -32,14 +32,17 @@ export function OriginBadge({
   origin,
   large = false,
   testId,
+  id,
 }: {
   origin: string;
   large?: boolean;
   testId?: string;
+  /** For `aria-describedby` on the buttons that decide about this origin. */
+  id?: string;
 }) {
   const parts = splitOrigin(origin);
   return (
-    <span class={large ? 'origin origin-large' : 'origin'} title={origin} data-testid={testId}>
+    <span class={large ? 'origin origin-large' : 'origin'} title={origin} data-testid={testId} id={id}>
       {parts ? (
         <>
           <span class={parts.scheme === 'https' ? 'origin-scheme' : 'origin-scheme origin-plain'}>

@@ -12,6 +12,8 @@ import type {
   UiResults,
   WalletStateView,
 } from '../../protocol/internal.ts';
+import { documentVisibility } from './page-visibility.ts';
+import { keepFresh } from './refresher.ts';
 
 /** A command the background refused (or could not be reached for), with its stable code. */
 export class UiRequestError extends Error {
@@ -83,53 +85,38 @@ export async function openOnboarding(): Promise<void> {
   await browser.tabs.create({ url: onboardingUrl() });
 }
 
+/** How often the dashboard and popup re-read lists that live in IndexedDB (no push covers them). */
 export const POLL_INTERVAL_MS = 2000;
 
 /**
- * Calls `load` now and then every `intervalMs` while the page is visible, handing each
- * result to `onValue` (or the failure to `onError`). The background pushes nothing to
- * pages, so polling is how a page notices auto-lock or a grant revoked elsewhere.
- * Returns a function that stops polling.
+ * Calls `listener` whenever the worker changes `storage.session`: it keeps the pending
+ * approvals, their replies and the unlocked vault secret there, so an unlock, a lock
+ * (also auto-lock), and an approval shown or settled all arrive here. Any session
+ * change counts (the listener re-asks the worker), so no key name is assumed; the
+ * event comes from the browser, so it survives the service worker being restarted.
  */
-export function poll<T>(
+export function onWalletChange(listener: () => void): () => void {
+  const onChanged = (_changes: unknown, areaName: string) => {
+    if (areaName === 'session') listener();
+  };
+  browser.storage.onChanged.addListener(onChanged);
+  return () => browser.storage.onChanged.removeListener(onChanged);
+}
+
+/**
+ * Keeps `load()`'s answer current: loaded now, again on every wallet change pushed
+ * (see `onWalletChange`) and when the page is shown or focused, and every `pollMs`
+ * only when given (for state no push covers). Returns the function that stops it.
+ */
+export function watchWallet<T>(
   load: () => Promise<T>,
   onValue: (value: T) => void,
   onError: (error: unknown) => void,
-  intervalMs = POLL_INTERVAL_MS,
+  pollMs?: number,
 ): () => void {
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let inFlight = false;
-
-  const tick = async () => {
-    timer = undefined;
-    if (stopped || inFlight) return;
-    inFlight = true;
-    try {
-      const value = await load();
-      if (!stopped) onValue(value);
-    } catch (error) {
-      if (!stopped) onError(error);
-    } finally {
-      inFlight = false;
-      schedule();
-    }
-  };
-  const schedule = () => {
-    if (stopped || timer !== undefined || document.visibilityState !== 'visible') return;
-    timer = setTimeout(() => void tick(), intervalMs);
-  };
-  // Coming back into view: refresh at once rather than showing stale state for a tick.
-  const onVisibility = () => {
-    if (document.visibilityState !== 'visible' || timer !== undefined) return;
-    void tick();
-  };
-
-  document.addEventListener('visibilitychange', onVisibility);
-  void tick();
-  return () => {
-    stopped = true;
-    if (timer !== undefined) clearTimeout(timer);
-    document.removeEventListener('visibilitychange', onVisibility);
-  };
+  return keepFresh(load, onValue, onError, {
+    subscribe: onWalletChange,
+    visibility: documentVisibility,
+    ...(pollMs === undefined ? {} : { pollMs }),
+  });
 }
