@@ -9,18 +9,8 @@ import { flattenClaims } from './claims.ts';
 import { isObject, verifyIssuerSignature, type DecodedJwt, type JsonObject } from './jws.ts';
 import { bitstringStatusRefs } from './status-refs.ts';
 import { checkValidityPeriod, dateTime, isoOrNull, numericDate } from './validity.ts';
-import {
-  CREDENTIAL_ENVELOPE,
-  credentialClaims,
-  credentialTypes,
-  firstContext,
-  issuerIdOf,
-  JWT_ENVELOPE_CLAIMS,
-  optionalString,
-  singleSubject,
-  VCDM1_CONTEXT,
-  VCDM2_CONTEXT,
-} from './w3c.ts';
+import { credentialTypes, firstContext, issuerIdOf, optionalString, singleSubject, VCDM1_CONTEXT, VCDM2_CONTEXT } from './w3c.ts';
+import { CREDENTIAL_ENVELOPE, credentialClaims, JWT_ENVELOPE_CLAIMS } from './w3c.ts';
 
 /** Verifies a VC-JWT 1.1 (`typ` JWT or absent, payload with `vc`). */
 export async function verifyJwtVc(jwt: DecodedJwt, deps: CredentialDeps): Promise<VerifiedCredential> {

@@ -8,18 +8,8 @@ import { bindSubjectDid, type CredentialDeps } from './binding.ts';
 import { mediaType, verifyIssuerSignature, type DecodedJwt } from './jws.ts';
 import { bitstringStatusRefs } from './status-refs.ts';
 import { checkValidityPeriod, dateTime, earliest, isoOrNull, latest, numericDate } from './validity.ts';
-import {
-  CREDENTIAL_ENVELOPE,
-  credentialClaims,
-  credentialTypes,
-  firstContext,
-  issuerIdOf,
-  JWT_ENVELOPE_CLAIMS,
-  optionalString,
-  singleSubject,
-  VCDM1_CONTEXT,
-  VCDM2_CONTEXT,
-} from './w3c.ts';
+import { credentialTypes, firstContext, issuerIdOf, optionalString, singleSubject, VCDM1_CONTEXT, VCDM2_CONTEXT } from './w3c.ts';
+import { CREDENTIAL_ENVELOPE, credentialClaims, JWT_ENVELOPE_CLAIMS } from './w3c.ts';
 
 const CONTENT_TYPES = ['vc', 'vc+ld+json'];
 

@@ -12,17 +12,14 @@ import type { CredentialRecord, VerifiedCredential } from '../types.ts';
 import { verifyCredential } from '../verify-credential.ts';
 import type { CredentialDeps } from './binding.ts';
 
-const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);
-const nowS = NOW / 1000;
+/** 1 June 2025, noon UTC, in seconds; credentials are valid a day either side. */
+const nowS = Date.UTC(2025, 5, 1, 12, 0, 0) / 1000;
 const DAY = 86_400;
 
-let issuer: TestIssuer;
-let holder: TestHolder;
-let deps: CredentialDeps;
-
+let issuer: TestIssuer, holder: TestHolder, deps: CredentialDeps;
 beforeAll(async () => {
   [issuer, holder] = await Promise.all([createTestIssuer(), createTestHolder()]);
-  deps = { resolver: testResolver(), holderKeys: fakeHolderKeys([holder]), now: NOW };
+  deps = { now: nowS * 1000, resolver: testResolver(), holderKeys: fakeHolderKeys([holder]) };
 });
 
 /** Members outside credentialSubject that carry data about the holder or the issuance. */
