@@ -46,7 +46,6 @@ describe('unsigned requests (openid4vp-v1-unsigned)', () => {
       nonce: 'nonce-0001',
       responseMode: 'dc_api',
       clientId: null,
-      clientMetadata: null,
       encryption: null,
     });
     expect(parsed.dcqlQuery.credentials[0]).toMatchObject({ id: 'pid', require_cryptographic_holder_binding: true, multiple: false });
@@ -127,6 +126,67 @@ describe('unsigned requests (openid4vp-v1-unsigned)', () => {
   });
 });
 
+/** `{ a: { a: … } }` `depth` levels deep, built without recursion. */
+function nestedObject(depth: number): Record<string, unknown> {
+  const top: Record<string, unknown> = {};
+  let at = top;
+  for (let i = 1; i < depth; i++) {
+    const next: Record<string, unknown> = {};
+    at.a = next;
+    at = next;
+  }
+  return top;
+}
+
+describe('bounds: what is stored with the approval stays small and shallow', () => {
+  it('keeps of client_metadata only the encryption key and enc it uses', async () => {
+    const { publicKey } = await generateKeyPair('ECDH-ES', { crv: 'P-256' });
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'enc-1', alg: 'ECDH-ES', x5c: ['MIIB'.repeat(100)] };
+    const clientMetadata = { jwks: { keys: [jwk] }, client_name: 'Verifier', logo_uri: 'https://v.example/logo.png', vp_formats_supported: { jwt_vc_json: {} } };
+    for (const responseMode of ['dc_api', 'dc_api.jwt']) {
+      const parsed = await unsigned({ ...unsignedData, response_mode: responseMode, client_metadata: clientMetadata });
+      const stored = JSON.stringify(parsed);
+      for (const dropped of ['client_name', 'logo_uri', 'vp_formats_supported', 'x5c', 'MIIB', 'clientMetadata']) expect(stored).not.toContain(dropped);
+      expect(parsed.encryption === null).toBe(responseMode === 'dc_api');
+    }
+  });
+
+  it('refuses 10,000-deep nesting anywhere in the request with invalid_request naming the field', async () => {
+    const deep = nestedObject(10_000);
+    expect(await refusal(unsigned({ ...unsignedData, client_metadata: deep }))).toBe(
+      `data.client_metadata${'.a'.repeat(31)}: is nested deeper than 32 levels`,
+    );
+    expect(await refusal(unsigned({ ...unsignedData, extension: [deep] }))).toBe(`data.extension[0]${'.a'.repeat(30)}: is nested deeper than 32 levels`);
+    const purposeQuery = { ...dcqlQuery, credential_sets: [{ options: [['pid']], purpose: deep }] };
+    expect(await refusal(unsigned({ ...unsignedData, dcql_query: purposeQuery }))).toMatch(
+      /^data\.dcql_query\.credential_sets\[0\]\.purpose(\.a)+: is nested deeper than 32 levels$/,
+    );
+    // Within the request bound but deeper than a DCQL query needs.
+    const shallowerPurpose = { ...dcqlQuery, credential_sets: [{ options: [['pid']], purpose: nestedObject(10) }] };
+    expect(await refusal(unsigned({ ...unsignedData, dcql_query: shallowerPurpose }))).toBe(
+      `dcql_query.credential_sets[0].purpose${'.a'.repeat(5)}: is nested deeper than 8 levels`,
+    );
+  });
+
+  it('refuses 100,000-element arrays and a request over 64 KiB with invalid_request', async () => {
+    const many = Array.from({ length: 100_000 }, (_, i) => ({ id: `q${i}`, format: 'dc+sd-jwt' }));
+    expect(await refusal(unsigned({ ...unsignedData, dcql_query: { credentials: many } }))).toBe(
+      'data.dcql_query.credentials: has more than 1024 members',
+    );
+    const keys = Array.from({ length: 100_000 }, () => ({ kty: 'EC' }));
+    expect(await refusal(unsigned({ ...unsignedData, response_mode: 'dc_api.jwt', client_metadata: { jwks: { keys } } }))).toBe(
+      'data.client_metadata.jwks.keys: has more than 1024 members',
+    );
+    expect(await refusal(unsigned({ ...unsignedData, padding: 'x'.repeat(64 * 1024) }))).toBe('data: is too large (over 64 KiB as JSON)');
+    expect(await refusal(unsigned({ ...unsignedData, nonce: 'n'.repeat(2049) }))).toBe('nonce is longer than 2048 characters');
+  });
+
+  it('bounds what a signed request object decodes to', async () => {
+    const { request } = await createSignedDcApiRequest({ verifier, payload: { ...signedPayload, client_metadata: nestedObject(40) } });
+    expect(await refusal(signed({ request }))).toBe(`request.client_metadata${'.a'.repeat(31)}: is nested deeper than 32 levels`);
+  });
+});
+
 describe('signed requests (openid4vp-v1-signed), made by @openid4vc/openid4vp', () => {
   it('accepts a request signed by a decentralized_identifier verifier, from an expected origin', async () => {
     const data = await createSignedDcApiRequest({ verifier, payload: signedPayload });
@@ -148,8 +208,7 @@ describe('signed requests (openid4vp-v1-signed), made by @openid4vc/openid4vp', 
     expect(await refusal(signed({ request: await signRequestObject(verifier, { ...unsignedData, expected_origins: [] }) }))).toBe(
       'expected_origins must be a non-empty array of strings',
     );
-    // A request object without exp is accepted (nothing has passed); nbf in the future is not.
-    expect((await signed({ request: await signRequestObject(verifier, { ...signedPayload, exp: undefined }) })).nonce).toBe('nonce-0001');
+    // A request object not valid yet is refused too (exp rules: signed-request.test.ts).
     const nbf = Math.floor(Date.now() / 1000) + 3600;
     expect(await refusal(signed({ request: await signRequestObject(verifier, { ...signedPayload, nbf }) }))).toMatch(/^request object is not valid before /);
   });

@@ -1,4 +1,5 @@
 import { DC_API_PROTOCOLS, type DcApiProtocol } from '../../protocol/dc-api.ts';
+import { checkRequestBounds, describeBoundsFailure } from '../../protocol/limits.ts';
 import type { DcqlQuery } from 'dcql';
 import type { DidResolver } from '../credentials/types.ts';
 import { isPlainObject } from './claim-path.ts';
@@ -22,9 +23,11 @@ export interface ParsedRequest {
   responseMode: DcApiResponseMode;
   /** The verified `client_id` of a signed request (shown in the consent window); null when unsigned. */
   clientId: string | null;
-  /** `client_metadata` as sent (display hints such as `client_name`); null when absent. */
-  clientMetadata: Record<string, unknown> | null;
-  /** For `dc_api.jwt`: the verifier key and algorithms to encrypt the response to; else null. */
+  /**
+   * For `dc_api.jwt`: the verifier key and algorithms to encrypt the response to; else
+   * null. This is all the wallet keeps of `client_metadata`: the parsed request is
+   * stored with the approval, and nothing else of it is used.
+   */
   encryption: ResponseEncryption | null;
 }
 
@@ -52,13 +55,22 @@ export async function parseDcApiRequest(
   }
   const protocol = input.protocol as Openid4vpProtocol;
   if (!isPlainObject(input.data)) throw new ProtocolError('request data must be a JSON object');
+  checkBounds(input.data, 'data');
 
   if (protocol === 'openid4vp-v1-unsigned') {
     // OpenID4VP 1.0 §A.2: client_id and expected_origins of an unsigned request are ignored.
     return { protocol, origin: input.origin, clientId: null, ...parseParameters(input.data) };
   }
   const { payload, clientId } = await verifyRequestObject(input.data, { origin: input.origin, now: deps.now, resolver: deps.resolver });
+  // The signed payload was only a string inside `data`: bound what it decodes to as well.
+  checkBounds(payload, 'request');
   return { protocol, origin: input.origin, clientId, ...parseParameters(payload) };
+}
+
+/** Size, depth and member counts as for any page request (protocol/limits.ts), as an invalid_request. */
+function checkBounds(value: unknown, root: string): void {
+  const bounds = checkRequestBounds(value, { root });
+  if (!bounds.ok) throw new ProtocolError(describeBoundsFailure(bounds));
 }
 
 /** The authorization request parameters shared by unsigned requests and request objects. */
@@ -84,13 +96,11 @@ function parseParameters(params: Record<string, unknown>): Omit<ParsedRequest, '
   if (clientMetadata !== undefined && !isPlainObject(clientMetadata)) throw new ProtocolError('client_metadata must be a JSON object');
 
   const dcqlQuery = parseDcqlQuery(params.dcql_query);
-  const metadata = clientMetadata ?? null;
   return {
     nonce,
     dcqlQuery,
     responseMode,
-    clientMetadata: metadata,
-    encryption: responseMode === 'dc_api.jwt' ? selectResponseEncryption(metadata) : null,
+    encryption: responseMode === 'dc_api.jwt' ? selectResponseEncryption(clientMetadata ?? null) : null,
   };
 }
 
