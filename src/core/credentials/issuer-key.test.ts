@@ -8,20 +8,40 @@ const document: DidDocument = {
   id: DID,
   verificationMethod: [
     { id: `${DID}#assert`, type: 'JsonWebKey2020', controller: DID, publicKeyJwk: jwk('YXNzZXJ0') },
-    { id: `${DID}#login`, type: 'JsonWebKey2020', controller: DID, publicKeyJwk: { ...jwk('bG9naW4'), d: 'c2VjcmV0' } },
+    { id: `${DID}#login`, type: 'JsonWebKey2020', controller: DID, publicKeyJwk: jwk('bG9naW4') },
+    { id: `${DID}#leaked`, type: 'JsonWebKey2020', controller: DID, publicKeyJwk: { ...jwk('bGVha2Vk'), d: 'c2VjcmV0' } },
   ],
   assertionMethod: [`${DID}#assert`],
   authentication: [`${DID}#login`],
 };
+/** Keys for authentication only: no assertion method at all. */
+const LOGIN_ONLY = 'did:example:login-only';
+const loginOnly: DidDocument = {
+  id: LOGIN_ONLY,
+  verificationMethod: [{ id: `${LOGIN_ONLY}#login`, type: 'JsonWebKey2020', controller: LOGIN_ONLY, publicKeyJwk: jwk('bG9naW4') }],
+  authentication: [`${LOGIN_ONLY}#login`],
+};
+const documents = new Map([
+  [DID, document],
+  [LOGIN_ONLY, loginOnly],
+]);
 const resolver: DidResolver = {
-  resolve: async (did) =>
-    did === DID ? { didDocument: document, didResolutionMetadata: {} } : { didDocument: null, didResolutionMetadata: { error: 'notFound' } },
+  resolve: async (did) => {
+    const didDocument = documents.get(did) ?? null;
+    return didDocument ? { didDocument, didResolutionMetadata: {} } : { didDocument: null, didResolutionMetadata: { error: 'notFound' } };
+  },
 };
 
 describe('resolveSigningKey', () => {
-  it('finds the key a kid names, by DID URL or fragment, without private members', async () => {
+  it('finds the key a kid names, by DID URL or fragment', async () => {
     expect(await resolveSigningKey(resolver, DID, `${DID}#assert`)).toEqual({ kid: `${DID}#assert`, jwk: jwk('YXNzZXJ0') });
     expect((await resolveSigningKey(resolver, DID, '#login')).jwk).toEqual(jwk('bG9naW4'));
+  });
+
+  it('refuses a key that publishes its private members, rather than strip them', async () => {
+    await expect(resolveSigningKey(resolver, DID, '#leaked')).rejects.toThrow(
+      `${DID}#leaked publishes private key material (d), so anyone can sign with it`,
+    );
   });
 
   it('uses the first assertion method when there is no kid', async () => {
@@ -39,5 +59,15 @@ describe('resolveSigningKey', () => {
       /#login is not an assertion method of did:example:issuer/,
     );
     expect((await resolveSigningKey(resolver, DID, '#assert', { relationship: 'assertionMethod' })).kid).toBe(`${DID}#assert`);
+  });
+
+  it('applies the assertion check without a kid too: no fallback to the first verification method', async () => {
+    await expect(resolveSigningKey(resolver, LOGIN_ONLY, undefined, { relationship: 'assertionMethod' })).rejects.toThrow(
+      `${LOGIN_ONLY} has no assertion method, so it cannot sign credentials`,
+    );
+    await expect(resolveSigningKey(resolver, LOGIN_ONLY, null, { relationship: 'assertionMethod' })).rejects.toThrow(/has no assertion method/);
+    expect((await resolveSigningKey(resolver, DID, undefined, { relationship: 'assertionMethod' })).kid).toBe(`${DID}#assert`);
+    // Outside credentials (no relationship asked for), a DID's only key still verifies.
+    expect((await resolveSigningKey(resolver, LOGIN_ONLY)).kid).toBe(`${LOGIN_ONLY}#login`);
   });
 });

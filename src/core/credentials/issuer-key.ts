@@ -18,7 +18,9 @@ const P256_MULTICODEC = [0x80, 0x24];
  * assertion method when there is no `kid`. Refuses a `kid` of another DID. With
  * `relationship: 'assertionMethod'` (credentials and status lists) the method must
  * also be one the DID authorises to make assertions, so a key listed only for, say,
- * authentication cannot issue.
+ * authentication or key agreement cannot issue; without a `kid` that means the DID
+ * must have an assertion method (no fallback to its first verification method). A
+ * method that publishes private key material is refused: anyone can sign with it.
  */
 export async function resolveSigningKey(
   resolver: DidResolver,
@@ -44,6 +46,9 @@ export async function resolveSigningKey(
     }
   } else {
     const first = didDocument.assertionMethod?.[0];
+    if (first === undefined && options.relationship === 'assertionMethod') {
+      throw new CredentialError('bad_signature', `${did} has no assertion method, so it cannot sign credentials`);
+    }
     method = typeof first === 'string' ? byId(first) : (first ?? methods[0]);
     if (!method) throw new CredentialError('unresolvable_issuer', `${did} has no verification method`);
   }
@@ -52,7 +57,7 @@ export async function resolveSigningKey(
 
 /** A verification method's key as a JWK (JsonWebKey, Multikey, Ed25519 2018/2020 forms). */
 export function methodJwk(method: VerificationMethod): JsonWebKey {
-  if (method.publicKeyJwk) return stripPrivate(method.publicKeyJwk);
+  if (method.publicKeyJwk) return publicOnly(method.publicKeyJwk, method.id);
   if (method.publicKeyMultibase) {
     const value = method.publicKeyMultibase;
     if (!value.startsWith('z')) throw new CredentialError('unresolvable_issuer', `Unsupported multibase key in ${method.id}`);
@@ -83,7 +88,17 @@ const ed25519Jwk = (publicKey: Uint8Array): JsonWebKey => ({ kty: 'OKP', crv: 'E
 
 const startsWith = (bytes: Uint8Array, prefix: number[]) => prefix.every((b, i) => bytes[i] === b);
 
-function stripPrivate(jwk: JsonWebKey): JsonWebKey {
-  const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicPart } = jwk;
-  return publicPart;
+/** JWK members that hold private or secret key material (RFC 7518 §6.2.2, §6.3.2, §6.4.1). */
+export const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
+
+/** The private or secret members a JWK carries (none for a public key). */
+export const privateMembers = (jwk: object): string[] => PRIVATE_JWK_MEMBERS.filter((member) => member in jwk);
+
+/** The JWK, if it is a public key: one that carries private members (or is symmetric) is refused. */
+function publicOnly(jwk: JsonWebKey, id: string): JsonWebKey {
+  const secret = privateMembers(jwk);
+  if (secret.length > 0 || jwk.kty === 'oct') {
+    throw new CredentialError('bad_signature', `${id} publishes private key material (${secret.join(', ') || 'a symmetric key'}), so anyone can sign with it`);
+  }
+  return jwk;
 }
