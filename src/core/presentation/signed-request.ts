@@ -7,8 +7,14 @@ import { ProtocolError } from './errors.ts';
 export const REQUEST_OBJECT_TYP = 'oauth-authz-req+jwt';
 /** Asymmetric JWS algorithms WebCrypto can verify; `none` and MACs never authenticate a verifier. */
 const ALLOWED_ALGS = ['EdDSA', 'Ed25519', 'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512'];
-/** Tolerance for a verifier clock that runs ahead (`nbf`), in seconds. */
-const NBF_LEEWAY_SECONDS = 60;
+/** Tolerance for a verifier clock that runs ahead (`nbf`, `iat`), in seconds. */
+const CLOCK_SKEW_SECONDS = 60;
+/**
+ * The longest a signed request may be valid (`exp - iat`, or `exp - now` without
+ * `iat`): a request object is made for one presentation, so one that stays valid
+ * for days is a replayable token, not a request.
+ */
+export const MAX_REQUEST_OBJECT_LIFETIME_SECONDS = 60 * 60;
 
 export interface VerifiedRequestObject {
   /** The request parameters (the JWS payload). */
@@ -21,8 +27,9 @@ export interface VerifiedRequestObject {
  * Checks a signed DC API request (`openid4vp-v1-signed`, OpenID4VP 1.0 §A.3.2, §5.9.3, §A.2) before
  * anything is shown: `typ`, the `client_id` inside the JWS (an outer one must be
  * absent or equal), its prefix (`decentralized_identifier:` only; `kid` must be a
- * verification method of that DID), the signature, `exp`/`nbf`, and that the page
- * origin is one of `expected_origins` (plain string comparison).
+ * verification method of that DID), the signature, the validity times (`exp`
+ * required, at most an hour after `iat`, no `iat` in the future; `nbf`), and that the
+ * page origin is one of `expected_origins` (plain string comparison).
  */
 export async function verifyRequestObject(
   data: Record<string, unknown>,
@@ -111,15 +118,37 @@ async function verifySignature(jws: string, alg: string, jwk: JWK): Promise<void
 
 function checkTimes(payload: Record<string, unknown>, now: number): void {
   const seconds = Math.floor(now / 1000);
-  const { exp, nbf } = payload;
-  if (exp !== undefined) {
-    if (typeof exp !== 'number') throw new ProtocolError('request object exp must be a number');
-    if (exp <= seconds) throw new ProtocolError(`request object expired at ${new Date(exp * 1000).toISOString()}`);
+  const exp = numericDate(payload, 'exp');
+  const iat = numericDate(payload, 'iat');
+  const nbf = numericDate(payload, 'nbf');
+  const lifetime = `${MAX_REQUEST_OBJECT_LIFETIME_SECONDS / 60} minutes`;
+  if (exp === undefined) throw new ProtocolError('request object has no exp');
+  if (exp <= seconds) throw new ProtocolError(`request object expired at ${isoOf(exp)}`);
+  if (iat !== undefined) {
+    if (iat > seconds + CLOCK_SKEW_SECONDS) throw new ProtocolError(`request object iat ${isoOf(iat)} is in the future`);
+    if (exp - iat > MAX_REQUEST_OBJECT_LIFETIME_SECONDS) {
+      throw new ProtocolError(`request object is valid for more than ${lifetime} (exp - iat = ${exp - iat} s)`);
+    }
+  } else if (exp - seconds > MAX_REQUEST_OBJECT_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS) {
+    throw new ProtocolError(`request object has no iat and expires more than ${lifetime} from now`);
   }
-  if (nbf !== undefined) {
-    if (typeof nbf !== 'number') throw new ProtocolError('request object nbf must be a number');
-    if (nbf > seconds + NBF_LEEWAY_SECONDS) throw new ProtocolError(`request object is not valid before ${new Date(nbf * 1000).toISOString()}`);
+  if (nbf !== undefined && nbf > seconds + CLOCK_SKEW_SECONDS) {
+    throw new ProtocolError(`request object is not valid before ${isoOf(nbf)}`);
   }
+}
+
+/** A NumericDate claim (seconds), or undefined when absent; anything but a finite number is refused. */
+function numericDate(payload: Record<string, unknown>, claim: 'exp' | 'iat' | 'nbf'): number | undefined {
+  const value = payload[claim];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ProtocolError(`request object ${claim} must be a number`);
+  return value;
+}
+
+/** The time as ISO 8601, or as seconds when it lies outside what a Date can show. */
+function isoOf(seconds: number): string {
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? `${seconds} (seconds since 1970)` : date.toISOString();
 }
 
 function checkExpectedOrigins(expected: unknown, origin: string): void {
