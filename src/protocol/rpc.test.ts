@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WalletError } from './errors.ts';
-import { NoParams, RequestIdentityParams, RevokeGrantParams } from './rpc.ts';
+import { DigitalCredentialsGetParams, NoParams, OfferCredentialParams, RequestIdentityParams, RevokeGrantParams } from './rpc.ts';
 import { parseOrThrow } from './validate.ts';
 
 function failure(schema: Parameters<typeof parseOrThrow>[0], input: unknown): { code: number; message: string } {
@@ -45,5 +45,21 @@ describe('website-facing params', () => {
   it('wallet_getGrants takes no params', () => {
     for (const ok of [undefined, null, [], {}]) expect(() => parseOrThrow(NoParams, ok)).not.toThrow();
     expect(failure(NoParams, { origin: 'x' })).toEqual({ code: -32602, message: 'Invalid params: params: must be absent' });
+  });
+
+  it('answers 10,000-deep nesting and 100,000-element arrays with -32602 naming the field, never a crash', () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    const wide = Array.from({ length: 100_000 }, (_, i) => i);
+    const cases: [Parameters<typeof parseOrThrow>[0], unknown, string][] = [
+      [RequestIdentityParams, { nonce: deep }, 'Invalid params: params.nonce: must be a string'],
+      [RequestIdentityParams, wide, 'Invalid params: params: must be an object'],
+      [RevokeGrantParams, { grantId: wide }, 'Invalid params: params.grantId: must be a string'],
+      [OfferCredentialParams, { credential: deep }, 'Invalid params: params.credential: must be a string'],
+      [OfferCredentialParams, { credential: 'x'.repeat(70 * 1024) }, 'Invalid params: params.credential: is too large (over 64 KiB)'],
+      [NoParams, wide, 'Invalid params: params: must be absent'],
+      [DigitalCredentialsGetParams, { protocol: 'openid4vp-v1-unsigned', data: wide }, 'Invalid params: params.data: must be an object'],
+    ];
+    for (const [schema, input, message] of cases) expect(failure(schema, input)).toEqual({ code: -32602, message });
   });
 });

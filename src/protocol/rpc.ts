@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { plainObject } from './validate.ts';
 import { DC_API_PROTOCOLS } from './dc-api.ts';
+import { MAX_REQUEST_BYTES } from './limits.ts';
 
 /** Every website-facing method (DESIGN.md §3.2). Methods not yet built answer 4200. */
 export const RpcMethod = {
@@ -44,7 +45,7 @@ export const OfferCredentialParams = plainObject(
     credential: v.pipe(
       v.string('must be a string'),
       v.minLength(1, 'must not be empty'),
-      v.maxLength(65536, 'is too large (over 64 KiB)'),
+      v.maxLength(MAX_REQUEST_BYTES, `is too large (over ${MAX_REQUEST_BYTES / 1024} KiB)`),
     ),
   }),
 );
