@@ -135,7 +135,7 @@ describe('concurrent requests', () => {
     await page.close();
   });
 
-  test('a pending request of one origin does not block another origin', async () => {
+  test("another origin's request is not refused: it waits its turn and gets the next window (one window at a time)", async () => {
     // Two origins no test has used: a new server's 127.0.0.1 and localhost.
     const server = await startDemoServer();
     h.servers.push(server);
@@ -144,14 +144,18 @@ describe('concurrent requests', () => {
     const approvalAP = waitForApprovalPage(h.context);
     const outcomeAP = requestIdentity(pageA, newNonce(), { timeoutMs: 45_000 });
     const approvalA = await approvalAP;
-    const approvalBP = waitForApprovalPage(h.context);
     const outcomeBP = requestIdentity(pageB, newNonce(), { timeoutMs: 45_000 });
+    // B's window must not open over A's (a site could otherwise bury or mimic another's request).
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const approvalPages = h.context.pages().filter((p) => p.url().includes('/approval/'));
+    expect(approvalPages).toEqual([approvalA]);
+    const approvalBP = waitForApprovalPage(h.context);
+    await approveIn(approvalA);
+    expectOk(await outcomeAP);
     const approvalB = await approvalBP;
     expect(approvalB).not.toBe(approvalA);
     await approveIn(approvalB);
     expectOk(await outcomeBP);
-    await approveIn(approvalA);
-    expectOk(await outcomeAP);
     await pageA.close();
     await pageB.close();
   });
