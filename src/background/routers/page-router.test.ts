@@ -100,3 +100,20 @@ describe('page router: domain errors as a site sees them', () => {
     expect(await first).toEqual({ ok: false, error: { code: 4001, message: 'User rejected the request.' } });
   });
 });
+
+describe('page router: bounds on what a page sends', () => {
+  it('refuses a request over 64 KiB with -32602 before anything is stored', async () => {
+    const before = JSON.stringify(ports.session.dump());
+    const reply = await routePageMessage(wallet, SITE, rpc({ method: 'wallet_offerCredential', params: { credential: 'x'.repeat(70 * 1024) } }));
+    expect(reply).toMatchObject({ ok: false, error: { code: -32602 } });
+    expect(JSON.stringify(ports.session.dump())).toBe(before);
+    expect(ports.presenter.opened).toEqual([]);
+  });
+
+  it('answers -32602, never -32603, to 10,000-deep nesting', async () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    const reply = await routePageMessage(wallet, SITE, rpc({ method: 'wallet_requestCredentials', params: { nonce: 'abcdefgh1', deep } }));
+    expect(reply).toMatchObject({ ok: false, error: { code: -32602 } });
+  });
+});

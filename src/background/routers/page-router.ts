@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { BackgroundReply } from '../../protocol/envelope.ts';
 import { invalidParams, unsupportedMethod, WalletError, RpcErrorCode, UNKNOWN_REQUEST } from '../../protocol/errors.ts';
+import { checkRequestBounds, describeBoundsFailure } from '../../protocol/limits.ts';
 import { RpcRequestSchema } from '../../protocol/rpc.ts';
 import { parseOrThrow } from '../../protocol/validate.ts';
 import type { Wallet } from '../../core/wallet/wallet.ts';
@@ -26,6 +27,10 @@ export async function routePageMessage(wallet: Wallet, origin: string, message: 
     if (typeof parsed.output.request !== 'object' || parsed.output.request === null) {
       throw invalidParams('request must be an object with a method');
     }
+    // The receiver checks the bounds too (the content script did): nothing oversized or
+    // absurdly deep reaches a schema, a hash or storage.session.
+    const bounds = checkRequestBounds(parsed.output.request, { root: 'request' });
+    if (!bounds.ok) throw invalidParams(describeBoundsFailure(bounds));
     const request = parseOrThrow(RpcRequestSchema, parsed.output.request, 'request');
     const handler = Object.hasOwn(methodHandlers, request.method) ? methodHandlers[request.method] : undefined;
     if (!handler) throw unsupportedMethod(request.method);
