@@ -199,6 +199,39 @@ describe('presenting credentials', () => {
     expect((await rejection(answer)).code).toBe('user_rejected');
   });
 
+  it('fetches nothing while a request or an offer is merely on screen; the status is checked once the user approves', async () => {
+    const listUrl = 'http://127.0.0.1:7001/status/never-fetched-before-consent';
+    const status = [{ kind: 'bitstring' as const, purpose: 'revocation' as const, index: 7, listUrl }];
+    const jwt = await issueJwtVc(issuer, { subjectDid: holderDid, types: ['ResidentCredential'], claims: { given_name: 'Ada' }, status });
+    const { intake, presentation } = await wallet.credentials();
+    // The offer: verified and shown, not fetched.
+    const shownOffer = ports.presenter.nextApproval();
+    const kept = intake.offer(REGISTRY, requestId(), { credential: jwt });
+    const offerId = await shownOffer;
+    await wallet.desk.lookup(offerId);
+    await wallet.desk.lookup(offerId);
+    expect(ports.fetcher.requested.filter((u) => u === listUrl)).toEqual([]);
+    await wallet.desk.resolve(offerId, 'approve');
+    const { id } = await kept;
+    expect(ports.fetcher.requested.filter((u) => u === listUrl)).toHaveLength(1);
+    // A request from a site: viewing it many times fetches nothing; approving re-checks.
+    const before = ports.fetcher.requested.length;
+    const shown = ports.presenter.nextApproval();
+    const data = {
+      response_type: 'vp_token',
+      response_mode: 'dc_api',
+      nonce: 'city-nonce-999999',
+      dcql_query: { credentials: [{ id: 'resident', format: 'jwt_vc_json', meta: { type_values: [['ResidentCredential']] } }] },
+    };
+    const answer = presentation.request(CITY, requestId(), 'openid4vp-v1-unsigned', data);
+    const approvalId = await shown;
+    for (let i = 0; i < 3; i++) await wallet.desk.lookup(approvalId);
+    expect(ports.fetcher.requested.length).toBe(before);
+    await wallet.desk.resolve(approvalId, 'approve', { queries: { resident: { credentialId: id, claims: [] } }, acceptUnknownStatus: true });
+    expect(ports.fetcher.requested.length).toBeGreaterThan(before);
+    await answer;
+  });
+
   it('shares a credential whose status is unknown only after the user accepts the warning', async () => {
     const jwt = await issueJwtVc(issuer, {
       subjectDid: holderDid,
