@@ -5,6 +5,7 @@
  * browser's own implementation untouched.
  */
 import { DC_API_PROTOCOLS } from '../protocol/dc-api.ts';
+import { checkRequestBounds, describeBoundsFailure, MAX_REQUEST_BYTES, MAX_REQUEST_DEPTH } from '../protocol/limits.ts';
 
 type RequestFn = (args: { method: string; params?: unknown }) => Promise<unknown>;
 
@@ -14,6 +15,7 @@ interface DigitalRequest {
 }
 
 const SUPPORTED = new Set<string>(DC_API_PROTOCOLS);
+const METHOD = 'tessera_digitalCredentialsGet';
 /** Wallet answers that mean "cancelled" to the site: declined, no match, locked and dismissed. */
 const CANCELLED_CODES = new Set([4001, 4100, 4900, -32002]);
 
@@ -35,7 +37,9 @@ export function installDigitalCredentialsHook(request: RequestFn): void {
     if (!ours) return nativeGet(options);
     const signal = (options as { signal?: AbortSignal }).signal;
     if (signal?.aborted) return Promise.reject(signal.reason ?? new DOMException('The operation was aborted.', 'AbortError'));
-    const answer = request({ method: 'tessera_digitalCredentialsGet', params: { protocol: ours.protocol, data: ours.data } }).then(
+    const overBounds = boundsProblem(ours);
+    if (overBounds) return Promise.resolve(digitalCredential({ protocol: ours.protocol, data: { error: 'invalid_request', error_description: overBounds } }));
+    const answer = request({ method: METHOD, params: { protocol: ours.protocol, data: ours.data } }).then(
       (result) => digitalCredential(result),
       (error: { code?: number; message?: string }) => {
         if (error?.code === -32602) throw new TypeError(error.message ?? 'Invalid digital credential request');
@@ -80,6 +84,23 @@ function checkedRequest(entry: unknown, where: string, dataKey: 'data' | 'reques
     }
   }
   return { protocol: record.protocol, data };
+}
+
+/**
+ * A request over the page-request bounds (64 KiB, nesting, member counts) is a
+ * protocol error of a well-formed call: OpenID4VP 1.0 §A.4 answers it with
+ * `invalid_request`, where the content script would refuse it with -32602 (a TypeError
+ * here). Checked against exactly the request that would be sent, its `data` named as
+ * the wallet names it.
+ */
+function boundsProblem(digital: DigitalRequest): string | null {
+  const envelopeBytes = JSON.stringify({ method: METHOD, params: { protocol: digital.protocol, data: null } }).length - 'null'.length;
+  const bounds = checkRequestBounds(digital.data, {
+    root: 'data',
+    maxBytes: MAX_REQUEST_BYTES - envelopeBytes,
+    maxDepth: MAX_REQUEST_DEPTH - 2,
+  });
+  return bounds.ok ? null : describeBoundsFailure(bounds);
 }
 
 /** What the promise resolves with: a DigitalCredential-shaped object. */

@@ -179,4 +179,37 @@ describe('size, depth and member bounds', () => {
     expectOk(await requestInPage(top, { method: 'wallet_getGrants' }));
     expect((await received()).map((m) => m.method)).toEqual(['wallet_getGrants']);
   });
+
+  test('through the Digital Credentials API the same bounds answer invalid_request, and nothing reaches the worker', async () => {
+    const received = await recordWorkerMessages();
+    const answers = await evaluateWith(
+      top,
+      async () => {
+        const base = { response_type: 'vp_token', response_mode: 'dc_api', nonce: 'nonce-0123456789' };
+        let deep: unknown = 'x';
+        for (let i = 0; i < 10_000; i++) deep = { deep };
+        const get = async (data: unknown) => {
+          const options = { digital: { requests: [{ protocol: 'openid4vp-v1-unsigned', data }] } } as unknown as CredentialRequestOptions;
+          try {
+            return ((await navigator.credentials.get(options)) as unknown as { data: { error?: string; error_description?: string } }).data;
+          } catch (error) {
+            return { thrown: String(error) };
+          }
+        };
+        return [
+          await get({ ...base, client_metadata: deep }),
+          await get({ ...base, dcql_query: { credentials: Array.from({ length: 100_000 }, (_, i) => ({ id: `q${i}` })) } }),
+          await get({ ...base, padding: 'x'.repeat(70 * 1024) }),
+        ];
+      },
+      null,
+    );
+    expect(answers).toEqual([
+      { error: 'invalid_request', error_description: `data.client_metadata${'.deep'.repeat(29)}: is nested deeper than 30 levels` },
+      { error: 'invalid_request', error_description: 'data.dcql_query.credentials: has more than 1024 members' },
+      { error: 'invalid_request', error_description: expect.stringMatching(/^data: is too large \(over \d+ bytes as JSON\)$/) },
+    ]);
+    expectOk(await requestInPage(top, { method: 'wallet_getGrants' }));
+    expect((await received()).map((m) => m.method)).toEqual(['wallet_getGrants']);
+  });
 });
