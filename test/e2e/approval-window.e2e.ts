@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page, Worker } from 'playwright-core';
 import {
   getServiceWorker,
+  isTargetClosedError,
   newNonce,
   requestIdentity,
   stopServiceWorkers,
@@ -71,6 +72,27 @@ interface ButtonRecord {
   rejectDisabledAtFirst: boolean | null;
   approveEnabledAt: number | null;
 }
+
+/**
+ * In the approval window: reports the page hidden, then visible again (as the browser
+ * does for a minimised or covered window), and measures how long approve stays disarmed.
+ */
+const HIDE_AND_SHOW = `(async () => {
+  const approve = () => document.querySelector('[data-testid="approve"]');
+  const setVisibility = (state) => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
+    document.dispatchEvent(new Event('visibilitychange'));
+  };
+  const frame = () => new Promise((r) => setTimeout(r, 50));
+  setVisibility('hidden');
+  await frame();
+  const disabledWhileHidden = approve().hasAttribute('disabled');
+  await new Promise((r) => setTimeout(r, 1000));
+  setVisibility('visible');
+  const shownAt = performance.now();
+  while (approve().hasAttribute('disabled') && performance.now() - shownAt < 5000) await new Promise((r) => setTimeout(r, 10));
+  return { disabledWhileHidden, rearmedAfterMs: performance.now() - shownAt };
+})()`;
 
 const buttons = (approval: Page) => approval.evaluate('window.__buttons') as Promise<ButtonRecord | undefined>;
 
@@ -141,6 +163,13 @@ describe('arming the approve button', () => {
     expect(armedAfter).toBeLessThan(5_000);
     expect(await approval.getByTestId('approve').getAttribute('data-armed')).toBe('true');
 
+    // Hidden (headless Chromium never hides a window, so the page is told so): disarmed at
+    // once; shown again, armed only after the full delay.
+    const rearm = (await approval.evaluate(HIDE_AND_SHOW)) as { disabledWhileHidden: boolean; rearmedAfterMs: number };
+    expect(rearm.disabledWhileHidden, 'a hidden window must disarm approve').toBe(true);
+    expect(rearm.rearmedAfterMs).toBeGreaterThanOrEqual(450);
+    expect(rearm.rearmedAfterMs).toBeLessThan(5_000);
+
     // Keyboard only: Tab reaches approve, whose focus ring shows; Enter approves.
     await approval.bringToFront();
     let focused: string | null = null;
@@ -154,7 +183,9 @@ describe('arming the approve button', () => {
     )) as string;
     expect(ring).not.toMatch(/^none/);
     expect(await approval.getByTestId('approve').getAttribute('aria-describedby')).toContain('approval-origin-badge');
-    await approval.keyboard.press('Enter');
+    await approval.keyboard.press('Enter').catch((error: unknown) => {
+      if (!isTargetClosedError(error)) throw error;
+    });
     expectOk(await outcome);
     expect(await waitForClose(approval)).toBe(true);
     await site.close();
@@ -163,7 +194,10 @@ describe('arming the approve button', () => {
   test('Escape rejects the request (the site gets 4001)', async () => {
     const { site, outcome, approval } = await loginRequest(h.city.url('localhost', '/plain'));
     await approval.getByTestId('reject').waitFor({ state: 'visible', timeout: 15_000 });
-    await approval.keyboard.press('Escape');
+    // The window closes under the key press.
+    await approval.keyboard.press('Escape').catch((error: unknown) => {
+      if (!isTargetClosedError(error)) throw error;
+    });
     const result = await outcome;
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.code).toBe(4001);
