@@ -16,7 +16,8 @@ export type DomainEvent =
   | { type: 'credential.received'; credentialId: string; from: string }
   | { type: 'credential.deleted'; credentialId: string }
   | { type: 'credential.status'; credentialId: string; state: string }
-  | { type: 'credential.presented'; origin: string; credentialIds: string[] }
+  /** A one-time share (DC API, wallet_requestCredentials): which credentials and claim paths left, never values. */
+  | { type: 'credential.presented'; origin: string; credentials: { id: string; types: string[]; claimPaths: (string | number)[][] }[] }
   | { type: 'trust.changed'; did: string; trusted: boolean };
 
 export type DomainEventType = DomainEvent['type'];

@@ -19,7 +19,8 @@ export interface GrantRecord {
     displayName: string;
     verification: { status: 'unverified' } | { status: 'accredited'; credentialId: string; issuer: string };
   };
-  holder: { pairwiseDid: string };
+  /** `role`: e.g. `dpv:ParentOfDataSubject` when the holder acts as guardian (§8). */
+  holder: { pairwiseDid: string; role?: string };
   // processing
   purposes: string[];
   credentialTypes: string[];
@@ -30,8 +31,32 @@ export interface GrantRecord {
   requestHash: string;
   presentationHashes: string[];
   receiptId: string | null;
+  /** The consent receipt JWT (data grants). */
+  receipt?: string | null;
+  /** Data grants: exactly what was approved, presented again (freshly signed) on each access. */
+  access?: DataAccessTerms | null;
   // events, oldest first
   events: GrantEvent[];
+}
+
+/** The approved scope of a data grant. Claim paths and types, never values. */
+export interface DataAccessTerms {
+  /** The DCQL query the grant answers (as approved), replayed on each access. */
+  dcqlQuery: unknown;
+  credentials: GrantedCredential[];
+  usageCount: number;
+  retentionDays: number | null;
+}
+
+export interface GrantedCredential {
+  queryId: string;
+  credentialId: string;
+  format: string;
+  types: string[];
+  /** The claims that leave: the chosen disclosures (SD-JWT) or every claim (a JWT VC leaves whole). */
+  claimPaths: (string | number)[][];
+  /** SD-JWT: what to disclose again on each access. */
+  disclose: (string | number | null)[][];
 }
 
 export interface GrantEvent {
@@ -47,6 +72,16 @@ export function grantStatus(grant: GrantRecord, now: number): GrantStatus {
   if (grant.events.some((e) => e.type === 'expired')) return 'expired';
   if (grant.expiresAt !== null && Date.parse(grant.expiresAt) <= now) return 'expired';
   return 'active';
+}
+
+/** Accesses left under a data grant's usage limit (null: no limit). */
+export function usesLeft(grant: GrantRecord): number | null {
+  return grant.usageLimit === null ? null : Math.max(0, grant.usageLimit - (grant.access?.usageCount ?? 0));
+}
+
+/** When the requester last used the grant (an identity login or a data access), or null. */
+export function lastAccessAt(grant: GrantRecord): string | null {
+  return grant.events.filter((e) => e.type === 'accessed').at(-1)?.at ?? null;
 }
 
 export function toGrantView(grant: GrantRecord, now: number): GrantView {
