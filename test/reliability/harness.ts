@@ -84,7 +84,7 @@ export interface World {
   store: MemoryKeyValueStore;
   session: SnapshotSessionStore;
   presenter: FuzzPresenter;
-  /** How often the auto-lock countdown was restarted (only user actions may). */
+  /** How often the auto-lock countdown was restarted outside the approval window's commands (only user actions may). */
   autoLockRestarts: number;
 }
 
@@ -106,7 +106,10 @@ export async function newWorld(seed?: Seed): Promise<World> {
   const session = new SnapshotSessionStore();
   const presenter = new FuzzPresenter();
   const world = { ports, store, session, presenter, autoLockRestarts: 0 } as World;
-  countAutoLockRestarts(ports, () => world.autoLockRestarts++);
+  // While the window decides, the page request only waits: a restart then is the user's (approve/reject).
+  countAutoLockRestarts(ports, () => {
+    if (presenter.deciding === 0) world.autoLockRestarts++;
+  });
   Object.assign(ports, { store, session, presenter });
   if (seed) {
     const ops: WriteOp[] = Object.entries(seed.store).flatMap(([collection, rows]) =>
