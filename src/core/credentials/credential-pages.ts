@@ -1,11 +1,12 @@
 import type { EncryptedCollection } from '../storage/encrypted-collection.ts';
+import { type CredentialPage, decodePage, encodePage, isCredentialPage } from './credential-page-codec.ts';
 import type { CredentialRecord } from './types.ts';
 
 /**
  * How held credentials rest in the 'credentials' collection: in pages of up to
  * PAGE_CAPACITY records, each page one EncryptedCollection entry (AES-256-GCM under the
  * record key, its opaque slot HMAC(index key, "credentials" ‖ page id) bound as
- * associated data). Loading 10,000 credentials is then ~160 decryptions instead of
+ * associated data; the plaintext form is credential-page-codec.ts). Loading 10,000 credentials is then ~160 decryptions instead of
  * 10,000, while a save re-seals only the one page its record lives in — a single put,
  * so every change is atomic and a killed worker leaves the page as it was before.
  *
@@ -15,19 +16,11 @@ import type { CredentialRecord } from './types.ts';
  */
 export const PAGE_CAPACITY = 64;
 
-export interface CredentialPage {
-  page: number;
-  records: CredentialRecord[];
-}
-
 /** One decrypted entry of the collection: a page, or a record stored before pages. */
 export type CredentialEntry = CredentialPage | CredentialRecord;
 
 /** Page ids cannot collide with record ids (base64url): NUL never occurs in those. */
-const pageId = (page: number): string => `\u0000page:${page}`;
-
-const isPage = (entry: CredentialEntry): entry is CredentialPage =>
-  typeof (entry as Partial<CredentialPage>).page === 'number' && Array.isArray((entry as Partial<CredentialPage>).records);
+export const pageId = (page: number): string => `\u0000page:${page}`;
 
 /** The decrypted holdings of an unlocked session, with where each record is stored. */
 export class CredentialIndex {
@@ -93,8 +86,8 @@ export class CredentialPages {
     const index = new CredentialIndex();
     const old: CredentialRecord[] = [];
     for (const entry of await this.entries.list()) {
-      if (!isPage(entry)) old.push(entry);
-      else for (const record of entry.records) index.place(record, entry.page);
+      if (!isCredentialPage(entry)) old.push(entry);
+      else for (const record of decodePage(entry)) index.place(record, entry.page);
     }
     if (old.length === 0) return index;
     const touched = new Set<number>();
@@ -113,7 +106,7 @@ export class CredentialPages {
   /** Stores `records` as the whole content of `page` (an empty page is deleted). */
   async write(page: number, records: CredentialRecord[]): Promise<void> {
     if (records.length === 0) await this.entries.delete(pageId(page));
-    else await this.entries.put(pageId(page), { page, records });
+    else await this.entries.put(pageId(page), encodePage(page, records));
   }
 
   /**
