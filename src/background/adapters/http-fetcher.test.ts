@@ -65,6 +65,8 @@ describe('BrowserHttpFetcher', () => {
   it('fetches a small body from loopback over http', async () => {
     const response = await new BrowserHttpFetcher().get(`${base}/list`, limits);
     expect(response).toEqual({ status: 200, contentType: 'application/statuslist+jwt', body: 'eyJ.a.b' });
+    // A fragment is not sent, and the response URL (which never has one) still matches.
+    expect((await new BrowserHttpFetcher().get(`${base}/list#statuslist`, limits)).body).toBe('eyJ.a.b');
   });
 
   it('refuses a URL outside the policy before any request is made', async () => {

@@ -42,7 +42,8 @@ export class BrowserHttpFetcher implements HttpFetcher {
     }
     try {
       // Defence in depth: should a fetch implementation follow a redirect anyway, its result is not used.
-      if (response.redirected || (response.url !== '' && response.url !== target.href)) {
+      // (`response.url` never carries the fragment, so compare without it.)
+      if (response.redirected || (response.url !== '' && response.url !== withoutFragment(target))) {
         throw new Error(`the server redirected to ${response.url}; redirects are not followed`);
       }
       const declared = Number(response.headers.get('content-length') ?? '0');
@@ -55,6 +56,12 @@ export class BrowserHttpFetcher implements HttpFetcher {
       throw error;
     }
   }
+}
+
+function withoutFragment(url: URL): string {
+  const copy = new URL(url);
+  copy.hash = '';
+  return copy.href;
 }
 
 const errorText = (error: unknown): string => {
