@@ -17,7 +17,7 @@ export interface WalletEvents {
 }
 
 /** The wallet's timed jobs; the browser adapter runs them on `alarms`, which survive worker restarts. */
-export type ScheduledJob = 'auto-lock' | 'status-check';
+export type ScheduledJob = 'auto-lock' | 'status-check' | 'grant-expiry';
 
 export interface Scheduler {
   /** Runs `job` once, `delayMinutes` from now, replacing an earlier timing of it. */

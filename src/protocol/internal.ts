@@ -26,6 +26,11 @@ const CredentialSelection = v.strictObject({
   ),
   /** The user saw the warning that a credential's status could not be checked, and shares anyway. */
   acceptUnknownStatus: v.optional(v.boolean()),
+  /**
+   * Data access: the purposes asked to be consented separately (AI model training)
+   * that the user ticked. One not listed is left out of the grant.
+   */
+  separatePurposes: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(128))), v.maxLength(16))),
 });
 export type CredentialSelection = v.InferOutput<typeof CredentialSelection>;
 const DidString = v.pipe(v.string('must be a string'), v.regex(/^did:[a-z0-9]+:\S{1,2000}$/, 'must be a DID'));
@@ -72,6 +77,24 @@ export const UiCommandSchema = v.variant('command', [
     label: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(80, 'must be at most 80 characters')),
   }),
   v.strictObject({ command: v.literal('removeTrustedIssuer'), did: DidString }),
+  /** The receipt of a grant and, once anchored, its proof (download `receipt-<id>`). */
+  v.strictObject({ command: v.literal('getReceipt'), grantId: Id }),
+  /** A deletion request (GDPR Art. 17) signed by the grant's pairwise DID, citing grant and receipt. */
+  v.strictObject({ command: v.literal('createDeletionRequest'), grantId: Id }),
+  /** The activity timeline, newest first, paged and filtered. */
+  v.strictObject({
+    command: v.literal('listActivity'),
+    offset: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    limit: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(500)),
+    origin: v.optional(v.pipe(v.string(), v.maxLength(2048))),
+    kind: v.optional(v.pipe(v.string(), v.maxLength(64))),
+  }),
+  /** Recompute the ledger's chain and root (`ledger-integrity`). */
+  v.strictObject({ command: v.literal('verifyLedger') }),
+  /** Delete one entry's payload and salt; the entry stays so the chain and proofs stay valid. */
+  v.strictObject({ command: v.literal('deleteActivityPayload'), seq: v.pipe(v.number(), v.integer(), v.minValue(0)) }),
+  /** Everything the wallet knows about the user, as structured JSON (GDPR Art. 15/20). */
+  v.strictObject({ command: v.literal('exportData') }),
 ]);
 export type UiCommand = v.InferOutput<typeof UiCommandSchema>;
 export type UiCommandName = UiCommand['command'];
@@ -110,7 +133,7 @@ export interface WalletStateView {
   unlockRetryAfterMs: number;
 }
 
-export type ApprovalKind = 'identity' | 'offer' | 'credentials';
+export type ApprovalKind = 'identity' | 'offer' | 'credentials' | 'data-access';
 
 export interface IdentityApprovalView {
   id: string;
@@ -167,7 +190,39 @@ export interface CredentialsApprovalView {
   queries: ConsentQueryView[];
 }
 
-export type ApprovalView = IdentityApprovalView | OfferApprovalView | CredentialsApprovalView;
+/** A stated purpose, in the holder's words. */
+export interface PurposeView {
+  term: string;
+  label: string;
+  description: string;
+  /** Consented to separately (AI model training): its own checkbox, unticked by default. */
+  separate: boolean;
+}
+
+/** Who asks, as far as the wallet could verify it (accreditation: issue of research access). */
+export type RequesterView =
+  | { verified: false; origin: string; reason: string }
+  | { verified: true; origin: string; name: string; did: string; accreditor: string; study: string | null; ethicsApproval: string | null };
+
+/** A site asks for ongoing access to data for stated purposes and a term. */
+export interface DataAccessApprovalView {
+  id: string;
+  kind: 'data-access';
+  origin: string;
+  createdAt: string;
+  requester: RequesterView;
+  purposes: PurposeView[];
+  durationDays: number;
+  /** When the grant would end if approved now. */
+  expiresAt: string;
+  /** Accesses allowed (null: no limit). */
+  usageLimit: number | null;
+  /** How long the requester says it keeps what it receives (null: not stated). */
+  retentionDays: number | null;
+  queries: ConsentQueryView[];
+}
+
+export type ApprovalView = IdentityApprovalView | OfferApprovalView | CredentialsApprovalView | DataAccessApprovalView;
 
 /** `getApproval` answer: the request, or that it is already settled (the window should close). */
 export type ApprovalLookup =
@@ -222,17 +277,87 @@ export interface GrantEventView {
   actor: 'holder' | 'requester' | 'wallet';
 }
 
+export interface GrantedCredentialView {
+  credentialId: string;
+  format: string;
+  types: string[];
+  claimPaths: (string | number)[][];
+}
+
 export interface GrantView {
   id: string;
   kind: 'identity' | 'data';
   origin: string;
   did: string;
   purposes: string[];
+  /** The purposes in plain words (unknown terms of older records keep their term as label). */
+  purposeViews: PurposeView[];
   createdAt: string;
   expiresAt: string | null;
   status: 'active' | 'revoked' | 'expired';
+  /** Data grants: what the requester can read; empty for identity grants. */
+  credentials: GrantedCredentialView[];
+  usageLimit: number | null;
+  usageCount: number;
+  retentionDays: number | null;
+  lastAccessAt: string | null;
+  requester: RequesterView;
+  /** A receipt exists (data grants): `getReceipt` downloads it. */
+  hasReceipt: boolean;
   events: GrantEventView[];
 }
+
+export interface ReceiptView {
+  grantId: string;
+  receipt: string;
+  /** The DESIGN §6 receipt proof once anchored, else null. */
+  receiptProof: unknown;
+}
+
+export interface DeletionRequestView {
+  grantId: string;
+  /** A JWT signed by the grant's pairwise DID, citing the grant and the receipt. */
+  request: string;
+  /** Where the requester said deletion requests go, if it did (else: download it). */
+  endpoint: string | null;
+}
+
+export type ActivityKind =
+  | 'wallet.created'
+  | 'identity.login'
+  | 'credential.received'
+  | 'credential.deleted'
+  | 'credential.status'
+  | 'credential.presented'
+  | 'grant.given'
+  | 'grant.accessed'
+  | 'grant.revoked'
+  | 'grant.expired'
+  | 'trust.changed'
+  | 'deletion.requested'
+  | 'anchor.sent';
+
+export interface ActivityEntryView {
+  seq: number;
+  at: string;
+  kind: ActivityKind;
+  subject: string;
+  /** What the event says (origin, credential types, claim paths, purposes — never values), or null once deleted. */
+  payload: Record<string, unknown> | null;
+  /** The user deleted the payload ("deleted by you"). */
+  deleted: boolean;
+  /** The origin the entry concerns, for filtering, when the payload names one. */
+  origin: string | null;
+}
+
+export interface ActivityPageView {
+  total: number;
+  entries: ActivityEntryView[];
+}
+
+export type LedgerIntegrityView =
+  | { ok: true; size: number; root: string; checkpoint: string | null }
+  | { ok: false; size: number; firstBadIndex: number; reason: string };
 
 /** What each command answers. */
 export interface UiResults {
@@ -254,6 +379,13 @@ export interface UiResults {
   listTrustedIssuers: TrustedIssuerView[];
   addTrustedIssuer: TrustedIssuerView[];
   removeTrustedIssuer: TrustedIssuerView[];
+  getReceipt: ReceiptView;
+  createDeletionRequest: DeletionRequestView;
+  listActivity: ActivityPageView;
+  verifyLedger: LedgerIntegrityView;
+  deleteActivityPayload: { deleted: true };
+  /** Structured JSON: credentials, grants with receipts, the activity log with payloads, the latest checkpoint. */
+  exportData: Record<string, unknown>;
 }
 
 /** The runtime message that carries a UI command. */

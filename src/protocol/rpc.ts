@@ -73,6 +73,43 @@ export type CredentialsResult =
   | { response: string }
   | { error: 'invalid_request'; error_description: string };
 
+const PurposeTermSchema = v.pipe(
+  v.string('must be a string'),
+  v.minLength(3, 'must be a compact IRI such as dpv:ServiceProvision'),
+  v.maxLength(128, 'must be at most 128 characters'),
+  v.regex(/^[a-z][a-z0-9]*:[A-Za-z0-9_.-]+$/, 'must be a compact IRI such as dpv:ServiceProvision'),
+);
+
+/** wallet_requestDataAccess (DESIGN.md §3.2): ongoing access for stated purposes and a term. */
+export const RequestDataAccessParams = plainObject(
+  v.strictObject({
+    purpose: v.union(
+      [PurposeTermSchema, v.pipe(v.array(PurposeTermSchema), v.minLength(1, 'must name at least one purpose'), v.maxLength(16, 'must name at most 16 purposes'))],
+      'must be a purpose term or an array of them',
+    ),
+    /** Checked as DCQL by core (a problem there names `params.dcql_query`). */
+    dcql_query: plainObject(v.looseObject({})),
+    nonce: NonceSchema,
+    duration_days: v.pipe(v.number('must be a number'), v.integer('must be a whole number of days'), v.minValue(1, 'must be at least 1'), v.maxValue(3650, 'must be at most 3650')),
+    usage_limit: v.optional(v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(1_000_000, 'must be at most 1000000'))),
+    retention_days: v.optional(v.pipe(v.number('must be a number'), v.integer('must be a whole number of days'), v.minValue(0, 'must not be negative'), v.maxValue(36500, 'must be at most 36500'))),
+    /** The requester's VP JWT holding its accreditation (research access). */
+    requester: v.optional(v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty'), v.maxLength(MAX_REQUEST_BYTES, 'is too large'))),
+  }),
+);
+export type RequestDataAccessParams = v.InferOutput<typeof RequestDataAccessParams>;
+
+/** wallet_accessData: fresh presentations under an active grant. */
+export const AccessDataParams = plainObject(v.strictObject({ grantId: GrantIdSchema, nonce: NonceSchema }));
+export type AccessDataParams = v.InferOutput<typeof AccessDataParams>;
+
+export interface DataAccessResult {
+  grant: SiteGrantView;
+  /** The consent receipt (JWT VC by the site's pairwise DID). */
+  receipt: string;
+  vp_token: Record<string, string[]>;
+}
+
 /** wallet_getGrants takes no params: absent, null, an empty array or an empty object. */
 export const NoParams = v.union(
   [v.undefined(), v.null(), v.strictTuple([]), v.strictObject({})],
@@ -105,10 +142,20 @@ export interface SiteGrantView {
   createdAt: string;
   expiresAt: string | null;
   status: 'active' | 'revoked' | 'expired';
+  /** Data grants: the credential types and claim paths it covers. */
+  credentials: { format: string; types: string[]; claimPaths: (string | number)[][] }[];
+  usageLimit: number | null;
+  usageCount: number;
+  retentionDays: number | null;
+  /** The consent receipt (data grants), else null. */
+  receipt: string | null;
+  /** DESIGN.md §6 receipt proof once anchored, else null. */
+  receiptProof: unknown;
 }
 
 export const ProviderEvent = {
   grantRevoked: 'grantRevoked',
+  grantExpired: 'grantExpired',
   locked: 'locked',
   unlocked: 'unlocked',
 } as const;

@@ -5,6 +5,7 @@ import type { ScheduledJob, Scheduler } from '../../core/ports.ts';
 const ALARM_OF: Record<ScheduledJob, string> = {
   'auto-lock': 'tessera-auto-lock',
   'status-check': 'tessera-status-check',
+  'grant-expiry': 'tessera-grant-expiry',
 };
 
 /** Every timed job of the wallet on `alarms`, which fire even after the service worker was stopped. */

@@ -6,6 +6,8 @@ import { walletRevokeGrant } from './wallet_revokeGrant.ts';
 import { walletOfferCredential } from './wallet_offerCredential.ts';
 import { walletRequestCredentials } from './wallet_requestCredentials.ts';
 import { tesseraDigitalCredentialsGet } from './tessera_digitalCredentialsGet.ts';
+import { walletRequestDataAccess } from './wallet_requestDataAccess.ts';
+import { walletAccessData } from './wallet_accessData.ts';
 
 /** The methods this build answers; any other name gets 4200. */
 export const methodHandlers: Readonly<Record<string, MethodHandler>> = Object.freeze({
@@ -15,4 +17,6 @@ export const methodHandlers: Readonly<Record<string, MethodHandler>> = Object.fr
   [RpcMethod.offerCredential]: walletOfferCredential,
   [RpcMethod.requestCredentials]: walletRequestCredentials,
   [RpcMethod.digitalCredentialsGet]: tesseraDigitalCredentialsGet,
+  [RpcMethod.requestDataAccess]: walletRequestDataAccess,
+  [RpcMethod.accessData]: walletAccessData,
 });

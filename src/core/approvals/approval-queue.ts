@@ -28,7 +28,9 @@ export type ApprovalPayload =
   /** The credential as offered; it is verified again when shown and when kept. */
   | { kind: 'offer'; credential: string }
   /** The checked OpenID4VP request (core/presentation's ParsedRequest), and the DC API protocol if any. */
-  | { kind: 'credentials'; request: unknown; protocol: string | null };
+  | { kind: 'credentials'; request: unknown; protocol: string | null }
+  /** A checked data-access request (core/wallet's DataAccessRequest). */
+  | { kind: 'data-access'; request: unknown };
 
 export type PendingApproval = ApprovalHeader & ApprovalPayload;
 export type ApprovalKind = PendingApproval['kind'];

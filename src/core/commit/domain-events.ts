@@ -10,9 +10,11 @@ export type DomainEvent =
   | { type: 'wallet.unlocked'; activeOrigins: string[] }
   | { type: 'wallet.locked'; activeOrigins: string[] }
   | { type: 'identity.login'; grantId: string; origin: string; firstTime: boolean }
-  | { type: 'grant.given'; grantId: string; origin: string; kind: 'identity' | 'data' }
+  /** `receipt`: the consent receipt JWT of a data grant (the ledger entry's payload). */
+  | { type: 'grant.given'; grantId: string; origin: string; kind: 'identity' | 'data'; receipt: string | null; purposes: string[] }
   | { type: 'grant.accessed'; grantId: string; origin: string }
   | { type: 'grant.revoked'; grantId: string; origin: string; actor: 'holder' | 'requester' | 'wallet' }
+  | { type: 'grant.expired'; grantId: string; origin: string }
   | { type: 'credential.received'; credentialId: string; from: string }
   | { type: 'credential.deleted'; credentialId: string }
   | { type: 'credential.status'; credentialId: string; state: string }

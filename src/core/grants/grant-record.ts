@@ -1,4 +1,5 @@
-import type { GrantEventView, GrantView } from '../../protocol/internal.ts';
+import type { GrantEventView, GrantView, PurposeView, RequesterView } from '../../protocol/internal.ts';
+import { purposeTerm } from './purposes.ts';
 import type { SiteGrantView } from '../../protocol/rpc.ts';
 
 /**
@@ -24,7 +25,7 @@ export interface GrantRecord {
   // processing
   purposes: string[];
   credentialTypes: string[];
-  claimPaths: string[][];
+  claimPaths: (string | number)[][];
   expiresAt: string | null;
   usageLimit: number | null;
   // evidence
@@ -91,11 +92,42 @@ export function toGrantView(grant: GrantRecord, now: number): GrantView {
     origin: grant.requester.origin,
     did: grant.holder.pairwiseDid,
     purposes: grant.purposes,
+    purposeViews: grant.purposes.map(purposeView),
     createdAt: grant.createdAt,
     expiresAt: grant.expiresAt,
     status: grantStatus(grant, now),
+    credentials: (grant.access?.credentials ?? []).map(({ credentialId, format, types, claimPaths }) => ({ credentialId, format, types, claimPaths })),
+    usageLimit: grant.usageLimit,
+    usageCount: grant.access?.usageCount ?? 0,
+    retentionDays: grant.access?.retentionDays ?? null,
+    lastAccessAt: lastAccessAt(grant),
+    requester: requesterView(grant),
+    hasReceipt: Boolean(grant.receipt),
     events: grant.events.map((e) => ({ ...e })),
   };
+}
+
+export function purposeView(term: string): PurposeView {
+  const known = purposeTerm(term);
+  return known
+    ? { term, label: known.label, description: known.description, separate: known.separate }
+    : { term, label: term, description: term, separate: false };
+}
+
+function requesterView(grant: GrantRecord): RequesterView {
+  const { requester } = grant;
+  if (requester.verification.status === 'accredited') {
+    return {
+      verified: true,
+      origin: requester.origin,
+      name: requester.displayName,
+      did: requester.id ?? '',
+      accreditor: requester.verification.issuer,
+      study: null,
+      ethicsApproval: null,
+    };
+  }
+  return { verified: false, origin: requester.origin, reason: 'The requester did not prove who it is.' };
 }
 
 /** What a site may see of its own grant. */
@@ -108,5 +140,11 @@ export function toSiteGrantView(grant: GrantRecord, now: number): SiteGrantView 
     createdAt: grant.createdAt,
     expiresAt: grant.expiresAt,
     status: grantStatus(grant, now),
+    credentials: (grant.access?.credentials ?? []).map(({ format, types, claimPaths }) => ({ format, types, claimPaths })),
+    usageLimit: grant.usageLimit,
+    usageCount: grant.access?.usageCount ?? 0,
+    retentionDays: grant.access?.retentionDays ?? null,
+    receipt: grant.receipt ?? null,
+    receiptProof: null,
   };
 }

@@ -1,7 +1,7 @@
 import { randomId } from '../encoding.ts';
 import type { EncryptedCollection } from '../storage/encrypted-collection.ts';
 import type { WriteOp } from '../storage/ports.ts';
-import { grantStatus, type GrantEvent, type GrantRecord } from './grant-record.ts';
+import { grantStatus, type DataAccessTerms, type GrantEvent, type GrantRecord } from './grant-record.ts';
 
 /** Identity grants last this long unless revoked first. */
 export const IDENTITY_GRANT_DAYS = 90;
@@ -69,15 +69,74 @@ export class GrantService {
     return { grant, op: await this.grants.putOp(grant.id, grant) };
   }
 
-  /** The write recording one access under `grant` (a copy read under its lock). */
+  /** A new data grant (its receipt is signed by the caller once the record is complete). */
+  newDataGrant(args: {
+    origin: string;
+    did: string;
+    purposes: string[];
+    durationDays: number;
+    usageLimit: number | null;
+    access: DataAccessTerms;
+    requestHash: string;
+    presentationHash: string;
+  }): GrantRecord {
+    const now = this.now();
+    const at = new Date(now).toISOString();
+    const credentials = args.access.credentials;
+    return {
+      id: randomId(),
+      version: 1,
+      createdAt: at,
+      kind: 'data',
+      requester: { origin: args.origin, id: null, displayName: args.origin, verification: { status: 'unverified' } },
+      holder: { pairwiseDid: args.did },
+      purposes: args.purposes,
+      credentialTypes: [...new Set(credentials.flatMap((c) => c.types))],
+      claimPaths: credentials.flatMap((c) => c.claimPaths),
+      expiresAt: new Date(now + args.durationDays * DAY_MS).toISOString(),
+      usageLimit: args.usageLimit,
+      requestHash: args.requestHash,
+      presentationHashes: [args.presentationHash],
+      receiptId: crypto.randomUUID(),
+      receipt: null,
+      access: args.access,
+      events: [
+        { type: 'requested', at, actor: 'requester' },
+        { type: 'given', at, actor: 'holder' },
+      ],
+    };
+  }
+
+  putOp(grant: GrantRecord): Promise<WriteOp> {
+    return this.grants.putOp(grant.id, grant);
+  }
+
+  /** The write recording one access under `grant` (a copy read under its lock); a data grant counts it against its limit. */
   accessOp(grant: GrantRecord, presentationHash: string): Promise<WriteOp> {
     const event: GrantEvent = { type: 'accessed', at: new Date(this.now()).toISOString(), actor: 'requester' };
     const kept = grant.events.filter((e) => e.type === 'accessed').slice(-(MAX_PRESENTATION_HASHES - 1));
     return this.grants.putOp(grant.id, {
       ...grant,
+      ...(grant.access ? { access: { ...grant.access, usageCount: grant.access.usageCount + 1 } } : {}),
       presentationHashes: [...grant.presentationHashes, presentationHash].slice(-MAX_PRESENTATION_HASHES),
       events: [...grant.events.filter((e) => e.type !== 'accessed'), ...kept, event],
     });
+  }
+
+  /** The expired grant and its write, once its term has passed (null while it runs or once it ended otherwise). */
+  async expiry(grant: GrantRecord): Promise<{ expired: GrantRecord; op: WriteOp } | null> {
+    const ended = grant.events.some((e) => e.type === 'withdrawn' || e.type === 'expired');
+    if (ended || grant.expiresAt === null || Date.parse(grant.expiresAt) > this.now()) return null;
+    const expired: GrantRecord = { ...grant, events: [...grant.events, { type: 'expired', at: new Date(this.now()).toISOString(), actor: 'wallet' }] };
+    return { expired, op: await this.grants.putOp(grant.id, expired) };
+  }
+
+  /** Grants whose term has passed without an `expired` event yet. */
+  async dueForExpiry(): Promise<GrantRecord[]> {
+    const now = this.now();
+    return (await this.grants.list()).filter(
+      (g) => g.expiresAt !== null && Date.parse(g.expiresAt) <= now && !g.events.some((e) => e.type === 'withdrawn' || e.type === 'expired'),
+    );
   }
 
   /** The withdrawn grant and its write, or null when the grant has ended already (nothing to change). */

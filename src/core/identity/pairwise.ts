@@ -6,6 +6,11 @@ import { LOCAL_KMS } from './agent-constants.ts';
 import { ed25519Signer } from './ed25519-signer.ts';
 import type { JwtSigner } from './jwt.ts';
 
+/** The site's grants by id; a record written before the list existed names its identity grant only. */
+export function grantIdsOf(record: PairwiseRecord): string[] {
+  return record.grantIds ?? (record.identityGrantId ? [record.identityGrantId] : []);
+}
+
 /** The lock name of one origin's pairwise record (see CommitPoint). */
 export const pairwiseLock = (origin: string) => `pairwise:${origin}`;
 
@@ -20,6 +25,8 @@ export interface PairwiseRecord {
   createdAt: string;
   /** The site's current identity grant, so a login finds it without reading every grant. */
   identityGrantId: string | null;
+  /** Every grant the site was given (identity and data), so its grants are found without reading all. */
+  grantIds?: string[];
 }
 
 export class PairwiseIdentities {
@@ -59,9 +66,14 @@ export class PairwiseIdentities {
     return this.signerFor(record.keyRef, record.kid);
   }
 
+  /** The write that stores the site's record as it is (e.g. a new one, with a data grant that uses it). */
+  saveOp(record: PairwiseRecord): Promise<WriteOp> {
+    return this.records.putOp(record.origin, record);
+  }
+
   /** The write that points the site's record at its identity grant (for one transaction with the grant). */
   linkIdentityGrantOp(record: PairwiseRecord, grantId: string): Promise<WriteOp> {
-    return this.records.putOp(record.origin, { ...record, identityGrantId: grantId });
+    return this.records.putOp(record.origin, { ...record, identityGrantId: grantId, grantIds: [...grantIdsOf(record), grantId] });
   }
 
   /** A new DID and key (the agent's key stores keep the key at once; the site's record is the caller's to store). */

@@ -6,6 +6,7 @@ import { CredentialHoldings } from './credential-holdings.ts';
 import { CredentialIntake } from './credential-intake.ts';
 import { CredentialPresentation } from './credential-presentation.ts';
 import { CredentialStatusService } from './credential-status.ts';
+import { DataAccessFlow } from './data-access-flow.ts';
 import type { WalletSession } from './wallet-session.ts';
 
 /**
@@ -17,6 +18,7 @@ export interface CredentialServices {
   intake: CredentialIntake;
   presentation: CredentialPresentation;
   holdings: CredentialHoldings;
+  dataAccess: DataAccessFlow;
 }
 
 export function createCredentialServices(ports: WalletPorts, session: WalletSession, commit: CommitPoint, desk: ApprovalDesk): CredentialServices {
@@ -26,5 +28,6 @@ export function createCredentialServices(ports: WalletPorts, session: WalletSess
     intake: new CredentialIntake(ports, session, commit, desk, status, resolver),
     presentation: new CredentialPresentation(ports, commit, desk, status, resolver),
     holdings: new CredentialHoldings(session, commit, status),
+    dataAccess: new DataAccessFlow(ports, session, commit, desk, status),
   };
 }

@@ -5,6 +5,7 @@ import { DomainError } from '../errors.ts';
 import { toGrantView, toSiteGrantView, type GrantEvent, type GrantRecord } from '../grants/grant-record.ts';
 import { grantLock } from '../grants/grant-service.ts';
 import type { WalletPorts } from '../ports.ts';
+import { grantIdsOf } from '../identity/pairwise.ts';
 import type { UnlockedWallet, WalletSession } from './wallet-session.ts';
 
 /** Who has access to what: the holder's view and revocation, and a site's view of its own grants. */
@@ -32,7 +33,13 @@ export class GrantFlow {
   async listForSite(origin: string): Promise<SiteGrantView[]> {
     const wallet = await this.unlockedForSite();
     const now = this.ports.now();
-    return (await wallet.grants.listForOrigin(origin)).map((g) => toSiteGrantView(g, now));
+    // The site's own record names its grants: no need to decrypt every grant of every site.
+    const site = await wallet.pairwise.find(origin);
+    const grants = site ? await Promise.all(grantIdsOf(site).map((id) => wallet.grants.get(id))) : [];
+    return grants
+      .filter((g): g is GrantRecord => g !== undefined && g.requester.origin === origin)
+      .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))
+      .map((g) => toSiteGrantView(g, now));
   }
 
   /** A site gives up one of its grants; another site's id gets the answer an unknown one gets. */

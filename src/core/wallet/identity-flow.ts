@@ -98,7 +98,7 @@ export class IdentityFlow {
         });
         unit.write(op, await wallet.pairwise.linkIdentityGrantOp(site, grant.id));
         unit.emit(
-          { type: 'grant.given', grantId: grant.id, origin, kind: 'identity' },
+          { type: 'grant.given', grantId: grant.id, origin, kind: 'identity', receipt: null, purposes: grant.purposes },
           { type: 'identity.login', grantId: grant.id, origin, firstTime: true },
         );
         return { did: site.did, presentation };

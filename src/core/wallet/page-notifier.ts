@@ -4,7 +4,7 @@ import type { WalletEvents } from '../ports.ts';
 
 /**
  * Tells open pages what concerns them, after the change committed (DESIGN.md §3.2):
- * a revocation only to the grant's own origin, lock changes only to origins that
+ * a revocation or expiry only to the grant's own origin, lock changes only to origins that
  * hold an active grant — a page that never connected learns nothing.
  */
 export function pageNotifier(events: WalletEvents): EventSubscriber {
@@ -17,6 +17,9 @@ async function notify(events: WalletEvents, event: DomainEvent): Promise<void> {
   switch (event.type) {
     case 'grant.revoked':
       await events.toOrigin(event.origin, ProviderEvent.grantRevoked, { grantId: event.grantId });
+      return;
+    case 'grant.expired':
+      await events.toOrigin(event.origin, ProviderEvent.grantExpired, { grantId: event.grantId });
       return;
     case 'wallet.locked':
     case 'wallet.unlocked': {

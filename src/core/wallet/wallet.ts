@@ -11,6 +11,8 @@ import { WalletSession } from './wallet-session.ts';
 
 /** Held credentials are re-checked against their status lists on this period (each list's ttl decides what is due). */
 export const STATUS_CHECK_PERIOD_MINUTES = 30;
+/** Grants whose term passed are marked expired (and their site told) at most this long after. */
+export const GRANT_EXPIRY_PERIOD_MINUTES = 5;
 
 /**
  * The composition root: builds the wallet's flows over the platform's ports. The
@@ -38,6 +40,7 @@ export class Wallet {
     this.grants = new GrantFlow(ports, this.session, this.commit);
     this.desk.register('offer', async () => (await this.credentials()).intake.approvalKind);
     this.desk.register('credentials', async () => (await this.credentials()).presentation.approvalKind);
+    this.desk.register('data-access', async () => (await this.credentials()).dataAccess.approvalKind);
   }
 
   /** The credential use cases, loaded on first use so the worker starts without them. */
@@ -51,6 +54,7 @@ export class Wallet {
   /** At worker start: settle approvals left behind, and make sure the periodic jobs are scheduled. */
   async start(): Promise<void> {
     await this.ports.scheduler.every('status-check', STATUS_CHECK_PERIOD_MINUTES);
+    await this.ports.scheduler.every('grant-expiry', GRANT_EXPIRY_PERIOD_MINUTES);
     await this.desk.reconcile();
   }
 
@@ -62,6 +66,9 @@ export class Wallet {
         return;
       case 'status-check':
         await (await this.credentials()).holdings.refreshDueStatuses();
+        return;
+      case 'grant-expiry':
+        await (await this.credentials()).dataAccess.expireDue();
         return;
     }
   }
