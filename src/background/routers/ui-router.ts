@@ -18,6 +18,10 @@ const USER_ACTIONS = new Set<UiCommand['command']>([
   'refreshCredentialStatus',
   'addTrustedIssuer',
   'removeTrustedIssuer',
+  'getReceipt',
+  'createDeletionRequest',
+  'deleteActivityPayload',
+  'exportData',
 ]);
 
 /**
@@ -68,6 +72,10 @@ async function runCommand(wallet: Wallet, command: UiCommand): Promise<unknown> 
       return wallet.grants.listForHolder();
     case 'revokeGrant':
       return wallet.grants.revokeAsHolder(command.grantId);
+    case 'getReceipt':
+      return wallet.grants.receipt(command.grantId);
+    case 'createDeletionRequest':
+      return wallet.grants.deletionRequest(command.grantId);
     default:
       return runCredentialCommand(wallet, command);
   }
@@ -86,7 +94,9 @@ type CredentialCommand = Exclude<
       | 'getApproval'
       | 'resolveApproval'
       | 'listGrants'
-      | 'revokeGrant';
+      | 'revokeGrant'
+      | 'getReceipt'
+      | 'createDeletionRequest';
   }
 >;
 

@@ -20,7 +20,8 @@ export type DomainEvent =
   | { type: 'credential.status'; credentialId: string; state: string }
   /** A one-time share (DC API, wallet_requestCredentials): which credentials and claim paths left, never values. */
   | { type: 'credential.presented'; origin: string; credentials: { id: string; types: string[]; claimPaths: (string | number)[][] }[] }
-  | { type: 'trust.changed'; did: string; trusted: boolean };
+  | { type: 'trust.changed'; did: string; trusted: boolean }
+  | { type: 'deletion.requested'; grantId: string; origin: string };
 
 export type DomainEventType = DomainEvent['type'];
 

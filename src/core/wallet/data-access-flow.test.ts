@@ -241,3 +241,17 @@ describe('wallet_accessData', () => {
     expect((await wallet.grants.listForSite(LIBRARY))[0]?.status).toBe('active');
   });
 });
+
+describe('receipts and deletion requests in the dashboard', () => {
+  it("downloads a grant's receipt, and signs a deletion request citing it by the grant's pairwise DID", async () => {
+    const { grant, receipt } = await grantResidency();
+    expect(await wallet.grants.receipt(grant.id)).toEqual({ grantId: grant.id, receipt, receiptProof: null });
+    const { request } = await wallet.grants.deletionRequest(grant.id);
+    const { verifyJWT } = await import('did-jwt');
+    const verified = await verifyJWT(request, { resolver, audience: `origin:${LIBRARY}` });
+    expect(verified.issuer).toBe(grant.did);
+    expect(verified.payload).toMatchObject({ type: 'DeletionRequest', grant: { id: grant.id } });
+    expect((verified.payload as { grant: { receiptHash: string } }).grant.receiptHash).toHaveLength(43);
+    expect((await rejection(wallet.grants.receipt('no-such-grant-id'))).code).toBe('not_found');
+  });
+});

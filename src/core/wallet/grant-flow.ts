@@ -1,4 +1,5 @@
-import type { GrantView } from '../../protocol/internal.ts';
+import type { DeletionRequestView, GrantView, ReceiptView } from '../../protocol/internal.ts';
+import { createDeletionRequest } from '../grants/deletion-request.ts';
 import type { SiteGrantView } from '../../protocol/rpc.ts';
 import type { CommitPoint } from '../commit/unit-of-work.ts';
 import { DomainError } from '../errors.ts';
@@ -27,6 +28,26 @@ export class GrantFlow {
     const grant = await this.withdraw(wallet, grantId, 'holder');
     if (!grant) throw new DomainError('not_found', 'No such grant.');
     return toGrantView(grant, this.ports.now());
+  }
+
+  /** The receipt of one of the holder's grants (and, once anchored, its proof). */
+  async receipt(grantId: string): Promise<ReceiptView> {
+    const wallet = await this.session.require();
+    const grant = await wallet.grants.get(grantId);
+    if (!grant?.receipt) throw new DomainError('not_found', 'That grant has no receipt.');
+    return { grantId, receipt: grant.receipt, receiptProof: null };
+  }
+
+  /** A deletion request to the requester, signed by the grant's pairwise DID; recorded in the activity log. */
+  async deletionRequest(grantId: string): Promise<DeletionRequestView> {
+    const wallet = await this.session.require();
+    const grant = await wallet.grants.get(grantId);
+    if (!grant) throw new DomainError('not_found', 'No such grant.');
+    const site = await wallet.pairwise.find(grant.requester.origin);
+    if (!site || site.did !== grant.holder.pairwiseDid) throw new DomainError('not_found', "The grant's DID is no longer held.");
+    const request = await createDeletionRequest(await wallet.pairwise.signer(site), grant, this.ports.now());
+    await this.commit.run(async (unit) => unit.emit({ type: 'deletion.requested', grantId, origin: grant.requester.origin }));
+    return { grantId, request, endpoint: null };
   }
 
   /** A site's own grants only. */
