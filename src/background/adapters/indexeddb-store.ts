@@ -1,8 +1,11 @@
 import { COLLECTIONS, type Collection, type KeyValueStore, type WriteOp } from '../../core/storage/ports.ts';
 
 export const DATABASE_NAME = 'tessera';
-/** Bumped whenever COLLECTIONS grows: the upgrade creates the missing stores. */
-const DATABASE_VERSION = 2;
+/**
+ * Bumped whenever COLLECTIONS grows: the upgrade creates the missing stores and
+ * keeps the existing ones with their data (3: the activity ledger's three stores).
+ */
+const DATABASE_VERSION = 3;
 
 /**
  * IndexedDB adapter of core's KeyValueStore: one object store per collection,

@@ -3,7 +3,21 @@
  * (background/adapters/indexeddb-store.ts); the in-memory one serves unit tests.
  * Values are structured-cloneable; `write` applies all operations atomically or none.
  */
-export const COLLECTIONS = ['meta', 'keys', 'privateKeys', 'dids', 'pairwise', 'grants', 'credentials', 'trust'] as const;
+export const COLLECTIONS = [
+  'meta',
+  'keys',
+  'privateKeys',
+  'dids',
+  'pairwise',
+  'grants',
+  'credentials',
+  'trust',
+  // The activity ledger (core/ledger): entries, their payloads and salts (deletable
+  // alone), and the head, ledger key and latest checkpoint.
+  'ledger',
+  'ledgerPayloads',
+  'ledgerMeta',
+] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 
 export type WriteOp =

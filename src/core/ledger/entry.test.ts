@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { entryBytes, entryLeafHash, isLedgerEntry, ledgerTime, payloadDigest, type LedgerEntry } from './entry.ts';
+
+const entry: LedgerEntry = {
+  v: 1,
+  seq: 41,
+  at: '2026-12-01T21:12:00.806Z',
+  kind: 'grant.given',
+  subject: 'grant-é',
+  digest: 'x'.repeat(42) + 'A',
+  prev: 'A'.repeat(43),
+};
+
+describe('ledger entry encoding', () => {
+  it('serialises as RFC 8785 JCS (sorted members, no spaces, UTF-8 unescaped)', () => {
+    const expected = `{"at":"2026-12-01T21:12:00.806Z","digest":"${'x'.repeat(42)}A","kind":"grant.given","prev":"${'A'.repeat(43)}","seq":41,"subject":"grant-é","v":1}`;
+    expect(Buffer.from(entryBytes(entry)).toString('utf8')).toBe(expected);
+    // Member order in the object does not matter.
+    const shuffled = { prev: entry.prev, v: 1, subject: entry.subject, seq: 41, kind: entry.kind, digest: entry.digest, at: entry.at } as LedgerEntry;
+    expect(entryBytes(shuffled)).toEqual(entryBytes(entry));
+  });
+
+  it('hashes the leaf as SHA-256(0x00 ‖ JCS)', () => {
+    const expected = createHash('sha256').update(Buffer.concat([Buffer.from([0]), Buffer.from(entryBytes(entry))])).digest();
+    expect(Buffer.from(entryLeafHash(entry))).toEqual(expected);
+  });
+
+  it('digests salt ‖ UTF-8 payload as unpadded base64url', () => {
+    const salt = Uint8Array.from({ length: 16 }, (_, i) => i);
+    const expected = createHash('sha256').update(Buffer.concat([Buffer.from(salt), Buffer.from('ünïcode payload', 'utf8')])).digest('base64url');
+    expect(payloadDigest(salt, 'ünïcode payload')).toBe(expected);
+    expect(expected).toHaveLength(43);
+  });
+
+  it('accepts exactly the §4 shape', () => {
+    expect(isLedgerEntry(entry)).toBe(true);
+    expect(isLedgerEntry({ ...entry, extra: 1 })).toBe(false);
+    expect(isLedgerEntry({ ...entry, kind: 'grant.stolen' })).toBe(false);
+    expect(isLedgerEntry({ ...entry, at: '2026-12-01T21:12:00Z' })).toBe(false);
+    expect(isLedgerEntry({ ...entry, seq: -1 })).toBe(false);
+    expect(isLedgerEntry({ ...entry, prev: 'A'.repeat(44) })).toBe(false);
+    expect(isLedgerEntry({ ...entry, v: 2 })).toBe(false);
+  });
+
+  it('writes times as ISO 8601 UTC with milliseconds', () => {
+    expect(ledgerTime(new Date(Date.UTC(2026, 11, 1, 21, 12, 0, 0)))).toBe('2026-12-01T21:12:00.000Z');
+  });
+});

@@ -1,0 +1,42 @@
+import { sha256 } from '@noble/hashes/sha2';
+
+/**
+ * RFC 9162 §2.1.1 hashing: leaves are SHA-256(0x00 ‖ data), interior nodes
+ * SHA-256(0x01 ‖ left ‖ right). Synchronous (@noble/hashes): a tree of 100,000
+ * leaves makes 100,000 node hashes, and one awaited WebCrypto call per node
+ * would cost more than the hashing itself.
+ */
+export const HASH_BYTES = 32;
+
+/** MTH({}) = SHA-256 of the empty string. */
+export const EMPTY_ROOT: Uint8Array = sha256(new Uint8Array(0));
+
+export function leafHash(data: Uint8Array): Uint8Array {
+  const input = new Uint8Array(data.length + 1);
+  input.set(data, 1);
+  return sha256(input);
+}
+
+const nodeInput = new Uint8Array(1 + 2 * HASH_BYTES);
+nodeInput[0] = 0x01;
+
+export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
+  // One scratch buffer: this runs single-threaded and the hash copies nothing out of it.
+  nodeInput.set(left, 1);
+  nodeInput.set(right, 1 + HASH_BYTES);
+  return sha256(nodeInput);
+}
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+/** The largest power of two strictly smaller than n (n ≥ 2), as RFC 9162's `k`. */
+export function splitPoint(n: number): number {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+}
