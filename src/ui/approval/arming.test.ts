@@ -1,32 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PageVisibility } from '../components/page-visibility.ts';
+import { fakeVisibility } from '../testing/fake-visibility.ts';
 import { ARMING_DELAY_MS, watchArming } from './arming.ts';
-
-function fakePage(initiallyVisible: boolean) {
-  let visible = initiallyVisible;
-  const listeners = new Set<() => void>();
-  const visibility: PageVisibility = {
-    isVisible: () => visible,
-    onChange(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-  const set = (next: boolean) => {
-    visible = next;
-    listeners.forEach((l) => l());
-  };
-  return { visibility, set, focus: () => listeners.forEach((l) => l()), listeners };
-}
 
 describe('watchArming', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
   it('arms only after the page has been visible for the whole delay', () => {
-    const page = fakePage(true);
+    const page = fakeVisibility(true);
     const states: boolean[] = [];
-    const stop = watchArming(page.visibility, (armed) => states.push(armed));
+    const stop = watchArming(page, (armed) => states.push(armed));
     vi.advanceTimersByTime(ARMING_DELAY_MS - 1);
     expect(states).toEqual([]);
     vi.advanceTimersByTime(1);
@@ -35,9 +18,9 @@ describe('watchArming', () => {
   });
 
   it('a hidden page never arms; shown, it waits the full delay from then', () => {
-    const page = fakePage(false);
+    const page = fakeVisibility(false);
     const states: boolean[] = [];
-    const stop = watchArming(page.visibility, (armed) => states.push(armed));
+    const stop = watchArming(page, (armed) => states.push(armed));
     vi.advanceTimersByTime(10_000);
     expect(states).toEqual([]);
     page.set(true);
@@ -49,9 +32,9 @@ describe('watchArming', () => {
   });
 
   it('hiding disarms; shown again it re-arms only after another full delay', () => {
-    const page = fakePage(true);
+    const page = fakeVisibility(true);
     const states: boolean[] = [];
-    const stop = watchArming(page.visibility, (armed) => states.push(armed));
+    const stop = watchArming(page, (armed) => states.push(armed));
     vi.advanceTimersByTime(ARMING_DELAY_MS);
     page.set(false);
     expect(states).toEqual([true, false]);
@@ -64,9 +47,9 @@ describe('watchArming', () => {
   });
 
   it('a hide within the delay restarts it; focus events do not shorten or restart it', () => {
-    const page = fakePage(true);
+    const page = fakeVisibility(true);
     const states: boolean[] = [];
-    const stop = watchArming(page.visibility, (armed) => states.push(armed));
+    const stop = watchArming(page, (armed) => states.push(armed));
     vi.advanceTimersByTime(400);
     page.set(false);
     page.set(true);
@@ -82,12 +65,12 @@ describe('watchArming', () => {
   });
 
   it('stopping cancels a pending arm and unsubscribes', () => {
-    const page = fakePage(true);
+    const page = fakeVisibility(true);
     const states: boolean[] = [];
-    const stop = watchArming(page.visibility, (armed) => states.push(armed));
+    const stop = watchArming(page, (armed) => states.push(armed));
     stop();
     vi.advanceTimersByTime(10_000);
     expect(states).toEqual([]);
-    expect(page.listeners.size).toBe(0);
+    expect(page.listenerCount()).toBe(0);
   });
 });

@@ -67,6 +67,17 @@ export function QueryCard({
     onChoice({ ...choice, ticked: on ? [...ticked, key] : ticked });
   };
 
+  const claimList = (claims: ConsentClaimView[]) => (
+    <ClaimList
+      claims={claims}
+      choice={choice}
+      queryId={query.queryId}
+      disabled={disabled}
+      wholeCredential={wholeCredential}
+      onToggle={toggle}
+    />
+  );
+
   return (
     <section class="card stack" data-testid={`query-${query.queryId}`}>
       {multiple ? <p class="muted small query-id">Request “{query.queryId}”</p> : null}
@@ -150,29 +161,13 @@ export function QueryCard({
           </p>
         ) : null}
         {candidate.claims.length === 0 ? <p class="muted">This credential carries no claims.</p> : null}
-        {asked.length > 0 ? (
-          <ClaimList
-            claims={asked}
-            choice={choice}
-            queryId={query.queryId}
-            disabled={disabled}
-            wholeCredential={wholeCredential}
-            onToggle={toggle}
-          />
-        ) : null}
+        {asked.length > 0 ? claimList(asked) : null}
         {extra.length > 0 ? (
           <>
             <p class="muted small claims-subhead">
               {wholeCredential ? 'Also in the credential (not asked for):' : 'Not asked for; tick to share as well:'}
             </p>
-            <ClaimList
-              claims={extra}
-              choice={choice}
-              queryId={query.queryId}
-              disabled={disabled}
-              wholeCredential={wholeCredential}
-              onToggle={toggle}
-            />
+            {claimList(extra)}
           </>
         ) : null}
       </div>

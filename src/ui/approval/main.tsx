@@ -129,6 +129,7 @@ const LOCKED_LEAD: Record<ApprovalKind, string> = {
   identity: 'This site is asking to log in with Tessera:',
   offer: 'This site is offering you a credential:',
   credentials: 'This site is asking for your credentials:',
+  'data-access': 'This site is asking for ongoing access to your data:',
 };
 
 function LockedRequest({

@@ -1,19 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PageVisibility } from './page-visibility.ts';
+import { fakeVisibility } from '../testing/fake-visibility.ts';
 import { PUSH_DEBOUNCE_MS, keepFresh } from './refresher.ts';
 
 /** A page whose visibility the test switches, and a wallet whose pushes the test fires. */
 function fakes() {
-  let visible = true;
-  const visibilityListeners = new Set<() => void>();
+  const visibility = fakeVisibility(true);
   const pushListeners = new Set<() => void>();
-  const visibility: PageVisibility = {
-    isVisible: () => visible,
-    onChange(listener) {
-      visibilityListeners.add(listener);
-      return () => visibilityListeners.delete(listener);
-    },
-  };
   return {
     visibility,
     subscribe(listener: () => void) {
@@ -21,11 +13,8 @@ function fakes() {
       return () => pushListeners.delete(listener);
     },
     push: () => pushListeners.forEach((l) => l()),
-    setVisible(next: boolean) {
-      visible = next;
-      visibilityListeners.forEach((l) => l());
-    },
-    listenerCount: () => pushListeners.size + visibilityListeners.size,
+    setVisible: (next: boolean) => visibility.set(next),
+    listenerCount: () => pushListeners.size + visibility.listenerCount(),
   };
 }
 
