@@ -71,6 +71,13 @@ export function protoKeyed(value: fc.Arbitrary<unknown>): fc.Arbitrary<Record<st
     .map((entries) => JSON.parse(`{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v) ?? 'null'}`).join(',')}}`));
 }
 
+/**
+ * Objects that JSON can carry but `String(x)` / template literals cannot convert (own
+ * `toString` / `valueOf` members that are not functions): a parser that formats a
+ * wrong value into its error message throws a TypeError instead of refusing.
+ */
+export const unprintable: fc.Arbitrary<unknown> = fc.constantFrom('{"toString":0}', '{"toString":null,"valueOf":1}', '{"valueOf":{},"toString":"x"}', '[{"toString":0}]').map((text) => JSON.parse(text) as unknown);
+
 const jsonTree: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -78,6 +85,7 @@ const jsonTree: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => (
     { weight: 2, arbitrary: fc.array(tie('value'), { maxLength: 5 }) },
     { weight: 2, arbitrary: fc.dictionary(anyString, tie('value'), { maxKeys: 5 }) },
     { weight: 1, arbitrary: protoKeyed(tie('value')) },
+    { weight: 1, arbitrary: unprintable },
   ),
 })).value;
 
@@ -89,7 +97,7 @@ export const overTheWire = (value: unknown): unknown => JSON.parse(JSON.stringif
 
 /** `value` most of the time, sometimes something else entirely. */
 export function usually<T>(value: fc.Arbitrary<T>): fc.Arbitrary<T | unknown> {
-  return fc.oneof({ weight: 5, arbitrary: value }, { weight: 1, arbitrary: anyJson });
+  return fc.oneof({ weight: 10, arbitrary: value }, { weight: 2, arbitrary: anyJson }, { weight: 2, arbitrary: unprintable });
 }
 
 /** An object with the given members (each possibly missing or wrong), sometimes with extras. */

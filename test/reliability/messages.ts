@@ -97,7 +97,12 @@ export const dcApiData = (fx: Fixture): fc.Arbitrary<Record<string, unknown>> =>
     {
       weight: 2,
       arbitrary: shaped({
-        request: fc.oneof(fc.constantFrom(...fx.requestObjects), mutated(fc.constantFrom(...fx.requestObjects)), fakeJwt),
+        request: fc.oneof(
+          { weight: 3, arbitrary: fc.constant(fx.requestObjects[0] ?? '') },
+          { weight: 2, arbitrary: fc.constantFrom(...fx.requestObjects) },
+          { weight: 2, arbitrary: mutated(fc.constantFrom(...fx.requestObjects)) },
+          { weight: 2, arbitrary: fakeJwt },
+        ),
         client_id: fc.constantFrom('decentralized_identifier:did:key:z6Mk', 'x509_san_dns:verifier.example'),
       }),
     },

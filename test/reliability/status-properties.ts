@@ -21,7 +21,7 @@ import {
   signVcJwt2,
 } from '../../src/core/credentials/status/test-fixtures.ts';
 import { toBase64Url } from '../../src/core/encoding.ts';
-import { anyJson, anyString, fakeJwt, mutated } from './arbitraries.ts';
+import { anyJson, anyString, b64uJson, fakeJwt, mutated, shaped } from './arbitraries.ts';
 import { watchUnhandledRejections, type Boundary } from './harness.ts';
 import { settlesWith } from './parser-properties.ts';
 import { fail } from './wallet-properties.ts';
@@ -68,9 +68,31 @@ function statusPool(): Promise<StatusPool> {
   return pool;
 }
 
-const body = (known: string[]) =>
+/** A JWT shaped like a status list (either kind), every member possibly wrong, signed by nobody. */
+const listLikeJwt = (issuer: string) =>
+  fc
+    .tuple(
+      shaped({ alg: fc.constantFrom('EdDSA', 'ES256', 'none'), typ: fc.constantFrom('statuslist+jwt', 'statuslist+jwt', 'vc+jwt', 'JWT'), kid: fc.constant(`${issuer}#key`) }),
+      shaped({
+        sub: fc.constant(LIST_URL),
+        iss: fc.constant(issuer),
+        issuer: fc.constant(issuer),
+        id: fc.constant(LIST_URL),
+        jti: fc.constant(LIST_URL),
+        iat: fc.integer(),
+        exp: fc.integer(),
+        ttl: fc.integer(),
+        type: fc.constant(['VerifiableCredential', 'BitstringStatusListCredential']),
+        status_list: shaped({ bits: fc.constantFrom(1, 2, 4, 8, 3), lst: anyString }),
+        credentialSubject: shaped({ type: fc.constant('BitstringStatusList'), statusPurpose: fc.constantFrom('revocation', 'suspension'), encodedList: anyString, ttl: fc.integer() }),
+      }),
+    )
+    .map(([header, payload]) => `${b64uJson(header)}.${b64uJson(payload)}.c2ln`);
+
+const body = (known: string[], issuer: string) =>
   fc.oneof(
     { weight: 1, arbitrary: fc.constantFrom(...known) },
+    { weight: 4, arbitrary: listLikeJwt(issuer) },
     { weight: 4, arbitrary: mutated(fc.constantFrom(...known)) },
     { weight: 2, arbitrary: fakeJwt },
     { weight: 1, arbitrary: anyJson.map((v) => JSON.stringify(v) ?? '') },
@@ -82,7 +104,7 @@ export async function statusListBoundary(): Promise<Boundary<[string, string, nu
   const p = await statusPool();
   watchUnhandledRejections();
   const index = fc.oneof(fc.integer({ min: -2, max: 200_000 }), fc.constantFrom(Number.NaN, 2 ** 53, 1.5, -0));
-  const input = fc.tuple(body([...p.bitstringLists, ...p.tokenLists]), body([...p.encodedLists, ...p.lsts]), index);
+  const input = fc.tuple(body([...p.bitstringLists, ...p.tokenLists], p.issuer), body([...p.encodedLists, ...p.lsts], p.issuer), index);
   return { name: 'status lists', input, check: async ([text, list, at]) => {
     const now = Date.now();
     const bitstring = await settlesWith(() => parseBitstringStatusListCredential(text, { issuer: p.issuer, resolver, now, listUrl: LIST_URL, purpose: 'revocation' }), StatusListError, 'parseBitstringStatusListCredential');
