@@ -1,4 +1,5 @@
 import { toBase64Url } from '../encoding.ts';
+import { isBase64UrlOf } from './base64url.ts';
 import { GENESIS_PREV, entryLeafHash, isLedgerEntry, type LedgerEntry } from './entry.ts';
 import { MerkleTree } from './merkle-tree.ts';
 
@@ -26,33 +27,32 @@ export type ChainCheck =
  */
 export function checkChain(entries: ReadonlyArray<LedgerEntry | undefined>, head: ChainHead): ChainCheck {
   const tree = new MerkleTree();
-  const leaves: string[] = [];
   const count = Math.max(entries.length, head.size);
+  let previous: Uint8Array | null = null;
   for (let i = 0; i < count; i++) {
     const entry = entries[i];
     if (entry === undefined) return bad(i, i < head.size ? 'missing or unreadable' : 'beyond the head');
     if (!isLedgerEntry(entry)) return bad(i, 'not a well-formed ledger entry');
     if (entry.seq !== i) return bad(i, `out of order (seq ${entry.seq})`);
     if (i >= head.size) return bad(i, 'beyond the head');
-    const leaf = entryLeafHash(entry);
-    tree.append(leaf);
-    leaves.push(toBase64Url(leaf));
-    const expectedPrev = i === 0 ? GENESIS_PREV : leaves[i - 1]!;
-    if (entry.prev !== expectedPrev) {
+    const leaf = entryLeafHash(entry, true);
+    if (previous === null ? entry.prev !== GENESIS_PREV : !isBase64UrlOf(entry.prev, previous)) {
       if (i === 0) return bad(0, 'prev of the first entry is not zero');
-      return bad(linkHolds(entries, i, leaves[i]!, head) ? i - 1 : i, 'hash chain broken');
+      return bad(linkHolds(entries, i, leaf, head) ? i - 1 : i, 'hash chain broken');
     }
+    tree.append(leaf);
+    previous = leaf;
   }
-  const last = head.size === 0 ? GENESIS_PREV : leaves[head.size - 1]!;
-  if (last !== head.last) return bad(head.size - 1, 'does not match the head');
+  const lastMatches = previous === null ? head.last === GENESIS_PREV : isBase64UrlOf(head.last, previous);
+  if (!lastMatches) return bad(head.size - 1, 'does not match the head');
   return { ok: true, size: head.size, root: toBase64Url(tree.root()), tree };
 }
 
 /** Whether entry i's leaf hash is what its successor (or the head) recorded. */
-function linkHolds(entries: ReadonlyArray<LedgerEntry | undefined>, i: number, leaf: string, head: ChainHead): boolean {
-  if (i === head.size - 1) return head.last === leaf;
+function linkHolds(entries: ReadonlyArray<LedgerEntry | undefined>, i: number, leaf: Uint8Array, head: ChainHead): boolean {
+  if (i === head.size - 1) return isBase64UrlOf(head.last, leaf);
   const next = entries[i + 1];
-  return next !== undefined && isLedgerEntry(next) && next.prev === leaf;
+  return next !== undefined && isLedgerEntry(next) && isBase64UrlOf(next.prev, leaf);
 }
 
 const bad = (firstBadIndex: number, reason: string): ChainCheck => ({

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { entryBytes, entryLeafHash, isLedgerEntry, ledgerTime, payloadDigest, type LedgerEntry } from './entry.ts';
+import { LEDGER_KINDS, entryBytes, entryJson, entryLeafHash, isLedgerEntry, ledgerTime, payloadDigest, type LedgerEntry } from './entry.ts';
 
 const entry: LedgerEntry = {
   v: 1,
@@ -19,6 +21,34 @@ describe('ledger entry encoding', () => {
     // Member order in the object does not matter.
     const shuffled = { prev: entry.prev, v: 1, subject: entry.subject, seq: 41, kind: entry.kind, digest: entry.digest, at: entry.at } as LedgerEntry;
     expect(entryBytes(shuffled)).toEqual(entryBytes(entry));
+  });
+
+  it('writes exactly what the canonicalize library writes, for any entry', () => {
+    const hash = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('base64url'));
+    const arbitraryEntry = fc.record({
+      v: fc.constant(1 as const),
+      seq: fc.nat(),
+      at: fc.date({ min: new Date(0), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }).map((d) => d.toISOString()),
+      kind: fc.constantFrom(...LEDGER_KINDS),
+      subject: fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' })),
+      digest: hash,
+      prev: hash,
+    });
+    fc.assert(
+      fc.property(arbitraryEntry, (e) => {
+        let expected: string | undefined;
+        try {
+          expected = canonicalize(e);
+        } catch {
+          expected = undefined; // a lone surrogate: JCS refuses it
+        }
+        if (expected === undefined) expect(() => entryJson(e)).toThrow();
+        else expect(entryJson(e)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(entryJson({ ...entry, subject: 'quote " backslash \\ control \u0001 emoji 😀' })).toBe(canonicalize({ ...entry, subject: 'quote " backslash \\ control \u0001 emoji 😀' }));
+    expect(() => entryJson({ ...entry, subject: 'lone \ud800' })).toThrow();
   });
 
   it('hashes the leaf as SHA-256(0x00 ‖ JCS)', () => {

@@ -1,8 +1,8 @@
-import { sha256 } from '@noble/hashes/sha2';
+import { sha256Fast as sha256 } from './sha256-fast.ts';
 
 /**
  * RFC 9162 §2.1.1 hashing: leaves are SHA-256(0x00 ‖ data), interior nodes
- * SHA-256(0x01 ‖ left ‖ right). Synchronous (@noble/hashes): a tree of 100,000
+ * SHA-256(0x01 ‖ left ‖ right). Synchronous (sha256-fast.ts): a tree of 100,000
  * leaves makes 100,000 node hashes, and one awaited WebCrypto call per node
  * would cost more than the hashing itself.
  */
