@@ -46,7 +46,12 @@ export class CredentialIntake {
       throw new DomainError('pending', 'A offer request from this origin is already pending; wait for it to finish.');
     }
     const wallet = await this.session.current();
-    if (wallet) await this.verifyForSite(wallet, origin, params.credential);
+    if (wallet) {
+      const verified = await this.verifyForSite(wallet, origin, params.credential);
+      // A connected site's offer is checked in full before any window (its status too);
+      // for any other site nothing is fetched before the holder decides.
+      if (await this.isConnected(wallet, origin)) await this.refuseIfRevoked(verified);
+    }
     const requestHash = await hashJson({ method: 'wallet_offerCredential', origin, params });
     return (await this.desk.ask(requestId, { kind: 'offer', origin, requestId, requestHash, credential: params.credential })) as { id: string };
   }
@@ -55,7 +60,10 @@ export class CredentialIntake {
     kind: 'offer',
     view: async (wallet, approval) => {
       const verified = await this.verifyForSite(wallet, approval.origin, approval.credential);
-      const record: CredentialRecord = { ...verified, id: '', receivedAt: '', receivedFrom: approval.origin, statusResult: NOT_CHECKED_YET };
+      // A connected site (an active grant) may have its offer's status shown before the
+      // decision; for any other, the wallet fetches nothing until the holder accepts.
+      const status = (await this.isConnected(wallet, approval.origin)) ? await this.status.statusOf(verified) : NOT_CHECKED_YET;
+      const record: CredentialRecord = { ...verified, id: '', receivedAt: '', receivedFrom: approval.origin, statusResult: status };
       const credential = await toCredentialView(wallet, record);
       const header = { id: approval.id, origin: approval.origin, createdAt: new Date(approval.createdAt).toISOString() };
       return { show: { ...header, kind: 'offer', credential: { ...credential, receivedAt: null } } };
@@ -63,9 +71,7 @@ export class CredentialIntake {
     approve: async (wallet, approval) => {
       const verified = await this.verifyForSite(wallet, approval.origin, approval.credential);
       // The holder accepted: now the status may be fetched.
-      const status = await this.status.statusOf(verified);
-      if (status.state === 'revoked' || status.state === 'suspended') throw siteRefusal();
-      return { id: (await this.keep(verified, status, approval.origin)).id };
+      return { id: (await this.keep(verified, await this.refuseIfRevoked(verified), approval.origin)).id };
     },
   };
 
@@ -85,6 +91,17 @@ export class CredentialIntake {
       throw error;
     }
     return toCredentialView(wallet, await this.keep(verified, status, 'import'));
+  }
+
+  private async refuseIfRevoked(verified: VerifiedCredential): Promise<CredentialStatus> {
+    const status = await this.status.statusOf(verified);
+    if (status.state === 'revoked' || status.state === 'suspended') throw siteRefusal();
+    return status;
+  }
+
+  private async isConnected(wallet: UnlockedWallet, origin: string): Promise<boolean> {
+    const site = await wallet.pairwise.find(origin);
+    return Boolean(site?.identityGrantId && (await wallet.grants.active(site.identityGrantId)));
   }
 
   private async verifyForSite(wallet: UnlockedWallet, origin: string, raw: string): Promise<VerifiedCredential> {

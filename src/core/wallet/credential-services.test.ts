@@ -204,11 +204,14 @@ describe('presenting credentials', () => {
     const status = [{ kind: 'bitstring' as const, purpose: 'revocation' as const, index: 7, listUrl }];
     const jwt = await issueJwtVc(issuer, { subjectDid: holderDid, types: ['ResidentCredential'], claims: { given_name: 'Ada' }, status });
     const { intake, presentation } = await wallet.credentials();
-    // The offer: verified and shown, not fetched.
+    // The offer comes from a site whose grant has ended: verified and shown, not fetched.
+    const registryGrant = (await wallet.grants.listForSite(REGISTRY))[0]!;
+    await wallet.grants.revokeAsSite(REGISTRY, registryGrant.id);
     const shownOffer = ports.presenter.nextApproval();
     const kept = intake.offer(REGISTRY, requestId(), { credential: jwt });
     const offerId = await shownOffer;
-    await wallet.desk.lookup(offerId);
+    const offerView = (await wallet.desk.lookup(offerId)) as { approval: OfferApprovalView };
+    expect(offerView.approval.credential.status).toMatchObject({ state: 'unknown', reason: 'checked when you accept it' });
     await wallet.desk.lookup(offerId);
     expect(ports.fetcher.requested.filter((u) => u === listUrl)).toEqual([]);
     await wallet.desk.resolve(offerId, 'approve');
