@@ -2,7 +2,8 @@ import { createAgent, type IAgentPlugin, type ICredentialPlugin, type IDIDManage
 import { CredentialProviderJWT } from '@veramo/credential-jwt';
 import { CredentialPlugin } from '@veramo/credential-w3c';
 import { DIDManager } from '@veramo/did-manager';
-import { JwkDIDProvider, getDidJwkResolver } from '@veramo/did-provider-jwk';
+import { JwkDIDProvider } from '@veramo/did-provider-jwk';
+import { didJwkResolver } from './did-resolvers.ts';
 import { KeyDIDProvider, getDidKeyResolver } from '@veramo/did-provider-key';
 import { DIDResolverPlugin } from '@veramo/did-resolver';
 import { KeyManager } from '@veramo/key-manager';
@@ -39,7 +40,7 @@ export function createIdentityAgent(store: KeyValueStore, keys: VaultKeys, extra
           'did:jwk': new JwkDIDProvider({ defaultKms: LOCAL_KMS }),
         },
       }),
-      new DIDResolverPlugin({ ...getDidKeyResolver(), ...getDidJwkResolver() }),
+      new DIDResolverPlugin({ ...getDidKeyResolver(), ...didJwkResolver() }),
       new CredentialPlugin([new CredentialProviderJWT()]),
       ...extraPlugins,
     ],
