@@ -14,7 +14,7 @@ import { expectOk, openSite, originOf, sleep, startHarness, type Harness } from 
 
 const STOPS = Number(process.env.RELIABILITY_STOPS ?? 100);
 const SETTLE_MS = 30_000;
-const ISSUERS_PER_ROUND = 4;
+const ISSUERS_PER_ROUND = 3;
 const IMPORTS_PER_ROUND = 2;
 /** The stop lands at a random point of the first this-many ms of a round's burst. */
 const MAX_STOP_DELAY_MS = 120;
