@@ -6,7 +6,7 @@
  * request objects (so mutations start from something that verifies).
  */
 import { createTestHolder, createTestIssuer, issueJwtVc, issueSdJwtVc, issueVcJose2, signJwt } from '../../src/core/credentials/testing/issuers.ts';
-import { newWorld, seedOf, sendPage, sendUi, type Seed, type World } from './harness.ts';
+import { newWorld, routePageMessage, seedOf, sendPage, sendUi, type Seed, type World } from './harness.ts';
 
 export const PASSWORD = 'correct horse battery staple';
 export const CONNECTED_ORIGIN = 'https://connected.example';
@@ -16,6 +16,9 @@ export interface Fixture {
   unlocked: Seed;
   locked: Seed;
   empty: Seed;
+  /** The unlocked wallet with one approval waiting for the user, of each kind (its page request still open). */
+  pending: { identity: Seed; offer: Seed; credentials: Seed };
+  approvalIds: string[];
   /** The connected site's pairwise DID, its grant and the held credential's id. */
   connectedDid: string;
   grantId: string;
@@ -99,6 +102,10 @@ async function buildFixture(): Promise<Fixture> {
   ];
 
   const unlocked = await seedOf(world);
+  const dcqlRequest = { response_type: 'vp_token', response_mode: 'dc_api', nonce: 'pending-nonce-1', dcql_query: dcql };
+  const identity = await pendingSeed(unlocked, 'https://newcomer.example', { method: 'wallet_requestIdentity', params: { nonce: 'pending-nonce-2' } });
+  const offer = await pendingSeed(unlocked, CONNECTED_ORIGIN, { method: 'wallet_offerCredential', params: { credential: credentials[1] } });
+  const presentation = await pendingSeed(unlocked, STRANGER_ORIGIN, { method: 'wallet_requestCredentials', params: dcqlRequest });
   await expectOk(world, { command: 'lock' });
   const locked = await seedOf(world);
   const empty = await seedOf(await newWorld());
@@ -106,6 +113,8 @@ async function buildFixture(): Promise<Fixture> {
     unlocked,
     locked,
     empty,
+    pending: { identity: identity.seed, offer: offer.seed, credentials: presentation.seed },
+    approvalIds: [identity.approvalId, offer.approvalId, presentation.approvalId],
     connectedDid,
     grantId,
     credentialId: imported.id,
@@ -113,6 +122,18 @@ async function buildFixture(): Promise<Fixture> {
     credentials,
     requestObjects,
   };
+}
+
+/** A copy of `from` with the request's approval open and undecided (the page request is left waiting). */
+async function pendingSeed(from: Seed, origin: string, request: Record<string, unknown>): Promise<{ seed: Seed; approvalId: string }> {
+  const world = await newWorld(from);
+  world.presenter.mode = 'hold';
+  // Not awaited: it answers only once someone decides, which is what the fuzzed UI commands do.
+  void routePageMessage(world.wallet, origin, { channel: 'page', type: 'rpc', requestId: crypto.randomUUID(), request });
+  for (let i = 0; i < 200 && world.presenter.opened.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  const approvalId = world.presenter.opened[0];
+  if (!approvalId) throw new Error(`fixture: ${String(request.method)} opened no approval`);
+  return { seed: await seedOf(world), approvalId };
 }
 
 async function expectOk(world: World, command: Record<string, unknown>): Promise<unknown> {

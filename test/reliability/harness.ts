@@ -47,7 +47,8 @@ export class SnapshotSessionStore extends MemorySessionStore {
  */
 export class FuzzPresenter implements ApprovalPresenter {
   wallet: Wallet | null = null;
-  mode: 'reject' | 'approve' = 'reject';
+  /** `hold`: leave windows undecided (fixtures of pending approvals). */
+  mode: 'reject' | 'approve' | 'hold' = 'reject';
   readonly opened: string[] = [];
   /** Replies the approval window got; the fuzzers check none is `internal`. */
   readonly windowReplies: UiReply<unknown>[] = [];
@@ -57,6 +58,7 @@ export class FuzzPresenter implements ApprovalPresenter {
 
   async open(approvalId: string): Promise<{ windowId: number }> {
     this.opened.push(approvalId);
+    if (this.mode === 'hold') return { windowId: this.nextWindow++ };
     this.deciding++;
     setTimeout(() => void this.decide(approvalId).finally(() => this.deciding--), 0);
     return { windowId: this.nextWindow++ };

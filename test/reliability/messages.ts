@@ -155,10 +155,12 @@ export function pageMessage(fx: Fixture): fc.Arbitrary<unknown> {
 /** A UI command body. Password commands are rare: each well-formed one costs a 600,000-round PBKDF2. */
 export function uiCommand(fx: Fixture): fc.Arbitrary<unknown> {
   const id = ids(fx);
+  const approvalId = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...fx.approvalIds) }, { weight: 1, arbitrary: id });
+  const credentialId = fc.oneof({ weight: 3, arbitrary: fc.constant(fx.credentialId) }, { weight: 1, arbitrary: id });
   const did = fc.oneof(fc.constantFrom(fx.trustedIssuer, fx.connectedDid, 'did:key:z6Mk', 'did:web:example.com'), mutated(fc.constantFrom(fx.trustedIssuer)), anyString);
   const password = fc.oneof({ weight: 1, arbitrary: fc.constantFrom(PASSWORD, 'wrong password!') }, { weight: 30, arbitrary: fc.oneof(fc.constant(''), fc.integer(), fc.constant('x'.repeat(1025)), anyJson) });
   const selection = shaped({
-    queries: fc.dictionary(fc.constantFrom('pid', 'a', '__proto__'), shaped({ credentialId: id, claims: fc.array(claimPath, { maxLength: 3 }) }), { maxKeys: 2 }),
+    queries: fc.dictionary(fc.constantFrom('pid', 'pid', 'a', '__proto__'), shaped({ credentialId, claims: fc.array(claimPath, { maxLength: 3 }) }), { maxKeys: 2 }),
     acceptUnknownStatus: fc.boolean(),
   });
   const bodies = [
@@ -171,8 +173,9 @@ export function uiCommand(fx: Fixture): fc.Arbitrary<unknown> {
     shaped({ command: fc.constant('unlock'), password }),
     shaped({ command: fc.constant('changePassword'), currentPassword: password, newPassword: password }),
     shaped({ command: fc.constant('setAutoLock'), minutes: fc.oneof(fc.integer({ min: -5, max: 2000 }), fc.double(), fc.constant('15')) }),
-    shaped({ command: fc.constant('getApproval'), approvalId: id }),
-    shaped({ command: fc.constant('resolveApproval'), approvalId: id, decision: fc.constantFrom('approve', 'reject', 'maybe'), selection }),
+    shaped({ command: fc.constant('getApproval'), approvalId }),
+    shaped({ command: fc.constant('resolveApproval'), approvalId, decision: fc.constantFrom('approve', 'approve', 'reject', 'maybe'), selection }),
+    shaped({ command: fc.constant('resolveApproval'), approvalId, decision: fc.constant('approve'), selection }),
     shaped({ command: fc.constant('revokeGrant'), grantId: id }),
     shaped({ command: fc.constant('getCredential'), credentialId: id }),
     shaped({ command: fc.constant('deleteCredential'), credentialId: id }),

@@ -17,6 +17,9 @@ import { pageMessage, uiCommand } from './messages.ts';
 
 const RPC_INTERNAL = -32603;
 const WALLET_STATES = ['unlocked', 'locked', 'empty'] as const;
+/** The UI also meets wallets with an approval waiting (resolveApproval, getApproval). */
+const UI_STATES = [...WALLET_STATES, 'pending identity', 'pending offer', 'pending credentials'] as const;
+export type UiState = (typeof UI_STATES)[number];
 /** Wrong passwords are refused and counted: the throttle's record is meant to change. */
 const UI_CODES_THAT_RECORD = new Set(['wrong_password']);
 
@@ -53,14 +56,14 @@ export async function checkPageMessage(fx: Fixture, state: WalletState, from: st
   return `${reply.ok ? 'ok' : reply.error.code}${world.presenter.opened.length > 0 ? ' after a window' : ''}`;
 }
 
-export async function uiBoundary(): Promise<Boundary<[WalletState, unknown]>> {
+export async function uiBoundary(): Promise<Boundary<[UiState, unknown]>> {
   const fx = await fixture();
   watchUnhandledRejections();
-  return { name: 'UI commands', input: fc.tuple(walletState, uiCommand(fx)), check: ([state, body]) => checkUiCommand(fx, state, body) };
+  return { name: 'UI commands', input: fc.tuple(fc.constantFrom(...UI_STATES), uiCommand(fx)), check: ([state, body]) => checkUiCommand(fx, state, body) };
 }
 
 /** One UI command on a fresh copy of the fixture wallet; throws what went wrong. */
-export async function checkUiCommand(fx: Fixture, state: WalletState, body: unknown): Promise<string> {
+export async function checkUiCommand(fx: Fixture, state: UiState, body: unknown): Promise<string> {
   const world = await newWorld(seedFor(fx, state));
   const before = await stateOf(world);
   const reply = await sendUi(world, overTheWire(body));
@@ -75,8 +78,21 @@ export async function checkUiCommand(fx: Fixture, state: WalletState, body: unkn
   return reply.ok ? 'ok' : reply.error.code;
 }
 
-export function seedFor(fx: Fixture, state: WalletState): Seed {
-  return state === 'unlocked' ? fx.unlocked : state === 'locked' ? fx.locked : fx.empty;
+export function seedFor(fx: Fixture, state: UiState): Seed {
+  switch (state) {
+    case 'unlocked':
+      return fx.unlocked;
+    case 'locked':
+      return fx.locked;
+    case 'empty':
+      return fx.empty;
+    case 'pending identity':
+      return fx.pending.identity;
+    case 'pending offer':
+      return fx.pending.offer;
+    case 'pending credentials':
+      return fx.pending.credentials;
+  }
 }
 
 /** The presenter decides on a timer; let every window it opened settle. */
