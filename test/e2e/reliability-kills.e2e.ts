@@ -109,6 +109,7 @@ describe('worker stops in the middle of writes', () => {
     let broken = 0;
     let loginsOk = 0;
     let loginsFailed = 0;
+    const loginRefusals = new Map<string, number>();
     const revocationRounds = [Math.floor(STOPS / 6), Math.floor(STOPS / 2), Math.floor((STOPS * 5) / 6)];
     const revokeGrant = async (site: { page: Page }, grantId: string, by: 'holder' | 'site') => {
       if (by === 'holder') {
@@ -149,7 +150,11 @@ describe('worker stops in the middle of writes', () => {
           const [outcome] = await waitCalls(await startCalls(site.page, [{ method: 'wallet_requestIdentity', params: { nonce: `kill-${round}-${Date.now()}` } }], { timeoutMs: SETTLE_MS }));
           if (outcome?.timedOut) hangs++;
           else if (outcome?.ok) loginsOk++;
-          else loginsFailed++;
+          else {
+            loginsFailed++;
+            const key = `${outcome?.error.code ?? 'none'} ${outcome?.error.message ?? ''}`;
+            loginRefusals.set(key, (loginRefusals.get(key) ?? 0) + 1);
+          }
         }),
       ];
       // Three revocations spread over the run: by the holder, then by two sites themselves.
@@ -176,7 +181,7 @@ describe('worker stops in the middle of writes', () => {
     console.log(
       `reliability kills: ${STOPS} stops in ${burstSeconds}s; issuers ${acknowledgedIssuers.size} acknowledged / ${issuerDids.length} stored / ${attemptedIssuers.size} attempted; ` +
         `credentials ${acknowledgedSerials.size} acknowledged / ${storedSerials.length} stored / ${attemptedSerials.size} attempted; ` +
-        `logins ${loginsOk} ok, ${loginsFailed} refused; ${broken} UI channels broken by a stop; revocations acknowledged ${acknowledgedRevocations.size}; ${inFlightAtStop} writes in flight at the stops; ${hangs} hangs`,
+        `logins ${loginsOk} ok, ${loginsFailed} refused ${JSON.stringify([...loginRefusals])}; ${broken} UI channels broken by a stop; revocations acknowledged ${acknowledgedRevocations.size}; ${inFlightAtStop} writes in flight at the stops; ${hangs} hangs`,
     );
     expect(hangs, 'requests that never settled').toBe(0);
     expect([...acknowledgedIssuers].filter((d) => !issuerDids.includes(d)), 'acknowledged issuers lost').toEqual([]);
