@@ -6,7 +6,8 @@ import { EncryptedCollection } from '../storage/encrypted-collection.ts';
 import { MemoryKeyValueStore } from '../storage/memory-store.ts';
 import type { Collection, KeyValueStore, WriteOp } from '../storage/ports.ts';
 import { deriveVaultKeys } from '../vault/vault-keys.ts';
-import { PAGE_CAPACITY } from './credential-pages.ts';
+import { PAGE_CAPACITY } from './credential-index.ts';
+import { pageId } from './credential-pages.ts';
 import { CredentialRepository } from './credential-repository.ts';
 import type { CredentialRecord, CredentialStatus } from './types.ts';
 
@@ -88,10 +89,10 @@ describe.each(adapters)('CredentialRepository on the %s', (_name, makeStore) => 
     expect(await fresh.get('missing')).toBeUndefined();
   });
 
-  it('stores credentials in pages, so a first list decrypts a page per PAGE_CAPACITY records', async () => {
+  it('stores credentials in pages (plus their directory), so a first list decrypts a page per PAGE_CAPACITY records', async () => {
     const count = PAGE_CAPACITY * 3 + 1;
     const { store } = await filled(count);
-    expect(await store.getAll('credentials')).toHaveLength(Math.ceil(count / PAGE_CAPACITY));
+    expect(await store.getAll('credentials')).toHaveLength(Math.ceil(count / PAGE_CAPACITY) + 1);
   });
 
   it('writes one entry per save and per delete, each in its own transaction', async () => {
@@ -108,14 +109,24 @@ describe.each(adapters)('CredentialRepository on the %s', (_name, makeStore) => 
     expect(await fresh.list()).toHaveLength(PAGE_CAPACITY + 2);
   });
 
-  it('deletes a page when its last record goes, and reuses the room', async () => {
+  it('keeps an emptied page and fills it again before opening a new one', async () => {
     const { store, repository, records, open } = await filled(PAGE_CAPACITY + 1);
     await repository.delete(records.at(-1)?.id as string);
-    expect(await store.getAll('credentials')).toHaveLength(1);
     await repository.delete(records[0]?.id as string);
+    expect(await store.getAll('credentials')).toHaveLength(3);
+    await repository.save(record(998));
     await repository.save(record(999));
-    expect(await store.getAll('credentials')).toHaveLength(1);
-    expect(await open().list()).toHaveLength(PAGE_CAPACITY);
+    expect(await store.getAll('credentials')).toHaveLength(3);
+    expect(await open().list()).toHaveLength(PAGE_CAPACITY + 1);
+  });
+
+  it('treats a page the directory counts but the store lacks as empty', async () => {
+    const { store, records, collection, open } = await filled(PAGE_CAPACITY + 1);
+    await store.write([await collection().deleteOp(pageId(1))]);
+    const fresh = open();
+    expect((await fresh.list()).map((r) => r.id)).not.toContain(records.at(-1)?.id);
+    await fresh.save(record(500));
+    expect(await open().list()).toHaveLength(PAGE_CAPACITY + 1);
   });
 
   it('loses nothing when many changes to one page run at once', async () => {
@@ -190,47 +201,38 @@ describe.each(adapters)('CredentialRepository on the %s', (_name, makeStore) => 
     async function legacy(count: number) {
       const env = await setup();
       const records = Array.from({ length: count }, (_, i) => record(i));
-      await store(env.collection(), records);
+      const collection = env.collection();
+      for (const r of records) await collection.put(r.id, r);
       return { ...env, records };
     }
-    const store = async (collection: EncryptedCollection<CredentialRecord>, records: CredentialRecord[]) => {
-      for (const r of records) await collection.put(r.id, r);
-    };
+    const ids = (list: CredentialRecord[]) => list.map((r) => r.id).sort();
 
-    it('moves them into pages and deletes the old entries', async () => {
+    it('moves them into pages, deletes the old entries, and then reads pages only', async () => {
       const { store: kv, records, open } = await legacy(PAGE_CAPACITY + 10);
-      const repository = open();
-      expect(await repository.list()).toHaveLength(records.length);
-      await repository.settled();
-      expect(await kv.getAll('credentials')).toHaveLength(2);
-      expect((await open().list()).map((r) => r.id).sort()).toEqual(records.map((r) => r.id).sort());
-    });
-
-    it('resumes after a worker killed mid-migration and holds each record once', async () => {
-      const { store: kv, records, open } = await legacy(PAGE_CAPACITY * 2 + 1);
-      let allowed = 1; // the first page lands, then the worker "dies"
-      kv.refuse = () => allowed-- <= 0;
-      await expect(open().list()).rejects.toThrow('refused');
-      kv.refuse = null;
-      const resumed = open();
-      expect((await resumed.list()).map((r) => r.id).sort()).toEqual(records.map((r) => r.id).sort());
-      await resumed.settled();
+      expect(ids(await open().list())).toEqual(ids(records));
       expect(await kv.getAll('credentials')).toHaveLength(3);
-      expect(await open().list()).toHaveLength(records.length);
+      kv.writes = [];
+      expect(ids(await open().list())).toEqual(ids(records));
+      expect(kv.writes).toHaveLength(0);
     });
 
-    it('does not bring back a credential deleted before the old entries were cleaned up', async () => {
-      const { store: kv, records, open } = await legacy(5);
-      kv.refuse = (ops) => ops.every((op) => op.type === 'delete');
-      const repository = open();
-      await repository.settled(); // cleanup failed: the old entries are still there
-      expect(await kv.getAll('credentials')).toHaveLength(6);
-      kv.refuse = null;
-      const gone = records[2]?.id as string;
-      expect(await repository.delete(gone)).toBe(true);
-      const reloaded = open();
-      expect((await reloaded.list()).map((r) => r.id)).not.toContain(gone);
-      expect(await reloaded.list()).toHaveLength(4);
+    it('resumes a migration cut short at any write and holds each record once', async () => {
+      const count = PAGE_CAPACITY * 2 + 1;
+      for (const allowed of [0, 1, 2, 3, 40, 130]) {
+        const { store: kv, records, open } = await legacy(count);
+        let left = allowed;
+        kv.refuse = () => left-- <= 0;
+        await expect(open().list()).rejects.toThrow('refused');
+        kv.refuse = null;
+        expect(ids(await open().list())).toEqual(ids(records));
+        expect(await kv.getAll('credentials')).toHaveLength(4);
+      }
+    });
+
+    it('starts an empty wallet with a directory and no pages', async () => {
+      const { store: kv, open } = await setup();
+      expect(await open().list()).toEqual([]);
+      expect(await kv.getAll('credentials')).toHaveLength(1);
     });
   });
 });

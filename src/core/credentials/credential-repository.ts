@@ -1,5 +1,6 @@
 import type { EncryptedCollection } from '../storage/encrypted-collection.ts';
-import { type CredentialEntry, type CredentialIndex, CredentialPages } from './credential-pages.ts';
+import type { CredentialIndex } from './credential-index.ts';
+import { type CredentialEntry, CredentialPages } from './credential-pages.ts';
 import type { CredentialRecord, CredentialStatus } from './types.ts';
 
 /**
@@ -16,7 +17,7 @@ export class CredentialRepository {
   private turn: Promise<unknown> = Promise.resolve();
 
   constructor(records: EncryptedCollection<CredentialRecord>) {
-    // The collection holds pages (and, from older wallets, single records): one entry type each.
+    // The collection holds pages and their directory (and, from older wallets, single records).
     this.pages = new CredentialPages(records as unknown as EncryptedCollection<CredentialEntry>);
   }
 
@@ -36,7 +37,7 @@ export class CredentialRepository {
   async save(record: CredentialRecord): Promise<void> {
     await this.exclusive(async (index) => {
       const page = index.pageOf.get(record.id) ?? index.pageWithRoom();
-      await this.pages.write(page, index.pageWith(page, { put: record }));
+      await this.pages.write(index, page, index.pageWith(page, { put: record }));
       index.place(record, page);
     });
   }
@@ -45,8 +46,7 @@ export class CredentialRepository {
     return this.exclusive(async (index) => {
       const page = index.pageOf.get(id);
       if (page === undefined) return false;
-      await this.pages.forgetLegacy(id);
-      await this.pages.write(page, index.pageWith(page, { drop: id }));
+      await this.pages.write(index, page, index.pageWith(page, { drop: id }));
       index.remove(id);
       return true;
     });
@@ -62,16 +62,10 @@ export class CredentialRepository {
       if (!record) return undefined;
       const updated = { ...record, statusResult };
       const page = index.pageOf.get(id) as number;
-      if (!sameStatus(record.statusResult, statusResult)) await this.pages.write(page, index.pageWith(page, { put: updated }));
+      if (!sameStatus(record.statusResult, statusResult)) await this.pages.write(index, page, index.pageWith(page, { put: updated }));
       index.place(updated, page);
       return updated;
     });
-  }
-
-  /** Resolves once background clean-up of a migration is done (for tests). */
-  async settled(): Promise<void> {
-    await this.load();
-    await this.pages.settled();
   }
 
   /** Runs one change at a time against the loaded index; a failed change leaves the index as it was. */
