@@ -30,7 +30,7 @@ describe('ledger entry encoding', () => {
       seq: fc.nat(),
       at: fc.date({ min: new Date(0), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }).map((d) => d.toISOString()),
       kind: fc.constantFrom(...LEDGER_KINDS),
-      subject: fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' })),
+      subject: fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.constantFrom('grant-1', 'a"b', 'a\\\\b', '~', '\u007f')),
       digest: hash,
       prev: hash,
     });
@@ -42,8 +42,14 @@ describe('ledger entry encoding', () => {
         } catch {
           expected = undefined; // a lone surrogate: JCS refuses it
         }
-        if (expected === undefined) expect(() => entryJson(e)).toThrow();
-        else expect(entryJson(e)).toBe(expected);
+        if (expected === undefined) {
+          expect(() => entryJson(e)).toThrow();
+          expect(() => entryLeafHash(e)).toThrow();
+        } else {
+          expect(entryJson(e)).toBe(expected);
+          const leaf = createHash('sha256').update(Buffer.concat([Buffer.from([0]), Buffer.from(expected, 'utf8')])).digest();
+          expect(Buffer.from(entryLeafHash(e, true))).toEqual(leaf);
+        }
       }),
       { numRuns: 2000 },
     );
@@ -51,9 +57,11 @@ describe('ledger entry encoding', () => {
     expect(() => entryJson({ ...entry, subject: 'lone \ud800' })).toThrow();
   });
 
-  it('hashes the leaf as SHA-256(0x00 ‖ JCS)', () => {
-    const expected = createHash('sha256').update(Buffer.concat([Buffer.from([0]), Buffer.from(entryBytes(entry))])).digest();
-    expect(Buffer.from(entryLeafHash(entry))).toEqual(expected);
+  it.each(['grant-é', 'grant-ascii', '😀 and \\ "'])('hashes the leaf as SHA-256(0x00 ‖ JCS), subject %s', (subject) => {
+    const e = { ...entry, subject };
+    const expected = createHash('sha256').update(Buffer.concat([Buffer.from([0]), Buffer.from(canonicalize(e)!, 'utf8')])).digest();
+    expect(Buffer.from(entryLeafHash(e))).toEqual(expected);
+    expect(Buffer.from(entryLeafHash(e, true))).toEqual(expected);
   });
 
   it('digests salt ‖ UTF-8 payload as unpadded base64url', () => {

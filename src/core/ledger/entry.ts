@@ -1,5 +1,6 @@
 import canonicalize from 'canonicalize';
 import { toBase64Url, utf8 } from '../encoding.ts';
+import { maxEntryBytes, writeEntryJcs } from './entry-writer.ts';
 import { sha256Fast } from './sha256-fast.ts';
 
 /** DESIGN.md §4: the kinds of event the activity ledger records. */
@@ -47,7 +48,14 @@ const SURROGATE = /[\uD800-\uDFFF]/;
 export const isLedgerKind = (value: unknown): value is LedgerKind => typeof value === 'string' && KIND_SET.has(value);
 
 /** Whether `value` is an entry of exactly the §4 shape (no extra members). */
-export function isLedgerEntry(value: unknown): value is LedgerEntry {
+export const isLedgerEntry = (value: unknown): value is LedgerEntry =>
+  hasEntryShape(value) && BASE64URL_HASH.test(value.prev);
+
+/**
+ * isLedgerEntry except the format of `prev` (which must still be a string): for the
+ * verifier, which compares `prev` with the exact expected hash anyway.
+ */
+export function hasEntryShape(value: unknown): value is LedgerEntry {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const e = value as Record<string, unknown>;
   // Seven own keys, all seven required members present: exactly the §4 members.
@@ -65,8 +73,7 @@ export function isLedgerEntry(value: unknown): value is LedgerEntry {
     typeof e.subject === 'string' &&
     typeof e.digest === 'string' &&
     BASE64URL_HASH.test(e.digest) &&
-    typeof e.prev === 'string' &&
-    BASE64URL_HASH.test(e.prev)
+    typeof e.prev === 'string'
   );
 }
 
@@ -96,15 +103,24 @@ let leafInput = new Uint8Array(1024);
 
 /**
  * SHA-256(0x00 ‖ JCS(entry)): the entry's RFC 9162 leaf hash. `checked`: the caller
- * has just run isLedgerEntry on it (the verifier, which need not check twice).
+ * has just established isLedgerEntry (the verifier, which need not check twice).
  */
 export function entryLeafHash(entry: LedgerEntry, checked = false): Uint8Array {
-  const json = entryJson(entry, checked);
-  // Encode straight after the 0x00 prefix in a reused buffer (no copy per entry).
-  if (leafInput.length < 1 + json.length * 3) leafInput = new Uint8Array(1 + json.length * 3);
+  const wellFormed = checked || isLedgerEntry(entry);
+  // The direct byte writer for well-formed printable-ASCII entries (nearly all),
+  // else the JCS string encoded after the 0x00 prefix.
+  let length = -1;
+  if (wellFormed) {
+    if (leafInput.length < 1 + maxEntryBytes(entry)) leafInput = new Uint8Array(1 + maxEntryBytes(entry));
+    length = writeEntryJcs(entry, leafInput, 1);
+  }
   leafInput[0] = 0x00;
-  const { written } = encoder.encodeInto(json, leafInput.subarray(1));
-  return sha256Fast(leafInput, 1 + written);
+  if (length < 0) {
+    const json = entryJson(entry, wellFormed);
+    if (leafInput.length < 1 + json.length * 3) leafInput = new Uint8Array(1 + json.length * 3);
+    length = 1 + encoder.encodeInto(json, leafInput.subarray(1)).written;
+  }
+  return sha256Fast(leafInput, length);
 }
 
 /** base64url SHA-256(salt ‖ UTF-8 payload). */

@@ -1,4 +1,4 @@
-import { sha256Fast as sha256 } from './sha256-fast.ts';
+import { nodeHashInto, sha256Fast as sha256 } from './sha256-fast.ts';
 
 /**
  * RFC 9162 §2.1.1 hashing: leaves are SHA-256(0x00 ‖ data), interior nodes
@@ -17,14 +17,11 @@ export function leafHash(data: Uint8Array): Uint8Array {
   return sha256(input);
 }
 
-const nodeInput = new Uint8Array(1 + 2 * HASH_BYTES);
-nodeInput[0] = 0x01;
-
 export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
-  // One scratch buffer: this runs single-threaded and the hash copies nothing out of it.
-  nodeInput.set(left, 1);
-  nodeInput.set(right, 1 + HASH_BYTES);
-  return sha256(nodeInput);
+  if (left.length !== HASH_BYTES || right.length !== HASH_BYTES) throw new RangeError('A node child is a 32-byte hash');
+  const out = new Uint8Array(HASH_BYTES);
+  nodeHashInto(left, 0, right, 0, out, 0);
+  return out;
 }
 
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -1,5 +1,6 @@
 import { DomainError } from '../errors.ts';
 import { EMPTY_ROOT, HASH_BYTES, nodeHash, splitPoint } from './merkle-hash.ts';
+import { nodeHashInto } from './sha256-fast.ts';
 
 /**
  * An append-only RFC 9162 Merkle tree over leaf hashes that keeps every complete
@@ -27,12 +28,14 @@ export class MerkleTree {
 
   append(leaf: Uint8Array): void {
     if (leaf.length !== HASH_BYTES) throw new DomainError('invalid_input', 'A leaf hash is 32 bytes.');
-    let hash = leaf;
+    this.levels[0]!.push(leaf, 0);
+    // Each completed pair hashes straight from its level's buffer into the next one's.
     for (let level = 0; ; level++) {
-      const row = (this.levels[level] ??= new HashLevel());
-      row.push(hash);
+      const row = this.levels[level]!;
       if (row.count % 2 === 1) return;
-      hash = nodeHash(row.at(row.count - 2), hash);
+      const parent = (this.levels[level + 1] ??= new HashLevel());
+      const at = parent.reserve();
+      nodeHashInto(row.buffer, (row.count - 2) * HASH_BYTES, row.buffer, (row.count - 1) * HASH_BYTES, parent.buffer, at);
     }
   }
 
@@ -120,21 +123,26 @@ const rangeError = (message: string) => new DomainError('invalid_input', message
 
 /** A growable array of 32-byte hashes in one buffer. */
 class HashLevel {
-  private buffer = new Uint8Array(HASH_BYTES * 64);
+  buffer = new Uint8Array(HASH_BYTES * 64);
   count = 0;
 
   at(index: number): Uint8Array {
     return this.buffer.subarray(index * HASH_BYTES, (index + 1) * HASH_BYTES);
   }
 
-  push(hash: Uint8Array): void {
+  push(hash: Uint8Array, offset: number): void {
+    const at = this.reserve(); // may replace the buffer: take the offset first
+    this.buffer.set(offset === 0 && hash.length === HASH_BYTES ? hash : hash.subarray(offset, offset + HASH_BYTES), at);
+  }
+
+  /** Makes room for one more hash and returns its byte offset. */
+  reserve(): number {
     if ((this.count + 1) * HASH_BYTES > this.buffer.length) {
       const grown = new Uint8Array(this.buffer.length * 2);
       grown.set(this.buffer);
       this.buffer = grown;
     }
-    this.buffer.set(hash, this.count * HASH_BYTES);
-    this.count++;
+    return this.count++ * HASH_BYTES;
   }
 
   truncate(count: number): void {

@@ -52,6 +52,16 @@ function compress(block: Uint8Array, offset: number): void {
   state[4]! += e; state[5]! += f; state[6]! += g; state[7]! += h;
 }
 
+function digestInto(out: Uint8Array, offset: number): void {
+  for (let i = 0; i < 8; i++) {
+    const v = state[i]!;
+    out[offset + 4 * i] = v >>> 24;
+    out[offset + 4 * i + 1] = v >>> 16;
+    out[offset + 4 * i + 2] = v >>> 8;
+    out[offset + 4 * i + 3] = v;
+  }
+}
+
 /** SHA-256 of `data[0:length]` (length defaults to all of it). */
 export function sha256Fast(data: Uint8Array, length: number = data.length): Uint8Array {
   state.set(INITIAL);
@@ -62,7 +72,7 @@ export function sha256Fast(data: Uint8Array, length: number = data.length): Uint
   const tailLength = rest + 9 <= 64 ? 64 : 128;
   if (tail.length < tailLength) tail = new Uint8Array(tailLength);
   tail.fill(0, 0, tailLength);
-  tail.set(data.subarray(full, length));
+  for (let i = 0; i < rest; i++) tail[i] = data[full + i]!;
   tail[rest] = 0x80;
   const bits = length * 8;
   const high = Math.floor(bits / 0x100000000);
@@ -77,12 +87,35 @@ export function sha256Fast(data: Uint8Array, length: number = data.length): Uint
   tail[tailLength - 1] = low;
   for (let offset = 0; offset < tailLength; offset += 64) compress(tail, offset);
   const out = new Uint8Array(32);
-  for (let i = 0; i < 8; i++) {
-    const v = state[i]!;
-    out[4 * i] = v >>> 24;
-    out[4 * i + 1] = v >>> 16;
-    out[4 * i + 2] = v >>> 8;
-    out[4 * i + 3] = v;
-  }
+  digestInto(out, 0);
   return out;
+}
+
+// 0x01 ‖ left ‖ right is 65 bytes: two blocks whose padding never changes.
+const nodeBlocks = new Uint8Array(128);
+nodeBlocks[0] = 0x01;
+nodeBlocks[65] = 0x80;
+nodeBlocks[126] = (65 * 8) >>> 8;
+nodeBlocks[127] = (65 * 8) & 0xff;
+
+/**
+ * RFC 9162 interior node hash SHA-256(0x01 ‖ left ‖ right), reading the two 32-byte
+ * children and writing the result at offsets in caller buffers (the tree's levels).
+ */
+export function nodeHashInto(
+  left: Uint8Array,
+  leftOffset: number,
+  right: Uint8Array,
+  rightOffset: number,
+  out: Uint8Array,
+  outOffset: number,
+): void {
+  for (let i = 0; i < 32; i++) {
+    nodeBlocks[1 + i] = left[leftOffset + i]!;
+    nodeBlocks[33 + i] = right[rightOffset + i]!;
+  }
+  state.set(INITIAL);
+  compress(nodeBlocks, 0);
+  compress(nodeBlocks, 64);
+  digestInto(out, outOffset);
 }
