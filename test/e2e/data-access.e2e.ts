@@ -20,7 +20,7 @@ import { LIBRARY_PURPOSE, residencyQuery } from '../../demo/library/server.ts';
 import { DEMO_RESIDENT } from '../../demo/registry/issuer.ts';
 import { closeStrayApprovals, decide, openPage } from './credential-support.ts';
 import { expectError, expectNoApprovalWindow, expectOk, sleep } from './support.ts';
-import { accessData, openAccessTab, requestGrant, revokeInDashboard, siteGrants, startGrantHarness, type GrantHarness } from './data-access-support.ts';
+import { accessData, openAccessTab, requestGrant, revokeInDashboard, siteGrants, startGrantHarness, type GrantHarness } from './library-grant-support.ts';
 
 let h: GrantHarness;
 
@@ -103,6 +103,10 @@ describe('the library: grant, silent reads, revoke in the dashboard', () => {
     await expect.poll(() => statusOf(library), { timeout: 5_000 }).toBe('revoked');
     expect(await library.getByTestId('library-status').getAttribute('data-reason')).toBe('grantRevoked');
     expectError(await accessData(library, grantId, newNonce()), 4100);
+    // The page's own renew is refused by the wallet and says so.
+    await library.getByTestId('renew-button').click();
+    await expect.poll(() => library.getByTestId('access-result').getAttribute('data-state'), { timeout: 10_000 }).toBe('refused');
+    expect(await library.getByTestId('access-result').textContent()).toContain('4100');
     const [grant] = await siteGrants(library);
     expect(grant?.status).toBe('revoked');
     await dashboard.close();

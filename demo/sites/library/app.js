@@ -30,10 +30,9 @@ const showCard = () => {
   $('card-valid-until').textContent = day(member.cardValidUntil);
   $('grant-id').textContent = card.grantId;
   $('grant-expires').textContent = day(member.grantExpiresAt);
-  const ended = Boolean(card.ended);
-  renewButton.disabled = ended;
-  giveUpButton.hidden = ended;
-  joinButton.hidden = !ended && Boolean(card);
+  // Renew stays: after a revocation the wallet answers it with a 4100, which the page shows.
+  giveUpButton.hidden = Boolean(card.ended);
+  joinButton.hidden = !card.ended;
 };
 
 const setAccess = (state, text) => {
@@ -43,10 +42,11 @@ const setAccess = (state, text) => {
 
 /** The permission is over: say why, tell the server, keep the card on screen as it was. */
 const ended = (reason, text) => {
-  if (!card || card.ended) return;
-  card.ended = reason;
+  if (!card) return;
   statusEl.dataset.reason = reason;
   setStatus('revoked', text);
+  if (card.ended) return;
+  card.ended = reason;
   showCard();
   void postJson('/api/ended', { grantId: card.grantId, reason });
 };
@@ -73,7 +73,7 @@ const need = () => {
 
 const busy = (on) => {
   joinButton.disabled = on;
-  renewButton.disabled = on || Boolean(card && card.ended);
+  renewButton.disabled = on;
   giveUpButton.disabled = on;
 };
 
