@@ -1,6 +1,6 @@
 import { toBase64Url } from '../encoding.ts';
 import { isBase64UrlOf } from './base64url.ts';
-import { GENESIS_PREV, entryLeafHash, hasEntryShape, isLedgerEntry, type LedgerEntry } from './entry.ts';
+import { GENESIS_PREV, isLedgerEntry, leafHashIfWellFormed, type LedgerEntry } from './entry.ts';
 import { MerkleTree } from './merkle-tree.ts';
 
 /** What the head record says: how many entries there are and the last one's leaf hash. */
@@ -32,15 +32,14 @@ export function checkChain(entries: ReadonlyArray<LedgerEntry | undefined>, head
   for (let i = 0; i < count; i++) {
     const entry = entries[i];
     if (entry === undefined) return bad(i, i < head.size ? 'missing or unreadable' : 'beyond the head');
-    if (!hasEntryShape(entry)) return bad(i, 'not a well-formed ledger entry');
+    const leaf = leafHashIfWellFormed(entry);
+    if (leaf === null) return bad(i, 'not a well-formed ledger entry');
     if (entry.seq !== i) return bad(i, `out of order (seq ${entry.seq})`);
     if (i >= head.size) return bad(i, 'beyond the head');
-    // `prev` equal to the expected hash also proves its format: the entry is well formed.
     if (previous === null ? entry.prev !== GENESIS_PREV : !isBase64UrlOf(entry.prev, previous)) {
       if (i === 0) return bad(0, 'prev of the first entry is not zero');
-      return bad(linkHolds(entries, i, entryLeafHash(entry), head) ? i - 1 : i, 'hash chain broken');
+      return bad(linkHolds(entries, i, leaf, head) ? i - 1 : i, 'hash chain broken');
     }
-    const leaf = entryLeafHash(entry, true);
     tree.append(leaf);
     previous = leaf;
   }

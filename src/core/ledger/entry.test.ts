@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LEDGER_KINDS, entryBytes, entryJson, entryLeafHash, isLedgerEntry, ledgerTime, payloadDigest, type LedgerEntry } from './entry.ts';
+import { LEDGER_KINDS, entryBytes, entryJson, entryLeafHash, leafHashIfWellFormed, isLedgerEntry, ledgerTime, payloadDigest, type LedgerEntry } from './entry.ts';
 
 const entry: LedgerEntry = {
   v: 1,
@@ -48,7 +48,8 @@ describe('ledger entry encoding', () => {
         } else {
           expect(entryJson(e)).toBe(expected);
           const leaf = createHash('sha256').update(Buffer.concat([Buffer.from([0]), Buffer.from(expected, 'utf8')])).digest();
-          expect(Buffer.from(entryLeafHash(e, true))).toEqual(leaf);
+          expect(Buffer.from(leafHashIfWellFormed(e)!)).toEqual(leaf);
+          expect(Buffer.from(entryLeafHash(e))).toEqual(leaf);
         }
       }),
       { numRuns: 2000 },
@@ -61,7 +62,7 @@ describe('ledger entry encoding', () => {
     const e = { ...entry, subject };
     const expected = createHash('sha256').update(Buffer.concat([Buffer.from([0]), Buffer.from(canonicalize(e)!, 'utf8')])).digest();
     expect(Buffer.from(entryLeafHash(e))).toEqual(expected);
-    expect(Buffer.from(entryLeafHash(e, true))).toEqual(expected);
+    expect(Buffer.from(leafHashIfWellFormed(e)!)).toEqual(expected);
   });
 
   it('digests salt ‖ UTF-8 payload as unpadded base64url', () => {
@@ -79,6 +80,35 @@ describe('ledger entry encoding', () => {
     expect(isLedgerEntry({ ...entry, seq: -1 })).toBe(false);
     expect(isLedgerEntry({ ...entry, prev: 'A'.repeat(44) })).toBe(false);
     expect(isLedgerEntry({ ...entry, v: 2 })).toBe(false);
+  });
+
+  it('the verifier hashes exactly the entries isLedgerEntry accepts', () => {
+    const member = fc.constantFrom('v', 'seq', 'at', 'kind', 'subject', 'digest', 'prev', 'extra');
+    const value = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.constant(undefined),
+      fc.constantFrom('2026-12-01T21:12:00.806Z', '2026-12-01T21:12:00.80Z', '2026-12-01 21:12:00.806Z', 'A'.repeat(43), 'A'.repeat(42) + 'B', 'A'.repeat(42) + '=', 'grant.given', 'grant.stolen', 1, 2, -1, 1.5, 2 ** 53),
+    );
+    fc.assert(
+      // Both paths: an ASCII subject goes through the byte writer, 'grant-é' through canonicalize.
+      fc.property(fc.constantFrom(entry, { ...entry, subject: 'grant-ascii' }), member, value, (base, key, replacement) => {
+        const mutated: Record<string, unknown> = { ...base, [key]: replacement };
+        if (replacement === undefined) delete mutated[key];
+        expect(leafHashIfWellFormed(mutated) !== null).toBe(isLedgerEntry(mutated));
+        if (isLedgerEntry(mutated)) {
+          const expected = createHash('sha256').update(Buffer.concat([Buffer.from([0]), Buffer.from(canonicalize(mutated)!, 'utf8')])).digest();
+          expect(Buffer.from(leafHashIfWellFormed(mutated)!)).toEqual(expected);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+    for (const seq of [0, 9, 10, 99, 100, 999_999, 1_000_000, 2 ** 53 - 1]) {
+      const e = { ...entry, seq };
+      expect(Buffer.from(entryBytes(e)).toString()).toBe(canonicalize(e));
+      const expected = createHash('sha256').update(Buffer.concat([Buffer.from([0]), Buffer.from(canonicalize(e)!, 'utf8')])).digest();
+      expect(Buffer.from(leafHashIfWellFormed(e)!)).toEqual(expected);
+    }
   });
 
   it('writes times as ISO 8601 UTC with milliseconds', () => {

@@ -1,6 +1,6 @@
 import canonicalize from 'canonicalize';
 import { toBase64Url, utf8 } from '../encoding.ts';
-import { maxEntryBytes, writeEntryJcs } from './entry-writer.ts';
+import { MALFORMED, NEEDS_GENERAL_PATH, maxEntryBytes, writeEntryJcs } from './entry-writer.ts';
 import { sha256Fast } from './sha256-fast.ts';
 
 /** DESIGN.md §4: the kinds of event the activity ledger records. */
@@ -48,22 +48,12 @@ const SURROGATE = /[\uD800-\uDFFF]/;
 export const isLedgerKind = (value: unknown): value is LedgerKind => typeof value === 'string' && KIND_SET.has(value);
 
 /** Whether `value` is an entry of exactly the §4 shape (no extra members). */
-export const isLedgerEntry = (value: unknown): value is LedgerEntry =>
-  hasEntryShape(value) && BASE64URL_HASH.test(value.prev);
-
-/**
- * isLedgerEntry except the format of `prev` (which must still be a string): for the
- * verifier, which compares `prev` with the exact expected hash anyway.
- */
-export function hasEntryShape(value: unknown): value is LedgerEntry {
+export function isLedgerEntry(value: unknown): value is LedgerEntry {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const e = value as Record<string, unknown>;
   // Seven own keys, all seven required members present: exactly the §4 members.
-  // (Counted without Object.keys: the verifier runs this 100,000 times.)
-  let members = 0;
-  for (const key in e) if (Object.hasOwn(e, key)) members++;
   return (
-    members === ENTRY_MEMBERS &&
+    Object.keys(e).length === ENTRY_MEMBERS &&
     e.v === 1 &&
     Number.isSafeInteger(e.seq) &&
     (e.seq as number) >= 0 &&
@@ -73,7 +63,8 @@ export function hasEntryShape(value: unknown): value is LedgerEntry {
     typeof e.subject === 'string' &&
     typeof e.digest === 'string' &&
     BASE64URL_HASH.test(e.digest) &&
-    typeof e.prev === 'string'
+    typeof e.prev === 'string' &&
+    BASE64URL_HASH.test(e.prev)
   );
 }
 
@@ -86,8 +77,8 @@ export function hasEntryShape(value: unknown): value is LedgerEntry {
  * where JCS must refuse lone ones) goes through `canonicalize`. Tests hold the two
  * equal.
  */
-export function entryJson(entry: LedgerEntry, checked = false): string {
-  if ((checked || isLedgerEntry(entry)) && !SURROGATE.test(entry.subject)) {
+export function entryJson(entry: LedgerEntry): string {
+  if (isLedgerEntry(entry) && !SURROGATE.test(entry.subject)) {
     return `{"at":"${entry.at}","digest":"${entry.digest}","kind":"${entry.kind}","prev":"${entry.prev}","seq":${entry.seq},"subject":${JSON.stringify(entry.subject)},"v":1}`;
   }
   const json = canonicalize(entry);
@@ -99,28 +90,59 @@ export function entryJson(entry: LedgerEntry, checked = false): string {
 export const entryBytes = (entry: LedgerEntry): Uint8Array => utf8(entryJson(entry));
 
 const encoder = new TextEncoder();
+const KIND_BYTES: ReadonlyMap<string, Uint8Array> = new Map(LEDGER_KINDS.map((kind) => [kind, utf8(kind)]));
 let leafInput = new Uint8Array(1024);
 
+/** SHA-256(0x00 ‖ JCS(entry)): the entry's RFC 9162 leaf hash, for any entry. */
+export function entryLeafHash(entry: LedgerEntry): Uint8Array {
+  return (hasMemberTypes(entry) && wellFormedLeafHash(entry)) || generalLeafHash(entry);
+}
+
 /**
- * SHA-256(0x00 ‖ JCS(entry)): the entry's RFC 9162 leaf hash. `checked`: the caller
- * has just established isLedgerEntry (the verifier, which need not check twice).
+ * The leaf hash of `value` if it is a well-formed entry (isLedgerEntry), else null:
+ * the verifier's single pass, checking formats while writing the JCS bytes.
  */
-export function entryLeafHash(entry: LedgerEntry, checked = false): Uint8Array {
-  const wellFormed = checked || isLedgerEntry(entry);
-  // The direct byte writer for well-formed printable-ASCII entries (nearly all),
-  // else the JCS string encoded after the 0x00 prefix.
-  let length = -1;
-  if (wellFormed) {
-    if (leafInput.length < 1 + maxEntryBytes(entry)) leafInput = new Uint8Array(1 + maxEntryBytes(entry));
-    length = writeEntryJcs(entry, leafInput, 1);
-  }
+export function leafHashIfWellFormed(value: unknown): Uint8Array | null {
+  if (!hasMemberTypes(value)) return null;
+  const leaf = wellFormedLeafHash(value);
+  if (leaf !== undefined) return leaf;
+  return isLedgerEntry(value) ? generalLeafHash(value) : null;
+}
+
+/** Seven own members, each of its type (formats not checked). */
+function hasMemberTypes(value: unknown): value is LedgerEntry {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const e = value as Record<string, unknown>;
+  // Counted without Object.keys: the verifier runs this 100,000 times.
+  let members = 0;
+  for (const key in e) if (Object.hasOwn(e, key)) members++;
+  return (
+    members === ENTRY_MEMBERS &&
+    e.v === 1 &&
+    typeof e.seq === 'number' &&
+    typeof e.at === 'string' &&
+    typeof e.kind === 'string' &&
+    typeof e.subject === 'string' &&
+    typeof e.digest === 'string' &&
+    typeof e.prev === 'string'
+  );
+}
+
+/** Through the byte writer: the hash; null when malformed; undefined when the subject needs the general path. */
+function wellFormedLeafHash(entry: LedgerEntry): Uint8Array | null | undefined {
+  if (leafInput.length < 1 + maxEntryBytes(entry)) leafInput = new Uint8Array(1 + maxEntryBytes(entry));
   leafInput[0] = 0x00;
-  if (length < 0) {
-    const json = entryJson(entry, wellFormed);
-    if (leafInput.length < 1 + json.length * 3) leafInput = new Uint8Array(1 + json.length * 3);
-    length = 1 + encoder.encodeInto(json, leafInput.subarray(1)).written;
-  }
-  return sha256Fast(leafInput, length);
+  const end = writeEntryJcs(entry, KIND_BYTES, leafInput, 1);
+  if (end === MALFORMED) return null;
+  if (end === NEEDS_GENERAL_PATH) return undefined;
+  return sha256Fast(leafInput, end);
+}
+
+function generalLeafHash(entry: LedgerEntry): Uint8Array {
+  const json = entryJson(entry);
+  if (leafInput.length < 1 + json.length * 3) leafInput = new Uint8Array(1 + json.length * 3);
+  leafInput[0] = 0x00;
+  return sha256Fast(leafInput, 1 + encoder.encodeInto(json, leafInput.subarray(1)).written);
 }
 
 /** base64url SHA-256(salt ‖ UTF-8 payload). */

@@ -221,6 +221,26 @@ describe('Ledger across failures and instances', () => {
 });
 
 describe('Ledger checkpoints', () => {
+  it('a rewrite that keeps the chain whole is caught by the latest checkpoint', async () => {
+    const { store, keys, ledger, entries } = await withEntries(6);
+    await ledger.checkpoint('tessera.example/ledger/abc');
+    // Rewrite entry 2 and re-chain everything after it, head included (needs the vault key).
+    const meta = new EncryptedCollection<{ v: 1; size: number; last: string }>(store, 'ledgerMeta', keys);
+    let prev = (await entries.get('1'))!;
+    let prevLeaf = Buffer.from(entryLeafHash(prev)).toString('base64url');
+    for (let seq = 2; seq < 6; seq++) {
+      const stored = (await entries.get(String(seq)))!;
+      const rewritten = { ...stored, prev: prevLeaf, subject: seq === 2 ? 'forged' : stored.subject };
+      await entries.put(String(seq), rewritten);
+      prev = rewritten;
+      prevLeaf = Buffer.from(entryLeafHash(prev)).toString('base64url');
+    }
+    await meta.put('head', { v: 1, size: 6, last: prevLeaf });
+    const result = await new Ledger(store, keys).verify();
+    expect(result).toMatchObject({ ok: false, firstBadIndex: 5 });
+    expect(result.ok === false && result.reason).toContain('checkpoint');
+  });
+
   it('signs the current size and root with a ledger key kept in the store', async () => {
     const { store, keys, ledger } = await withEntries(7);
     const note = await ledger.checkpoint('tessera.example/ledger/abc');

@@ -5,10 +5,11 @@ import type { KeyValueStore, WriteOp } from '../storage/ports.ts';
 import type { VaultKeys } from '../vault/vault-keys.ts';
 import { fromBase64Url } from './base64url.ts';
 import { checkChain, type ChainHead } from './chain.ts';
-import { signCheckpoint } from './checkpoint.ts';
+import { signCheckpoint, verifyCheckpoint } from './checkpoint.ts';
 import { SALT_BYTES, entryLeafHash, isLedgerKind, ledgerTime, payloadDigest, type LedgerEntry } from './entry.ts';
 import { generateLedgerKey, ledgerSigner, type LedgerKeyRecord } from './ledger-key.ts';
 import { LedgerStore } from './ledger-store.ts';
+import { equalBytes } from './merkle-hash.ts';
 import { MerkleTree } from './merkle-tree.ts';
 import { CHECKPOINT_ID, HEAD_ID, KEY_ID, type CheckpointRecord, type LedgerItem } from './records.ts';
 
@@ -163,8 +164,25 @@ export class Ledger {
       return { ok: false, firstBadIndex: badPayload, reason: `entry ${badPayload}: payload does not match its digest` };
     }
     if (!chain.ok) return chain;
+    // A rewrite that kept the chain whole still cannot match an earlier signed checkpoint.
+    const checkpoint = await this.checkpointMismatch(chain.tree);
+    if (checkpoint) return { ok: false, firstBadIndex: checkpoint.size === 0 ? 0 : checkpoint.size - 1, reason: checkpoint.reason };
     this.cache = chain.tree;
     return { ok: true, size: chain.size, root: chain.root };
+  }
+
+  /** Why the latest checkpoint disagrees with `tree`, or null when it agrees (or there is none). */
+  private async checkpointMismatch(tree: MerkleTree): Promise<{ size: number; reason: string } | null> {
+    const record = (await this.records.meta.get(CHECKPOINT_ID).catch(() => null)) as CheckpointRecord | undefined | null;
+    if (record === undefined) return null;
+    const key = (await this.records.meta.get(KEY_ID).catch(() => undefined)) as LedgerKeyRecord | undefined;
+    const checkpoint = record && key ? verifyCheckpoint(record.note, fromBase64Url(key.publicKey)) : null;
+    if (!checkpoint) return { size: 0, reason: 'the latest checkpoint is unreadable or not signed by the ledger key' };
+    if (checkpoint.size > tree.size) return { size: tree.size, reason: `the latest checkpoint covers ${checkpoint.size} entries, the ledger has ${tree.size}` };
+    if (!equalBytes(tree.root(checkpoint.size), checkpoint.root)) {
+      return { size: checkpoint.size, reason: `the entries up to ${checkpoint.size - 1} do not match the latest checkpoint` };
+    }
+    return null;
   }
 
   /** The ledger key's public half, generating the key on first use. */
