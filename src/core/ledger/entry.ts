@@ -45,6 +45,9 @@ const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const ENTRY_MEMBERS = 7;
 const SURROGATE = /[\uD800-\uDFFF]/;
 
+/** Whether `text` is not well-formed UTF-16 (JCS, and so the ledger, refuses it). */
+export const hasLoneSurrogate = (text: string): boolean => /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+
 export const isLedgerKind = (value: unknown): value is LedgerKind => typeof value === 'string' && KIND_SET.has(value);
 
 /** Whether `value` is an entry of exactly the §4 shape (no extra members). */

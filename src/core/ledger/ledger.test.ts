@@ -59,6 +59,7 @@ describe('Ledger entries', () => {
   it('refuses an unknown kind and writes nothing for no items', async () => {
     const { ledger } = await setup();
     await expect(ledger.appendOps([{ kind: 'grant.stolen' as LedgerKind, subject: 's', payload: '' }])).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(ledger.appendOps([{ kind: 'grant.given', subject: 'lone \ud800', payload: '' }])).rejects.toMatchObject({ code: 'invalid_input' });
     expect(await ledger.appendOps([])).toEqual({ ops: [], entries: [] });
   });
 

@@ -5,13 +5,11 @@ import type { KeyValueStore, WriteOp } from '../storage/ports.ts';
 import type { VaultKeys } from '../vault/vault-keys.ts';
 import { fromBase64Url } from './base64url.ts';
 import { checkChain, type ChainHead } from './chain.ts';
-import { signCheckpoint, verifyCheckpoint } from './checkpoint.ts';
-import { SALT_BYTES, entryLeafHash, isLedgerKind, ledgerTime, payloadDigest, type LedgerEntry } from './entry.ts';
-import { generateLedgerKey, ledgerSigner, type LedgerKeyRecord } from './ledger-key.ts';
+import { SALT_BYTES, entryLeafHash, hasLoneSurrogate, isLedgerKind, ledgerTime, payloadDigest, type LedgerEntry } from './entry.ts';
+import { LedgerCheckpoints } from './ledger-checkpoints.ts';
 import { LedgerStore } from './ledger-store.ts';
-import { equalBytes } from './merkle-hash.ts';
 import { MerkleTree } from './merkle-tree.ts';
-import { CHECKPOINT_ID, HEAD_ID, KEY_ID, type CheckpointRecord, type LedgerItem } from './records.ts';
+import { HEAD_ID, type LedgerItem } from './records.ts';
 
 export interface TimelineEntry {
   entry: LedgerEntry;
@@ -47,20 +45,21 @@ export interface LedgerOptions {
 export class Ledger {
   private readonly records: LedgerStore;
   private readonly now: () => Date;
-  private readonly keyName: string;
+  private readonly checkpoints: LedgerCheckpoints;
   private readonly loading = new Mutex();
   private cache: MerkleTree | null = null;
 
   constructor(store: KeyValueStore, keys: VaultKeys, options: LedgerOptions = {}) {
     this.records = new LedgerStore(store, keys);
     this.now = options.now ?? (() => new Date());
-    this.keyName = options.keyName ?? 'tessera-ledger';
+    this.checkpoints = new LedgerCheckpoints(this.records, options.keyName ?? 'tessera-ledger', this.now);
   }
 
   /** The writes that append `items`, in order, after the stored head; and the entries they make. */
   async appendOps(items: readonly LedgerItem[]): Promise<{ ops: WriteOp[]; entries: LedgerEntry[] }> {
     for (const item of items) {
-      if (!isLedgerKind(item.kind) || typeof item.subject !== 'string' || typeof item.payload !== 'string') {
+      // JCS refuses lone surrogates, so a subject must be well-formed Unicode.
+      if (!isLedgerKind(item.kind) || typeof item.subject !== 'string' || hasLoneSurrogate(item.subject) || typeof item.payload !== 'string') {
         throw new DomainError('invalid_input', `Not a ledger event: ${String(item.kind)}`);
       }
     }
@@ -165,54 +164,25 @@ export class Ledger {
     }
     if (!chain.ok) return chain;
     // A rewrite that kept the chain whole still cannot match an earlier signed checkpoint.
-    const checkpoint = await this.checkpointMismatch(chain.tree);
+    const checkpoint = await this.checkpoints.mismatch(chain.tree);
     if (checkpoint) return { ok: false, firstBadIndex: checkpoint.size === 0 ? 0 : checkpoint.size - 1, reason: checkpoint.reason };
     this.cache = chain.tree;
     return { ok: true, size: chain.size, root: chain.root };
   }
 
-  /** Why the latest checkpoint disagrees with `tree`, or null when it agrees (or there is none). */
-  private async checkpointMismatch(tree: MerkleTree): Promise<{ size: number; reason: string } | null> {
-    const record = (await this.records.meta.get(CHECKPOINT_ID).catch(() => null)) as CheckpointRecord | undefined | null;
-    if (record === undefined) return null;
-    const key = (await this.records.meta.get(KEY_ID).catch(() => undefined)) as LedgerKeyRecord | undefined;
-    const checkpoint = record && key ? verifyCheckpoint(record.note, fromBase64Url(key.publicKey)) : null;
-    if (!checkpoint) return { size: 0, reason: 'the latest checkpoint is unreadable or not signed by the ledger key' };
-    if (checkpoint.size > tree.size) return { size: tree.size, reason: `the latest checkpoint covers ${checkpoint.size} entries, the ledger has ${tree.size}` };
-    if (!equalBytes(tree.root(checkpoint.size), checkpoint.root)) {
-      return { size: checkpoint.size, reason: `the entries up to ${checkpoint.size - 1} do not match the latest checkpoint` };
-    }
-    return null;
-  }
-
-  /** The ledger key's public half, generating the key on first use. */
-  async publicKey(): Promise<{ name: string; publicKey: string }> {
-    const key = await this.ledgerKey();
-    return { name: key.name, publicKey: key.publicKey };
+  /** The ledger key's public half (base64url), generating the key on first use. */
+  publicKey(): Promise<{ name: string; publicKey: string }> {
+    return this.checkpoints.publicKey();
   }
 
   /** Signs the current size and root as a C2SP checkpoint for `origin` and keeps it as the latest. */
   async checkpoint(origin: string): Promise<string> {
-    const key = await this.ledgerKey();
-    const tree = await this.tree();
-    const note = signCheckpoint(origin, tree.size, tree.root(), ledgerSigner(key));
-    const record: CheckpointRecord = { v: 1, size: tree.size, note };
-    await this.records.meta.put(CHECKPOINT_ID, record);
-    return note;
+    return this.checkpoints.sign(origin, await this.tree());
   }
 
-  async latestCheckpoint(): Promise<string | undefined> {
-    return ((await this.records.meta.get(CHECKPOINT_ID)) as CheckpointRecord | undefined)?.note;
-  }
-
-  private ledgerKey(): Promise<LedgerKeyRecord> {
-    return this.loading.run(async () => {
-      const stored = (await this.records.meta.get(KEY_ID)) as LedgerKeyRecord | undefined;
-      if (stored) return stored;
-      const key = generateLedgerKey(this.keyName, this.now());
-      await this.records.meta.put(KEY_ID, key);
-      return key;
-    });
+  /** The latest signed checkpoint (for the export), if any. */
+  latestCheckpoint(): Promise<string | undefined> {
+    return this.checkpoints.latest();
   }
 
   /** The cached tree if it matches the stored head; else caught up or rebuilt from the store. */
