@@ -158,6 +158,18 @@ describe('Ledger proofs', () => {
     }
   });
 
+  it('gives the receiptProof members of an entry, which verify as §6 says', async () => {
+    const { ledger, append } = await withEntries(9);
+    const [given] = await append(ledger, { kind: 'grant.given', subject: 'grant-x', payload: 'eyJhbGciOiJFUzI1NiJ9.e30.sig' });
+    await append(ledger, item(11), item(12));
+    const proof = await ledger.entryProof(given!.seq, 11);
+    expect(proof).toMatchObject({ entry: given, leafIndex: 9, treeSize: 11, root: await ledger.root(11) });
+    expect(payloadDigest(fromBase64Url(proof.salt!), 'eyJhbGciOiJFUzI1NiJ9.e30.sig')).toBe(proof.entry.digest);
+    const leaf = entryLeafHash(proof.entry);
+    expect(verifyInclusion(proof.leafIndex, proof.treeSize, leaf, proof.inclusion.map(fromBase64Url), fromBase64Url(proof.root))).toBe(true);
+    await expect(ledger.entryProof(12, 11)).rejects.toMatchObject({ code: 'invalid_input' });
+  });
+
   it('gives consistency proofs between sizes that verify, and fail against another root', async () => {
     const { ledger } = await withEntries(21);
     for (const [m, n] of [[1, 21], [4, 13], [8, 21], [13, 13], [20, 21]] as const) {

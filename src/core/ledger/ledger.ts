@@ -23,6 +23,15 @@ export type LedgerVerification =
   | { ok: true; size: number; root: string }
   | { ok: false; firstBadIndex: number; reason: string };
 
+export interface EntryProof {
+  entry: LedgerEntry;
+  salt: string | null;
+  leafIndex: number;
+  treeSize: number;
+  inclusion: string[];
+  root: string;
+}
+
 export interface LedgerOptions {
   now?: () => Date;
   /** Signed-note key name of the ledger key, fixed when the key is generated. */
@@ -111,6 +120,19 @@ export class Ledger {
   async consistencyProof(first: number, second?: number): Promise<string[]> {
     const tree = await this.tree();
     return tree.consistencyProof(first, second ?? tree.size).map(toBase64Url);
+  }
+
+  /**
+   * The §6 receiptProof members for entry `seq` in the tree of `size` (default:
+   * current): the entry, its salt (null once deleted), the inclusion path and root.
+   */
+  async entryProof(seq: number, size?: number): Promise<EntryProof> {
+    const tree = await this.tree();
+    const treeSize = size ?? tree.size;
+    const inclusion = tree.inclusionProof(seq, treeSize).map(toBase64Url);
+    const [item] = await this.page(seq, 1);
+    if (!item) throw new DomainError('not_found', `No activity ledger entry ${seq}.`);
+    return { entry: item.entry, salt: item.salt, leafIndex: seq, treeSize, inclusion, root: toBase64Url(tree.root(treeSize)) };
   }
 
   async entry(seq: number): Promise<LedgerEntry | undefined> {
