@@ -7,7 +7,11 @@
  *   journey (the civic registry issues a resident card and a PID into the wallet; the
  *   city-services site asks through the Digital Credentials API for a name and an
  *   over-18 claim and verifies the answer; the registry revokes and the city's next
- *   request finds nothing), save a screenshot per step under
+ *   request finds nothing), then the library journey (the Aldmere City Library asks for
+ *   a year's access to the resident card's name and address; the consent window is
+ *   approved; the library reads under the grant without a window; the dashboard's
+ *   Access tab before and after revoking the grant, the Activity tab with its integrity
+ *   state, and the library's next read refused with 4100), save a screenshot per step under
  *   artifacts/demo-<timestamp>/ and print what happened. Exits non-zero if a step fails.
  *
  * Flags: `--no-build` (use dist/ as it is), `--headless` (the journey even with a display).
@@ -15,7 +19,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import {
   DEFAULT_EXTENSION_DIR,
   approveIn,
@@ -30,10 +34,12 @@ import {
 import { startDemoServer, type DemoServer } from '../demo/server.ts';
 import { startRegistry, type RegistryServer } from '../demo/registry/server.ts';
 import { startCity, type CityServer } from '../demo/city/server.ts';
+import { startLibrary, type LibraryServer } from '../demo/library/server.ts';
 
 interface CitizenSites {
   registry: RegistryServer;
   city: CityServer;
+  library: LibraryServer;
 }
 
 const root = resolve(import.meta.dirname, '..');
@@ -63,6 +69,7 @@ async function interactive(server: DemoServer, citizen: CitizenSites): Promise<v
   await site.goto(server.url());
   await (await browser.context.newPage()).goto(citizen.registry.url());
   await (await browser.context.newPage()).goto(citizen.city.url());
+  await (await browser.context.newPage()).goto(citizen.library.url());
   console.log('');
   console.log(`Chromium is open with Tessera loaded (extension id ${browser.extensionId}).`);
   console.log('  1. In the Tessera tab, create your wallet (a password of 8 characters or more).');
@@ -72,13 +79,15 @@ async function interactive(server: DemoServer, citizen: CitizenSites): Promise<v
   console.log(`  5. Civic registry (${citizen.registry.url()}): "Connect Tessera & issue", then "Add to Tessera" for each credential.`);
   console.log(`  6. City services (${citizen.city.url()}): "Verify with my digital ID" asks through the Digital Credentials API.`);
   console.log('  7. Back at the registry, "Revoke" a credential: the city\'s next request finds nothing to share.');
+  console.log(`  8. City library (${citizen.library.url()}): "Get a library card" asks for a year's access to your resident card;`);
+  console.log('     "Renew my library card" reads under that grant without a window; revoke it in the dashboard\'s Access tab.');
   console.log('Close the browser (or press Ctrl+C) to stop.');
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     await browser.close();
-    await Promise.all([server.close(), citizen.registry.close(), citizen.city.close()]);
+    await Promise.all([server.close(), citizen.registry.close(), citizen.city.close(), citizen.library.close()]);
   };
   process.once('SIGINT', () => void stop().then(() => process.exit(0)));
   process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
@@ -138,7 +147,7 @@ async function journey(server: DemoServer, citizen: CitizenSites): Promise<void>
   const dir = resolve(root, 'artifacts', `demo-${stamp}`);
   mkdirSync(dir, { recursive: true });
   const j: Journey = { dir, shots: 0 };
-  console.log(`No DISPLAY: walking the login and citizen journeys headless. Screenshots: ${relative(root, dir)}/`);
+  console.log(`No DISPLAY: walking the login, citizen and library journeys headless. Screenshots: ${relative(root, dir)}/`);
   console.log('');
   const siteUrl = server.url('127.0.0.1', '/');
   const origin = new URL(siteUrl).origin;
@@ -273,6 +282,7 @@ async function journey(server: DemoServer, citizen: CitizenSites): Promise<void>
     });
 
     await citizenJourney(j, context, id, citizen);
+    await libraryJourney(j, context, id, citizen.library);
 
     console.log('');
     console.log(`All steps passed. Screenshots in ${relative(root, dir)}/`);
@@ -469,6 +479,184 @@ async function citizenJourney(j: Journey, context: BrowserContext, id: string, {
   });
 }
 
+// ---------------------------------------------------------------------------
+// The library journey: a data-access grant, reads under it, revocation
+// ---------------------------------------------------------------------------
+
+/**
+ * A screenshot of one part of a page (a dashboard tab's section), clipped from the whole
+ * page: an element screenshot waits for the part to be "stable", which a page that
+ * re-renders on its own polls may never be.
+ */
+async function shotOf(j: Journey, part: Locator, name: string): Promise<string> {
+  const page = part.page();
+  await page.bringToFront();
+  const box = (await part.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return { x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height };
+  })) as { x: number; y: number; width: number; height: number };
+  j.shots += 1;
+  const file = join(j.dir, `${String(j.shots).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true, clip: box });
+  return relative(root, file);
+}
+
+/**
+ * A whole-page screenshot of a page with a sticky footer (the approval window): the
+ * viewport is stretched to the content first, so the footer sits below it, not over it.
+ */
+async function tallShot(j: Journey, page: Page, name: string): Promise<string> {
+  const size = page.viewportSize();
+  const height = Number(await page.evaluate('document.documentElement.scrollHeight'));
+  if (!size || !(height > size.height)) return await shot(j, page, name);
+  await page.setViewportSize({ width: size.width, height: Math.min(height, 4_000) });
+  try {
+    return await shot(j, page, name);
+  } finally {
+    await page.setViewportSize(size).catch(() => undefined);
+  }
+}
+
+const textOf = async (page: Page, testId: string) => (await page.getByTestId(testId).first().innerText()).replace(/\s+/g, ' ').trim();
+
+async function libraryJourney(j: Journey, context: BrowserContext, id: string, library: LibraryServer): Promise<void> {
+  const libraryOrigin = library.origin();
+
+  const libraryPage = await step('City library asks for a year\'s access to residency: the consent window', async () => {
+    const page = await context.newPage();
+    await page.goto(library.url());
+    await page.waitForFunction('document.querySelector("[data-testid=provider-hint]")?.dataset.found === "true"', undefined, {
+      timeout: 10_000,
+    });
+    const before = await shot(j, page, 'library-before');
+    const approvalP = waitForApprovalPage(context);
+    await page.getByTestId('join-button').click();
+    const approval = await approvalP;
+    await approval.getByTestId('approve').waitFor({ state: 'visible', timeout: 15_000 });
+    const shown = await textOf(approval, 'approval-origin');
+    const requester = await textOf(approval, 'requester-unverified').catch(() => '');
+    const purpose = await textOf(approval, 'purpose-dpv:ServiceProvision').catch(() => '');
+    await approval.locator('[data-testid="approve"]:not([disabled])').waitFor({ timeout: 15_000 });
+    const consentShot = await tallShot(j, approval, 'consent-data-access');
+    await approveIn(approval);
+    await waitForClose(approval);
+    return {
+      value: page,
+      lines: [
+        `wallet_requestDataAccess from ${libraryOrigin}: purpose dpv:ServiceProvision, the resident card's name and address, 365 days`,
+        `the consent window showed the site ${shown}${requester ? `; requester: ${requester}` : ''}${purpose ? `; purpose: ${purpose}` : ''}`,
+        `screenshots ${before}, ${consentShot}`,
+      ],
+    };
+  });
+
+  const grantId = await step('The library verified the resident card and the consent receipt, and keeps the grant id', async () => {
+    const state = await waitForAttr(libraryPage, 'library-status', ['member', 'declined', 'error']);
+    const file = await shot(j, libraryPage, 'library-member');
+    if (state !== 'member') throw new Error(`no library card: ${await textOf(libraryPage, 'library-error')}`);
+    const v = library.verifications.filter((x) => x.kind === 'grant' && x.ok).at(-1);
+    if (!v?.grantId || !v.receipt) throw new Error('the library recorded no verified grant');
+    return {
+      value: v.grantId,
+      lines: [
+        `card holder ${await textOf(libraryPage, 'member-name')}, ${await textOf(libraryPage, 'member-address')}`,
+        `grant ${v.grantId}, ends ${v.receipt.grant.expiresAt}`,
+        `presentation checked with did-jwt-vc for ${v.answers?.[0]?.audience} and the request's nonce; resident card status ${v.answers?.[0]?.status}`,
+        `consent receipt (JWT VC ConsentReceipt) signed by the pairwise DID ${v.receipt.issuer}; purposes ${v.receipt.grant.purposes.join(', ')}; no claim values in it`,
+        `screenshot ${file}`,
+      ],
+    };
+  });
+
+  await step('"Renew my library card": the library reads under the grant, no window', async () => {
+    const before = library.verifications.length;
+    const watch = watchApprovalPages(context);
+    await libraryPage.getByTestId('renew-button').click();
+    const state = await waitForAttr(libraryPage, 'library-status', ['renewed', 'revoked', 'error']);
+    await new Promise((r) => setTimeout(r, 500));
+    watch.stop();
+    const file = await shot(j, libraryPage, 'library-renewed');
+    if (watch.pages.length > 0) throw new Error('an approval window opened');
+    if (state !== 'renewed') throw new Error(`not renewed: ${await textOf(libraryPage, 'library-error')}`);
+    const renew = library.verifications.slice(before).find((x) => x.kind === 'renew');
+    const grantNonce = library.verifications.find((x) => x.grantId === grantId && x.kind === 'grant')?.nonce;
+    if (!renew?.ok) throw new Error(`the library could not verify the read: ${renew?.error}`);
+    return {
+      value: undefined,
+      lines: [
+        'wallet_accessData { grantId, nonce }: no approval window opened',
+        `a fresh nonce (${renew.nonce === grantNonce ? 'the SAME as the grant\'s' : 'not the grant\'s'}), presentation verified for ${renew.answers?.[0]?.audience}`,
+        `screenshot ${file}`,
+      ],
+    };
+  });
+
+  const dashboard = await step('Dashboard, Access tab: who has access to what, until when', async () => {
+    const page = await context.newPage();
+    await page.goto(extensionUrl(id, 'dashboard/index.html'));
+    await page.getByTestId('tab-access').click({ timeout: 10_000 });
+    await page.getByTestId(`grant-${grantId}`).waitFor({ timeout: 10_000 });
+    const file = await shotOf(j, page.locator('#access'), 'access-before-revoke');
+    return {
+      value: page,
+      lines: [
+        `${await textOf(page, 'access-summary')}; the library's grant is ${await textOf(page, `status-${grantId}`)}, last access ${await textOf(page, `last-access-${grantId}`)}`,
+        `screenshot ${file}`,
+      ],
+    };
+  });
+
+  await step('Revoke the library\'s grant in the Access tab (one click and a confirm); the open library page hears it at once', async () => {
+    await dashboard.getByTestId(`revoke-${grantId}`).click();
+    await dashboard.getByTestId('confirm').waitFor({ state: 'visible', timeout: 10_000 });
+    const confirmShot = await shotOf(j, dashboard.locator('#access'), 'access-confirm-revoke');
+    const clicked = Date.now();
+    await dashboard.getByTestId('confirm').click();
+    await dashboard.getByTestId(`revoke-${grantId}`).waitFor({ state: 'detached', timeout: 10_000 });
+    const afterShot = await shotOf(j, dashboard.locator('#access'), 'access-after-revoke');
+    await waitForAttr(libraryPage, 'library-status', ['revoked'], 10_000);
+    const heard = Date.now() - clicked;
+    const reason = await libraryPage.getByTestId('library-status').getAttribute('data-reason');
+    const siteShot = await shot(j, libraryPage, 'library-access-revoked');
+    if (reason !== 'grantRevoked') throw new Error(`the library page ended access for "${reason}", not the grantRevoked event`);
+    return {
+      value: undefined,
+      lines: [
+        `the grant now reads: ${await textOf(dashboard, `status-${grantId}`)}`,
+        `the library page received grantRevoked { grantId } ${heard} ms after the confirm and shows: ${await textOf(libraryPage, 'library-status')}`,
+        `screenshots ${confirmShot}, ${afterShot}, ${siteShot}`,
+      ],
+    };
+  });
+
+  await step('The library tries to renew again: the wallet refuses (4100)', async () => {
+    const before = library.verifications.length;
+    await libraryPage.getByTestId('renew-button').click();
+    const state = await waitForAttr(libraryPage, 'access-result', ['refused', 'verified', 'error']);
+    const file = await shot(j, libraryPage, 'library-refused-4100');
+    if (state !== 'refused') throw new Error(`the read was not refused: ${await textOf(libraryPage, 'access-result')}`);
+    if (library.verifications.length !== before) throw new Error('the library received a presentation after the revocation');
+    return {
+      value: undefined,
+      lines: [`the library page shows: ${await textOf(libraryPage, 'access-result')}`, 'nothing reached the library server', `screenshot ${file}`],
+    };
+  });
+
+  await step('Dashboard, Activity tab: the timeline and its integrity state', async () => {
+    await dashboard.getByTestId('tab-activity').click();
+    // Checked again now, so the check covers the revocation and the refused read.
+    await dashboard.getByTestId('verify-ledger').click();
+    await waitForAttr(dashboard, 'ledger-integrity', ['intact', 'broken', 'error'], 15_000);
+    const integrity = await textOf(dashboard, 'ledger-integrity');
+    const count = await textOf(dashboard, 'activity-count').catch(() => '');
+    const file = await shotOf(j, dashboard.locator('#activity'), 'activity-timeline');
+    const state = await dashboard.getByTestId('ledger-integrity').getAttribute('data-state');
+    await dashboard.close();
+    if (state !== 'intact') throw new Error(`the activity log is not intact: ${integrity}`);
+    return { value: undefined, lines: [`integrity: ${integrity}`, ...(count ? [count] : []), `screenshot ${file}`] };
+  });
+}
+
 async function failureShots(j: Journey, context: BrowserContext | undefined): Promise<void> {
   if (!context) return;
   for (const page of context.pages()) {
@@ -482,13 +670,15 @@ build();
 const server = await startDemoServer();
 const registry = await startRegistry();
 const city = await startCity({ trustedIssuers: [{ did: registry.did, name: 'Aldmere Civic Registry' }] });
+const library = await startLibrary({ trustedIssuers: [registry.did] });
 console.log(`Demo site: ${server.url()} (also ${server.url('localhost')})`);
 console.log(`Civic registry (issuer): ${registry.url()} — ${registry.did}`);
 console.log(`City services (Digital Credentials API): ${city.url()}`);
+console.log(`City library (data-access grants): ${library.url()}`);
 try {
-  if (process.env.DISPLAY && !args.has('--headless')) await interactive(server, { registry, city });
-  else await journey(server, { registry, city });
+  if (process.env.DISPLAY && !args.has('--headless')) await interactive(server, { registry, city, library });
+  else await journey(server, { registry, city, library });
 } finally {
-  await Promise.all([server.close(), registry.close(), city.close()]);
+  await Promise.all([server.close(), registry.close(), city.close(), library.close()]);
 }
 process.exit(process.exitCode ?? 0);
