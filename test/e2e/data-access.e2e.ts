@@ -151,6 +151,23 @@ describe('the site gives up its grant, and sites are kept apart', () => {
     await page.close();
   });
 
+  test('the library page\'s "Give up access": the grant ends, the page says so, the next read is 4100', async () => {
+    const page = await openPage(h.context, h.library.url());
+    await page.getByTestId('provider-hint').and(page.locator('[data-found="true"]')).waitFor({ timeout: 10_000 });
+    const windowP = waitForWindow();
+    await page.getByTestId('join-button').click();
+    await decide(await windowP, 'approve');
+    await expect.poll(() => statusOf(page), { timeout: 20_000 }).toBe('member');
+    expect(await page.getByTestId('join-button').isVisible()).toBe(false);
+    const grantId = ((await page.getByTestId('grant-id').textContent()) ?? '').trim();
+    await expectNoApprovalWindow(h.context, () => page.getByTestId('give-up-button').click());
+    await expect.poll(() => statusOf(page), { timeout: 10_000 }).toBe('revoked');
+    expect((await siteGrants(page)).find((g) => g.id === grantId)?.status).toBe('revoked');
+    expectError(await accessData(page, grantId, newNonce()), 4100);
+    expect(h.library.book.get(h.libraryOrigin, grantId)?.ended).toMatch(/given-up|grantRevoked/);
+    await page.close();
+  });
+
   test('another origin cannot see, use or revoke the library\'s grant', async () => {
     const mine = await openPage(h.context, h.library.url('127.0.0.1', '/plain'));
     const other = await openPage(h.context, h.library.url('127.0.0.2', '/plain'));
