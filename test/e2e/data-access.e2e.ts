@@ -17,6 +17,7 @@ import { getResolver as getKeyResolver } from 'key-did-resolver';
 import { newNonce, recordProviderEvents, requestInPage, stopServiceWorkers, waitForProviderEvent, watchApprovalPages } from '../../scripts/lib/extension-browser.ts';
 import { verifyDcApiResponse } from '../../demo/city/verifier.ts';
 import { LIBRARY_PURPOSE, residencyQuery } from '../../demo/library/server.ts';
+import { verifyConsentReceipt } from '../../demo/library/receipt.ts';
 import { DEMO_RESIDENT } from '../../demo/registry/issuer.ts';
 import { closeStrayApprovals, decide, openPage } from './credential-support.ts';
 import { expectError, expectNoApprovalWindow, expectOk, sleep } from './support.ts';
@@ -132,6 +133,12 @@ describe('the consent receipt', () => {
     expect(text).toContain('given_name'); // the claim paths, not their values
     // The same receipt comes back with the site's grants.
     expect((await siteGrants(page)).find((g) => g.id === grant.id)?.receipt).toBe(receipt);
+    // The library's own check (demo/library/receipt.ts) accepts it only as this grant for this origin.
+    const expected = { origin: h.libraryOrigin, grantId: grant.id, did: grant.did, purposes: [LIBRARY_PURPOSE] };
+    await expect(verifyConsentReceipt(receipt, { ...expected, claimValues: [DEMO_RESIDENT] })).resolves.toMatchObject({ issuer: grant.did });
+    await expect(verifyConsentReceipt(receipt, { ...expected, origin: h.otherOrigin })).rejects.toThrow(/audience|aud/i);
+    await expect(verifyConsentReceipt(receipt, { ...expected, grantId: 'another-grant-0000' })).rejects.toThrow(/grant/);
+    await expect(verifyConsentReceipt(receipt, { ...expected, claimValues: [grant.id] })).rejects.toThrow(/claim value/);
     // Tampered, it no longer verifies.
     const [head, , sig] = receipt.split('.');
     const forged = Buffer.from(JSON.stringify({ ...verified.payload, aud: 'origin:http://evil.example' })).toString('base64url');
