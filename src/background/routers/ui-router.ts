@@ -76,6 +76,15 @@ async function runCommand(wallet: Wallet, command: UiCommand): Promise<unknown> 
       return wallet.grants.receipt(command.grantId);
     case 'createDeletionRequest':
       return wallet.grants.deletionRequest(command.grantId);
+    case 'listActivity':
+      return wallet.activity.list(command);
+    case 'verifyLedger':
+      return wallet.activity.verify();
+    case 'deleteActivityPayload':
+      await wallet.activity.deletePayload(command.seq);
+      return { deleted: true };
+    case 'exportData':
+      return wallet.activity.exportData();
     default:
       return runCredentialCommand(wallet, command);
   }
@@ -96,7 +105,11 @@ type CredentialCommand = Exclude<
       | 'listGrants'
       | 'revokeGrant'
       | 'getReceipt'
-      | 'createDeletionRequest';
+      | 'createDeletionRequest'
+      | 'listActivity'
+      | 'verifyLedger'
+      | 'deleteActivityPayload'
+      | 'exportData';
   }
 >;
 

@@ -15,7 +15,7 @@ export type DomainEvent =
   | { type: 'grant.accessed'; grantId: string; origin: string }
   | { type: 'grant.revoked'; grantId: string; origin: string; actor: 'holder' | 'requester' | 'wallet' }
   | { type: 'grant.expired'; grantId: string; origin: string }
-  | { type: 'credential.received'; credentialId: string; from: string }
+  | { type: 'credential.received'; credentialId: string; from: string; format: string; types: string[]; issuer: string }
   | { type: 'credential.deleted'; credentialId: string }
   | { type: 'credential.status'; credentialId: string; state: string }
   /** A one-time share (DC API, wallet_requestCredentials): which credentials and claim paths left, never values. */

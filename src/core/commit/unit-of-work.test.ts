@@ -15,7 +15,7 @@ describe('the commit point', () => {
       return original(ops);
     };
     const commit = new CommitPoint(store);
-    commit.enrich(async (unit) => unit.events.map((e, i) => put(`ledger-${i}`, e.type)));
+    commit.enrich(async (unit) => ({ ops: unit.events.map((e, i) => put(`ledger-${i}`, e.type)) }));
     const seen: DomainEvent[][] = [];
     commit.subscribe(async (events) => {
       // Subscribers run after the commit: what the unit wrote is readable.

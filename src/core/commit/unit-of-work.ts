@@ -16,11 +16,21 @@ export class UnitOfWork {
   }
 }
 
+/** More writes for the unit's transaction, and what to do once it committed. */
+export interface Enrichment {
+  ops: WriteOp[];
+  committed?: () => void;
+}
+
 /**
  * Turns a unit's events into more writes of the same transaction (the ledger entries
- * the change causes): runs before the commit, inside the unit's locks.
+ * the change causes): runs before the commit, inside the unit's locks and the
+ * enrichers' own lock, so appends are serialised from head read to write.
  */
-export type CommitEnricher = (unit: UnitOfWork) => Promise<WriteOp[]>;
+export type CommitEnricher = (unit: UnitOfWork) => Promise<Enrichment>;
+
+/** Held from the first enricher to the end of the write; never named by a use case. */
+const ENRICH_LOCK = '\u0000commit:enrich';
 
 export interface CommitOptions {
   /** Records this use case reads and writes back (e.g. `grant:<id>`); held through the commit. */
@@ -59,10 +69,17 @@ export class CommitPoint {
     const unit = new UnitOfWork();
     const result = await this.locks.hold(options.lock ?? [], async () => {
       const value = await work(unit);
-      const extra: WriteOp[] = [];
-      for (const enricher of this.enrichers) extra.push(...(await enricher(unit)));
-      const ops = [...unit.ops, ...extra];
-      if (ops.length > 0) await this.store.write(ops);
+      if (unit.events.length === 0 || this.enrichers.length === 0) {
+        if (unit.ops.length > 0) await this.store.write(unit.ops);
+        return value;
+      }
+      await this.locks.hold([ENRICH_LOCK], async () => {
+        const enrichments: Enrichment[] = [];
+        for (const enricher of this.enrichers) enrichments.push(await enricher(unit));
+        const ops = [...unit.ops, ...enrichments.flatMap((e) => e.ops)];
+        if (ops.length > 0) await this.store.write(ops);
+        for (const enrichment of enrichments) enrichment.committed?.();
+      });
       return value;
     });
     if (unit.events.length > 0) await this.publish(unit.events);

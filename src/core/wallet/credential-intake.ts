@@ -128,7 +128,7 @@ export class CredentialIntake {
     };
     await this.commit.run(async (unit) => {
       await wallet.credentials.save(record);
-      unit.emit({ type: 'credential.received', credentialId: record.id, from: receivedFrom });
+      unit.emit({ type: 'credential.received', credentialId: record.id, from: receivedFrom, format: record.format, types: record.types, issuer: record.issuer });
     });
     return record;
   }

@@ -23,7 +23,7 @@ export interface CredentialServices {
 
 export function createCredentialServices(ports: WalletPorts, session: WalletSession, commit: CommitPoint, desk: ApprovalDesk): CredentialServices {
   const resolver = createDidResolver();
-  const status = new CredentialStatusService(ports, resolver);
+  const status = new CredentialStatusService(ports, resolver, commit);
   return {
     intake: new CredentialIntake(ports, session, commit, desk, status, resolver),
     presentation: new CredentialPresentation(ports, commit, desk, status, resolver),

@@ -1,5 +1,6 @@
 import { checkStatus, isDue, StatusListCache } from '../credentials/status/status-checker.ts';
 import type { CredentialRecord, CredentialStatus, DidResolver, VerifiedCredential } from '../credentials/types.ts';
+import type { CommitPoint } from '../commit/unit-of-work.ts';
 import type { WalletPorts } from '../ports.ts';
 import type { UnlockedWallet } from './wallet-session.ts';
 
@@ -16,6 +17,7 @@ export class CredentialStatusService {
   constructor(
     private readonly ports: WalletPorts,
     private readonly resolver: DidResolver,
+    private readonly commit: CommitPoint,
   ) {}
 
   async statusOf(credential: VerifiedCredential): Promise<CredentialStatus> {
@@ -36,7 +38,11 @@ export class CredentialStatusService {
   async refresh(wallet: UnlockedWallet, record: CredentialRecord, force: boolean): Promise<CredentialRecord> {
     if (!force && !isDue(record.statusResult, this.ports.now())) return record;
     const status = await this.statusOf(record);
-    return (await wallet.credentials.setStatus(record.id, status)) ?? record;
+    const updated = (await wallet.credentials.setStatus(record.id, status)) ?? record;
+    if (status.state !== record.statusResult.state) {
+      await this.commit.run(async (unit) => unit.emit({ type: 'credential.status', credentialId: record.id, state: status.state }));
+    }
+    return updated;
   }
 
   /** The scheduled check: every held credential whose status is due (by its list's ttl). */

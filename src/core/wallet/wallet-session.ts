@@ -10,6 +10,7 @@ import type { IdentityAgent } from '../identity/agent.ts';
 import { lazyIdentityAgent } from '../identity/agent-loader.ts';
 import { PairwiseIdentities, type PairwiseRecord } from '../identity/pairwise.ts';
 import { EncryptedCollection } from '../storage/encrypted-collection.ts';
+import { Ledger } from '../ledger/ledger.ts';
 import { deriveVaultKeys, type VaultKeys } from '../vault/vault-keys.ts';
 import type { WalletPorts } from '../ports.ts';
 import { readSettings } from './settings.ts';
@@ -23,6 +24,8 @@ export interface UnlockedWallet {
   grants: GrantService;
   credentials: CredentialRepository;
   trust: TrustList;
+  /** The activity ledger (DESIGN.md §4). */
+  ledger: Ledger;
 }
 
 /** storage.session key of the unwrapped vault secret (memory only, never on disk). */
@@ -109,6 +112,7 @@ export class WalletSession {
       grants: new GrantService(new EncryptedCollection<GrantRecord>(store, 'grants', keys), now),
       credentials,
       trust: new TrustList(new EncryptedCollection<TrustedIssuer>(store, 'trust', keys), now),
+      ledger: new Ledger(store, keys, { now: () => new Date(now()) }),
     };
   }
 }

@@ -1,6 +1,8 @@
 import { CommitPoint } from '../commit/unit-of-work.ts';
 import type { ScheduledJob, WalletPorts } from '../ports.ts';
 import { Vault } from '../vault/vault.ts';
+import { activityRecorder } from './activity-recorder.ts';
+import { ActivityFlow } from './activity-flow.ts';
 import { ApprovalDesk } from './approval-desk.ts';
 import type { CredentialServices } from './credential-services.ts';
 import { GrantFlow } from './grant-flow.ts';
@@ -27,17 +29,20 @@ export class Wallet {
   readonly locking: LockFlow;
   readonly identity: IdentityFlow;
   readonly grants: GrantFlow;
+  readonly activity: ActivityFlow;
   private credentialServices: Promise<CredentialServices> | null = null;
 
   constructor(private readonly ports: WalletPorts) {
     this.vault = new Vault({ store: ports.store, now: ports.now, iterations: ports.kdfIterations });
     this.session = new WalletSession(ports);
     this.commit = new CommitPoint(ports.store);
+    this.commit.enrich(activityRecorder(this.session));
     this.commit.subscribe(pageNotifier(ports.events));
     this.desk = new ApprovalDesk(ports, this.session);
     this.locking = new LockFlow(ports, this.vault, this.session, this.commit);
     this.identity = new IdentityFlow(ports, this.session, this.commit, this.desk);
     this.grants = new GrantFlow(ports, this.session, this.commit);
+    this.activity = new ActivityFlow(ports, this.session, this.commit);
     this.desk.register('offer', async () => (await this.credentials()).intake.approvalKind);
     this.desk.register('credentials', async () => (await this.credentials()).presentation.approvalKind);
     this.desk.register('data-access', async () => (await this.credentials()).dataAccess.approvalKind);
