@@ -25,6 +25,11 @@ function compress(block: Uint8Array, offset: number): void {
     const j = offset + 4 * i;
     w[i] = (block[j]! << 24) | (block[j + 1]! << 16) | (block[j + 2]! << 8) | block[j + 3]!;
   }
+  compressWords();
+}
+
+/** One compression of the 16 message words already in `w`. */
+function compressWords(): void {
   for (let i = 16; i < 64; i++) {
     const x = w[i - 15]!;
     const y = w[i - 2]!;
@@ -91,16 +96,11 @@ export function sha256Fast(data: Uint8Array, length: number = data.length): Uint
   return out;
 }
 
-// 0x01 ‖ left ‖ right is 65 bytes: two blocks whose padding never changes.
-const nodeBlocks = new Uint8Array(128);
-nodeBlocks[0] = 0x01;
-nodeBlocks[65] = 0x80;
-nodeBlocks[126] = (65 * 8) >>> 8;
-nodeBlocks[127] = (65 * 8) & 0xff;
-
 /**
  * RFC 9162 interior node hash SHA-256(0x01 ‖ left ‖ right), reading the two 32-byte
  * children and writing the result at offsets in caller buffers (the tree's levels).
+ * The 65-byte input is two blocks whose padding never changes, so the message words
+ * are built straight from the children, one byte off their alignment.
  */
 export function nodeHashInto(
   left: Uint8Array,
@@ -110,12 +110,24 @@ export function nodeHashInto(
   out: Uint8Array,
   outOffset: number,
 ): void {
-  for (let i = 0; i < 32; i++) {
-    nodeBlocks[1 + i] = left[leftOffset + i]!;
-    nodeBlocks[33 + i] = right[rightOffset + i]!;
-  }
   state.set(INITIAL);
-  compress(nodeBlocks, 0);
-  compress(nodeBlocks, 64);
+  // Block 1: 0x01, left[0..31], right[0..30].
+  let carry = 0x01;
+  for (let i = 0; i < 8; i++) {
+    const j = leftOffset + 4 * i;
+    w[i] = (carry << 24) | (left[j]! << 16) | (left[j + 1]! << 8) | left[j + 2]!;
+    carry = left[j + 3]!;
+  }
+  for (let i = 0; i < 8; i++) {
+    const j = rightOffset + 4 * i;
+    w[8 + i] = (carry << 24) | (right[j]! << 16) | (right[j + 1]! << 8) | right[j + 2]!;
+    carry = right[j + 3]!;
+  }
+  compressWords();
+  // Block 2: right[31], the 0x80 marker, zeros, and the bit length 520.
+  w[0] = (carry << 24) | (0x80 << 16);
+  w.fill(0, 1, 15);
+  w[15] = 65 * 8;
+  compressWords();
   digestInto(out, outOffset);
 }
