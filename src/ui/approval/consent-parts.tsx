@@ -119,3 +119,27 @@ export function ClaimList({
     </ul>
   );
 }
+
+/** A credential whose status could not be checked leaves only once the user says so. */
+export function UnknownStatusAck({
+  checked,
+  disabled,
+  onChange,
+}: {
+  checked: boolean;
+  disabled: boolean;
+  onChange: (checked: boolean) => void;
+}) {
+  return (
+    <label class="checkbox-line warning">
+      <input
+        type="checkbox"
+        data-testid="accept-unknown-status"
+        checked={checked}
+        disabled={disabled}
+        onChange={(event) => onChange(event.currentTarget.checked)}
+      />
+      <span>I understand that the credential&apos;s status could not be confirmed, and want to share it anyway.</span>
+    </label>
+  );
+}

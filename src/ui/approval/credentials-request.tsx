@@ -5,12 +5,13 @@
  * SD-JWT claims can be withheld or added, a JWT VC leaves whole. A credential whose
  * status could not be checked needs an explicit acknowledgement before sharing.
  */
-import { useState } from 'preact/hooks';
-import type { CredentialSelection, CredentialsApprovalView } from '../../protocol/internal.ts';
+import type { CredentialsApprovalView } from '../../protocol/internal.ts';
 import { formatDateTime } from '../components/format.ts';
 import { OriginBadge, isInsecureOrigin } from '../components/origin-badge.tsx';
 import { ErrorText } from '../components/page.tsx';
-import { type QueryChoice, isShared, requestSigner, resolveChoice } from './consent-choice.ts';
+import { requestSigner } from './consent-choice.ts';
+import { useConsentSelection } from './consent-selection.ts';
+import { UnknownStatusAck } from './consent-parts.tsx';
 import { QueryCard } from './consent-query.tsx';
 import { DecisionButtons, ORIGIN_ID, TITLE_ID, useDecision } from './decision.tsx';
 import { InsecureWarning } from './identity-request.tsx';
@@ -25,28 +26,12 @@ export function CredentialsRequest({
   onFinished: () => void;
 }) {
   const decision = useDecision(approval.id, onFinished);
-  const [choices, setChoices] = useState<Record<string, QueryChoice>>({});
-  const [acceptUnknown, setAcceptUnknown] = useState(false);
-
-  const resolved = approval.queries.map((query) => ({ query, current: resolveChoice(query, choices) }));
-  const unknownStatus = resolved.some(({ current }) => current?.candidate.credential.status.state === 'unknown');
-  const answerable = resolved.filter(({ current }) => current !== null);
-  const blocked = unknownStatus && !acceptUnknown;
-
-  const setChoice = (queryId: string, choice: QueryChoice) =>
-    setChoices((current) => ({ ...current, [queryId]: choice }));
+  const consent = useConsentSelection(approval.queries);
+  const { resolved, unknownStatus, acceptUnknown, blocked, nothingToShare } = consent;
 
   const approve = () => {
-    if (blocked || answerable.length === 0) return;
-    const queries: CredentialSelection['queries'] = {};
-    for (const { query, current } of resolved) {
-      if (!current) continue;
-      queries[query.queryId] = {
-        credentialId: current.candidate.credential.id,
-        claims: current.candidate.claims.filter((claim) => isShared(claim, current.choice)).map((claim) => claim.path),
-      };
-    }
-    void decision.decide('approve', { queries, acceptUnknownStatus: unknownStatus && acceptUnknown });
+    if (blocked || nothingToShare) return;
+    void decision.decide('approve', consent.selection());
   };
 
   return (
@@ -64,21 +49,12 @@ export function CredentialsRequest({
           current={current}
           multiple={approval.queries.length > 1}
           disabled={decision.busy}
-          onChoice={(choice) => setChoice(query.queryId, choice)}
+          onChoice={(choice) => consent.setChoice(query.queryId, choice)}
         />
       ))}
 
       {unknownStatus ? (
-        <label class="checkbox-line warning">
-          <input
-            type="checkbox"
-            data-testid="accept-unknown-status"
-            checked={acceptUnknown}
-            disabled={decision.busy}
-            onChange={(event) => setAcceptUnknown(event.currentTarget.checked)}
-          />
-          <span>I understand that the credential&apos;s status could not be confirmed, and want to share it anyway.</span>
-        </label>
+        <UnknownStatusAck checked={acceptUnknown} disabled={decision.busy} onChange={consent.setAcceptUnknown} />
       ) : null}
 
       <p class="muted small">
@@ -89,7 +65,7 @@ export function CredentialsRequest({
         decision={decision}
         approveLabel="Share"
         approvingLabel="Sharing…"
-        approveDisabled={blocked || answerable.length === 0}
+        approveDisabled={blocked || nothingToShare}
         approveTitle={blocked ? 'Confirm the status warning above first' : undefined}
         onApprove={approve}
       />

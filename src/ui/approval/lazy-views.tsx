@@ -1,9 +1,9 @@
 /**
- * The offer and consent views, loaded on demand: most approvals are logins, and the
+ * The offer, consent and data-access views, loaded on demand: most approvals are logins, and the
  * window appears sooner when it parses only the view it shows.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { CredentialsApprovalView, OfferApprovalView } from '../../protocol/internal.ts';
+import type { CredentialsApprovalView, DataAccessApprovalView, OfferApprovalView } from '../../protocol/internal.ts';
 import { ErrorText, Loading } from '../components/page.tsx';
 
 interface ViewProps<A> {
@@ -41,6 +41,15 @@ export function LazyOfferRequest(props: ViewProps<OfferApprovalView>) {
 
 export function LazyCredentialsRequest(props: ViewProps<CredentialsApprovalView>) {
   const { View, error } = useModule(loadCredentials);
+  if (error) return <ErrorText message={error} />;
+  return View ? <View {...props} /> : <Loading />;
+}
+
+const loadDataAccess = () =>
+  import('./data-access-request.tsx').then((m) => m.DataAccessRequest as ViewComponent<DataAccessApprovalView>);
+
+export function LazyDataAccessRequest(props: ViewProps<DataAccessApprovalView>) {
+  const { View, error } = useModule(loadDataAccess);
   if (error) return <ErrorText message={error} />;
   return View ? <View {...props} /> : <Loading />;
 }

@@ -6,8 +6,9 @@
  * request settled elsewhere or a wallet that locked is reflected at once instead of
  * leaving a stale window with live buttons.
  *
- * Three kinds of request: a login (identity), a credential offered by a site (offer),
- * and a site asking for credentials (credentials consent). Each has its own view.
+ * Four kinds of request: a login (identity), a credential offered by a site (offer),
+ * a site asking for credentials (credentials consent) and a site asking for ongoing
+ * access to data (data access). Each has its own view.
  */
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
@@ -19,7 +20,7 @@ import { UnlockForm } from '../components/unlock-form.tsx';
 import { closeThisWindow, errorMessage, sendUiCommand, watchWallet } from '../components/wallet-client.ts';
 import { CloseButton, isGone } from './decision.tsx';
 import { IdentityRequest } from './identity-request.tsx';
-import { LazyCredentialsRequest, LazyOfferRequest } from './lazy-views.tsx';
+import { LazyCredentialsRequest, LazyDataAccessRequest, LazyOfferRequest } from './lazy-views.tsx';
 
 const approvalId = new URLSearchParams(location.search).get('id');
 
@@ -107,6 +108,8 @@ function Request({
       return <LazyOfferRequest approval={approval} lookupError={lookupError} onFinished={onFinished} />;
     case 'credentials':
       return <LazyCredentialsRequest approval={approval} lookupError={lookupError} onFinished={onFinished} />;
+    case 'data-access':
+      return <LazyDataAccessRequest approval={approval} lookupError={lookupError} onFinished={onFinished} />;
     default:
       return <UnknownRequest kind={(approval as { kind?: unknown }).kind} />;
   }

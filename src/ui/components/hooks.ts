@@ -28,6 +28,11 @@ export function usePolled<T>(
   enabled = true,
   onError?: (error: unknown) => void,
   pollMs: number | undefined = POLL_INTERVAL_MS,
+  /**
+   * What makes two answers the same, when JSON of the whole answer would cost too much
+   * (ten thousand grants are megabytes of JSON on every poll). JSON by default.
+   */
+  fingerprint: (value: T) => string = JSON.stringify,
 ): Polled<T> {
   const [value, setValue] = useState<T | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
@@ -36,12 +41,14 @@ export function usePolled<T>(
   loadRef.current = load;
   const onErrorRef = useRef(onError);
   onErrorRef.current = onError;
+  const fingerprintRef = useRef(fingerprint);
+  fingerprintRef.current = fingerprint;
   const lastJson = useRef<string | null>(null);
   const latest = useRef<T | undefined>(undefined);
 
   const accept = useCallback((next: T) => {
     setError(null);
-    const json = JSON.stringify(next);
+    const json = fingerprintRef.current(next);
     if (json === lastJson.current) return;
     lastJson.current = json;
     latest.current = next;

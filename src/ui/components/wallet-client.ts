@@ -71,9 +71,17 @@ export function closeThisWindow(): void {
   window.close();
 }
 
-/** Opens the dashboard (the manifest's options page) in a tab. */
-export async function openDashboard(): Promise<void> {
-  await browser.runtime.openOptionsPage();
+/** Opens the dashboard (the manifest's options page) in a tab; with a part, at that part (`#access`). */
+export async function openDashboard(part?: string): Promise<void> {
+  if (part === undefined) {
+    await browser.runtime.openOptionsPage();
+    return;
+  }
+  await browser.tabs.create({ url: dashboardUrl(part) });
+}
+
+export function dashboardUrl(part?: string): string {
+  return browser.runtime.getURL(`dashboard/index.html${part ? `#${part}` : ''}`);
 }
 
 export function onboardingUrl(): string {

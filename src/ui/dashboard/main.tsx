@@ -1,7 +1,8 @@
 /**
- * The dashboard (the manifest's options page, in a tab): the credentials the wallet
- * holds (with import), every grant the wallet ever gave with its history and
- * one-click revocation, and the settings: trusted issuers and security.
+ * The dashboard (the manifest's options page, in a tab), in four parts under a tab
+ * bar: Credentials (held, with import), Access (who can read what, by site, with
+ * revocation, receipts and deletion requests), Activity (the tamper-evident log, its
+ * integrity, and the export), and Settings (trusted issuers and security).
  */
 import { render } from 'preact';
 import { useState } from 'preact/hooks';
@@ -11,9 +12,11 @@ import { ErrorText, Loading, LockState, PageShell } from '../components/page.tsx
 import { UnlockForm } from '../components/unlock-form.tsx';
 import { onboardingUrl } from '../components/wallet-client.ts';
 import { CredentialsSection } from './credentials-section.tsx';
-import { GrantsSection } from './grants-section.tsx';
-import { SecuritySection } from './security-section.tsx';
-import { TrustedIssuersSection } from './trusted-issuers-section.tsx';
+import { AccessSection } from './access-section.tsx';
+import { ActivitySection } from './activity-section.tsx';
+import { ConfirmProvider } from './confirm.tsx';
+import { SettingsSection } from './settings-section.tsx';
+import { TabBar } from './tab-bar.tsx';
 
 function App() {
   const wallet = useWalletState();
@@ -44,12 +47,18 @@ function App() {
     <PageShell aside={<LockState unlocked={state.unlocked} />}>
       <ErrorText message={wallet.error} testId="state-error" />
       {state.unlocked ? (
-        <>
+        <ConfirmProvider>
+          <TabBar />
           <CredentialsSection onLocked={onLocked} refreshKey={trustVersion} />
-          <GrantsSection onLocked={onLocked} />
-          <TrustedIssuersSection onLocked={onLocked} onChanged={() => setTrustVersion((version) => version + 1)} />
-          <SecuritySection state={state} onState={wallet.accept} />
-        </>
+          <AccessSection onLocked={onLocked} />
+          <ActivitySection onLocked={onLocked} />
+          <SettingsSection
+            state={state}
+            onState={wallet.accept}
+            onLocked={onLocked}
+            onTrustChanged={() => setTrustVersion((version) => version + 1)}
+          />
+        </ConfirmProvider>
       ) : (
         <section class="card stack unlock-card">
           <h1>Unlock Tessera</h1>

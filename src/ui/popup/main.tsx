@@ -1,6 +1,7 @@
 /**
  * The toolbar popup: lock state at a glance, unlock, the sites logged in with Tessera
- * (each disconnectable), and the way to the dashboard. It polls, so a site connected
+ * (each disconnectable), the sites with access to data (each a link to the dashboard's
+ * Access tab), and the way to the dashboard. It polls, so a site connected
  * or an auto-lock while it is open shows without reopening it.
  */
 import { render } from 'preact';
@@ -15,6 +16,7 @@ import { UnlockForm } from '../components/unlock-form.tsx';
 import {
   UiRequestError,
   closeThisWindow,
+  dashboardUrl,
   errorMessage,
   openDashboard,
   openOnboarding,
@@ -92,6 +94,9 @@ function Unlocked({ wallet }: { wallet: Polled<WalletStateView> }) {
   const connected = (grants.value ?? [])
     .filter((grant) => grant.kind === 'identity' && grant.status === 'active')
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const dataGrants = (grants.value ?? [])
+    .filter((grant) => grant.kind === 'data' && grant.status === 'active')
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 
   const disconnect = (grantId: string) =>
     action.run(async () => {
@@ -99,10 +104,11 @@ function Unlocked({ wallet }: { wallet: Polled<WalletStateView> }) {
       await grants.refresh();
     });
   const lock = () => action.run(async () => wallet.accept(await sendUiCommand({ command: 'lock' })));
-  const dashboard = () => action.run(async () => {
-    await openDashboard();
-    closeThisWindow();
-  });
+  const dashboard = (part?: string) =>
+    action.run(async () => {
+      await openDashboard(part);
+      closeThisWindow();
+    });
 
   return (
     <div class="stack">
@@ -128,6 +134,9 @@ function Unlocked({ wallet }: { wallet: Polled<WalletStateView> }) {
           </ul>
         ) : null}
       </section>
+      {grants.value !== undefined ? (
+        <DataGrants grants={dataGrants} busy={action.busy} onOpen={() => void dashboard('access')} />
+      ) : null}
       <ErrorText message={action.error} testId="popup-error" />
       <div class="row">
         <button type="button" class="button" data-testid="lock" disabled={action.busy} onClick={() => void lock()}>
@@ -169,6 +178,47 @@ function ConnectedSite({ grant, busy, onDisconnect }: { grant: GrantView; busy: 
         Disconnect
       </button>
     </li>
+  );
+}
+
+/** Sites that may read data under a grant; each opens the dashboard's Access tab, where it is revoked. */
+function DataGrants({ grants, busy, onOpen }: { grants: GrantView[]; busy: boolean; onOpen: () => void }) {
+  return (
+    <section aria-labelledby="data-access-heading">
+      <h2 id="data-access-heading">Data access</h2>
+      {grants.length === 0 ? (
+        <p class="muted" data-testid="no-data-grants">
+          No site can read your data. When you give a site ongoing access, it will appear here.
+        </p>
+      ) : (
+        <ul class="site-list card">
+          {grants.map((grant) => (
+            <li key={grant.id} data-testid={`data-grant-${grant.id}`}>
+              <div class="site-info">
+                <OriginBadge origin={grant.origin} />
+                <span class="small muted">
+                  {grant.purposeViews.map((purpose) => purpose.label).join(', ') || grant.purposes.join(', ')}
+                  {grant.expiresAt ? ` · until ${formatDate(grant.expiresAt)}` : ''}
+                </span>
+              </div>
+              <a
+                class="button small"
+                href={dashboardUrl('access')}
+                data-testid={`data-grant-open-${grant.id}`}
+                aria-label={`Manage the data access of ${grant.origin} in the dashboard`}
+                aria-disabled={busy ? 'true' : undefined}
+                onClick={(event) => {
+                  event.preventDefault();
+                  if (!busy) onOpen();
+                }}
+              >
+                Manage
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 

@@ -1,0 +1,139 @@
+/**
+ * The data-access consent window's own pieces: who asks (verified requester or an
+ * "unverified" warning), why (each purpose in plain words, the separately consented
+ * ones with their own unticked box), and the terms (how long, how often, how long
+ * the requester keeps what it receives).
+ */
+import type { DataAccessApprovalView, PurposeView, RequesterView } from '../../protocol/internal.ts';
+import { formatCount, formatDate } from '../components/format.ts';
+
+export function RequesterBadge({ requester }: { requester: RequesterView }) {
+  if (requester.verified) {
+    return (
+      <div class="note requester requester-verified" data-testid="requester-verified">
+        <p>
+          <span class="pill pill-ok">Verified</span> <strong>{requester.name}</strong>
+        </p>
+        <dl class="fact-list">
+          <div class="fact">
+            <dt>DID</dt>
+            <dd>
+              <code>{requester.did}</code>
+            </dd>
+          </div>
+          <div class="fact">
+            <dt>Accredited by</dt>
+            <dd>
+              <code>{requester.accreditor}</code>
+            </dd>
+          </div>
+          {requester.study ? (
+            <div class="fact">
+              <dt>Study</dt>
+              <dd>{requester.study}</dd>
+            </div>
+          ) : null}
+          {requester.ethicsApproval ? (
+            <div class="fact">
+              <dt>Ethics approval</dt>
+              <dd>{requester.ethicsApproval}</dd>
+            </div>
+          ) : null}
+        </dl>
+      </div>
+    );
+  }
+  return (
+    <p class="warning requester" data-testid="requester-unverified">
+      <span class="pill pill-warn">Unverified</span> Tessera could not check who runs this site: {requester.reason}
+    </p>
+  );
+}
+
+/** Every stated purpose; `separate` ones (AI model training) need their own tick, off by default. */
+export function PurposeList({
+  purposes,
+  separateTicked,
+  disabled,
+  onToggleSeparate,
+}: {
+  purposes: PurposeView[];
+  separateTicked: string[];
+  disabled: boolean;
+  onToggleSeparate: (term: string, on: boolean) => void;
+}) {
+  const plain = purposes.filter((purpose) => !purpose.separate);
+  const separate = purposes.filter((purpose) => purpose.separate);
+  return (
+    <section class="card stack" aria-labelledby="purposes-heading">
+      <h2 id="purposes-heading" class="card-heading">
+        Why they ask
+      </h2>
+      {plain.length > 0 ? (
+        <ul class="purpose-list">
+          {plain.map((purpose) => (
+            <li key={purpose.term} data-testid={`purpose-${purpose.term}`}>
+              <strong>{purpose.label}</strong>: {purpose.description}
+              <code class="muted small purpose-term">{purpose.term}</code>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {separate.map((purpose) => {
+        const inputId = `separate-purpose-input-${purpose.term}`;
+        return (
+          <div key={purpose.term} class="checkbox-line separate-purpose" data-testid={`purpose-${purpose.term}`}>
+            <input
+              type="checkbox"
+              id={inputId}
+              data-testid={`separate-purpose-${purpose.term}`}
+              checked={separateTicked.includes(purpose.term)}
+              disabled={disabled}
+              onChange={(event) => onToggleSeparate(purpose.term, event.currentTarget.checked)}
+            />
+            <label for={inputId}>
+              <strong>Also allow: {purpose.label}</strong>: {purpose.description}
+              <code class="muted small purpose-term">{purpose.term}</code>
+              <span class="muted small block">Left unticked, this use is not part of the grant.</span>
+            </label>
+          </div>
+        );
+      })}
+    </section>
+  );
+}
+
+function days(count: number): string {
+  return count === 1 ? '1 day' : `${formatCount(count)} days`;
+}
+
+/** For how long, how often, how long they keep it. */
+export function AccessTerms({ approval }: { approval: DataAccessApprovalView }) {
+  return (
+    <section class="card" aria-labelledby="terms-heading">
+      <h2 id="terms-heading" class="card-heading">
+        On what terms
+      </h2>
+      <dl class="fact-list">
+        <div class="fact" data-testid="term-duration">
+          <dt>For how long</dt>
+          <dd>
+            {days(approval.durationDays)}, until {formatDate(approval.expiresAt)}
+          </dd>
+        </div>
+        <div class="fact" data-testid="term-usage">
+          <dt>How often</dt>
+          <dd>
+            {approval.usageLimit === null
+              ? 'No limit: as often as they like while the grant lasts'
+              : `At most ${formatCount(approval.usageLimit)} ${approval.usageLimit === 1 ? 'time' : 'times'}`}
+          </dd>
+        </div>
+        <div class="fact" data-testid="term-retention">
+          <dt>How long they keep it</dt>
+          <dd>{approval.retentionDays === null ? 'Not stated' : days(approval.retentionDays)}</dd>
+        </div>
+      </dl>
+    </section>
+  );
+}

@@ -1,0 +1,98 @@
+/**
+ * Consent to ongoing data access: who asks, what (each credential and claim, as in a
+ * one-time share), why (each purpose in plain words; AI model training only when
+ * ticked on its own), for how long, how often, and how long they keep it. On approval
+ * the site may fetch fresh presentations of exactly this, silently, until the grant
+ * ends or the user revokes it.
+ */
+import { useState } from 'preact/hooks';
+import type { DataAccessApprovalView } from '../../protocol/internal.ts';
+import { formatDate, formatDateTime } from '../components/format.ts';
+import { OriginBadge, isInsecureOrigin } from '../components/origin-badge.tsx';
+import { ErrorText } from '../components/page.tsx';
+import { UnknownStatusAck } from './consent-parts.tsx';
+import { QueryCard } from './consent-query.tsx';
+import { useConsentSelection } from './consent-selection.ts';
+import { AccessTerms, PurposeList, RequesterBadge } from './data-access-parts.tsx';
+import { DecisionButtons, ORIGIN_ID, TITLE_ID, useDecision } from './decision.tsx';
+import { InsecureWarning } from './identity-request.tsx';
+
+export function DataAccessRequest({
+  approval,
+  lookupError,
+  onFinished,
+}: {
+  approval: DataAccessApprovalView;
+  lookupError: string | null;
+  onFinished: () => void;
+}) {
+  const decision = useDecision(approval.id, onFinished);
+  const consent = useConsentSelection(approval.queries);
+  const { resolved, unknownStatus, acceptUnknown, blocked, nothingToShare } = consent;
+  const [separate, setSeparate] = useState<string[]>([]);
+
+  const toggleSeparate = (term: string, on: boolean) =>
+    setSeparate((current) => (on ? [...current.filter((item) => item !== term), term] : current.filter((item) => item !== term)));
+
+  const approve = () => {
+    if (blocked || nothingToShare) return;
+    const offered = new Set(approval.purposes.filter((purpose) => purpose.separate).map((purpose) => purpose.term));
+    void decision.decide('approve', {
+      ...consent.selection(),
+      separatePurposes: separate.filter((term) => offered.has(term)),
+    });
+  };
+
+  return (
+    <div class="stack">
+      <h1 class="approval-title" id={TITLE_ID}>
+        Give ongoing access
+      </h1>
+      <OriginBadge origin={approval.origin} large testId="approval-origin" id={ORIGIN_ID} />
+      <p class="approval-lead">
+        asks to read your data until {formatDate(approval.expiresAt)}, without asking you again each time.
+      </p>
+      <RequesterBadge requester={approval.requester} />
+      {isInsecureOrigin(approval.origin) ? <InsecureWarning /> : null}
+
+      <PurposeList
+        purposes={approval.purposes}
+        separateTicked={separate}
+        disabled={decision.busy}
+        onToggleSeparate={toggleSeparate}
+      />
+      <AccessTerms approval={approval} />
+
+      <h2 class="card-heading">What they can read</h2>
+      {resolved.map(({ query, current }) => (
+        <QueryCard
+          key={query.queryId}
+          query={query}
+          current={current}
+          multiple={approval.queries.length > 1}
+          disabled={decision.busy}
+          onChoice={(choice) => consent.setChoice(query.queryId, choice)}
+        />
+      ))}
+
+      {unknownStatus ? (
+        <UnknownStatusAck checked={acceptUnknown} disabled={decision.busy} onChange={consent.setAcceptUnknown} />
+      ) : null}
+
+      <p class="muted small">
+        Each later read is a fresh presentation of exactly the claims ticked above, for this site only. You can revoke
+        this access at any time in the Tessera dashboard; the site learns of it at once.
+      </p>
+      <ErrorText message={decision.error ?? lookupError} testId="approval-error" />
+      <DecisionButtons
+        decision={decision}
+        approveLabel="Give access"
+        approvingLabel="Giving access…"
+        approveDisabled={blocked || nothingToShare}
+        approveTitle={blocked ? 'Confirm the status warning above first' : undefined}
+        onApprove={approve}
+      />
+      <p class="muted small">Requested {formatDateTime(approval.createdAt)}</p>
+    </div>
+  );
+}

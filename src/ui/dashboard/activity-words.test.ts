@@ -1,0 +1,34 @@
+import { describe, expect, test } from 'vitest';
+import { ACTIVITY_KINDS, activityKindLabel, payloadLines, valueText } from './activity-words.ts';
+
+describe('activity words', () => {
+  test('every ledger kind has plain words; an unknown kind shows as it is', () => {
+    expect(ACTIVITY_KINDS).toHaveLength(13);
+    expect(activityKindLabel('grant.revoked')).toBe('Access revoked');
+    expect(activityKindLabel('future.kind')).toBe('future.kind');
+  });
+
+  test('the payload reads as lines: site, credentials, claim paths and purposes first', () => {
+    const lines = payloadLines({
+      grantId: 'g-1',
+      purposes: ['dpv:ServiceProvision'],
+      claimPaths: [['address', 'locality'], ['given_name']],
+      origin: 'https://library.example',
+      credentialTypes: ['ResidentCredential'],
+    });
+    expect(lines).toEqual([
+      { label: 'Site', text: 'https://library.example' },
+      { label: 'Credentials', text: 'ResidentCredential' },
+      { label: 'Claims', text: 'address.locality, given_name' },
+      { label: 'Purposes', text: 'dpv:ServiceProvision' },
+      { label: 'Grant', text: 'g-1' },
+    ]);
+    expect(payloadLines(null)).toEqual([]);
+  });
+
+  test('a long text (a receipt JWT) is summarised, not printed', () => {
+    const jwt = `eyJ${'a'.repeat(500)}`;
+    expect(valueText(jwt)).toMatch(/^eyJa+… \(503 characters\)$/);
+    expect(valueText({ a: 1 })).toBe('{"a":1}');
+  });
+});

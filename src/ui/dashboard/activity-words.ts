@@ -1,0 +1,79 @@
+/**
+ * The activity timeline in plain words: each entry kind as a sentence head, and an
+ * entry's payload (origin, credential types, claim paths, purposes — never values)
+ * as short labelled lines. Pure functions, tested without a browser.
+ */
+import type { ActivityKind } from '../../protocol/internal.ts';
+
+export const ACTIVITY_KIND_LABEL: Record<ActivityKind, string> = {
+  'wallet.created': 'Wallet created',
+  'identity.login': 'Logged in to a site',
+  'credential.received': 'Credential received',
+  'credential.deleted': 'Credential deleted',
+  'credential.status': 'Credential status changed',
+  'credential.presented': 'Credentials shared once',
+  'grant.given': 'Access given',
+  'grant.accessed': 'A site read data under its access',
+  'grant.revoked': 'Access revoked',
+  'grant.expired': 'Access expired',
+  'trust.changed': 'Trusted issuers changed',
+  'deletion.requested': 'Deletion requested',
+  'anchor.sent': 'Log anchored',
+};
+
+export const ACTIVITY_KINDS = Object.keys(ACTIVITY_KIND_LABEL) as ActivityKind[];
+
+export function activityKindLabel(kind: string): string {
+  return (ACTIVITY_KIND_LABEL as Record<string, string>)[kind] ?? kind;
+}
+
+const FIELD_LABEL: Record<string, string> = {
+  origin: 'Site',
+  credentialTypes: 'Credentials',
+  types: 'Credentials',
+  claimPaths: 'Claims',
+  claims: 'Claims',
+  purposes: 'Purposes',
+  grantId: 'Grant',
+  kind: 'Kind',
+  status: 'Status',
+  reason: 'Reason',
+  did: 'DID',
+  issuer: 'Issuer',
+};
+
+/** Shown first, in this order; other fields follow as they come. */
+const FIRST = ['origin', 'credentialTypes', 'types', 'claimPaths', 'claims', 'purposes'];
+/** Longer strings (a receipt JWT) are summarised rather than printed. */
+const MAX_TEXT = 160;
+
+function isPath(value: unknown): value is (string | number)[] {
+  return Array.isArray(value) && value.every((part) => typeof part === 'string' || typeof part === 'number');
+}
+
+function fieldLabel(key: string): string {
+  return FIELD_LABEL[key] ?? key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (first) => first.toUpperCase());
+}
+
+export function valueText(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'string') return value.length > MAX_TEXT ? `${value.slice(0, 40)}… (${value.length} characters)` : value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) {
+    // An array of claim paths: `address.locality`, not a JSON dump.
+    if (value.length > 0 && value.every((item) => isPath(item) && Array.isArray(item))) {
+      return value.map((path) => (path as (string | number)[]).join('.')).join(', ');
+    }
+    return value.map((item) => valueText(item)).join(', ');
+  }
+  const text = JSON.stringify(value);
+  return text.length > MAX_TEXT ? `${text.slice(0, 40)}… (${text.length} characters)` : text;
+}
+
+/** The payload as labelled lines, the fields a person looks for first. */
+export function payloadLines(payload: Record<string, unknown> | null): { label: string; text: string }[] {
+  if (!payload) return [];
+  const keys = Object.keys(payload);
+  const ordered = [...FIRST.filter((key) => keys.includes(key)), ...keys.filter((key) => !FIRST.includes(key))];
+  return ordered.map((key) => ({ label: fieldLabel(key), text: valueText(payload[key]) }));
+}

@@ -1,0 +1,26 @@
+/** The Settings tab: the issuers the user trusts, and security (password, auto-lock). */
+import type { WalletStateView } from '../../protocol/internal.ts';
+import { SecuritySection } from './security-section.tsx';
+import { TrustedIssuersSection } from './trusted-issuers-section.tsx';
+
+export function SettingsSection({
+  state,
+  onState,
+  onLocked,
+  onTrustChanged,
+}: {
+  state: WalletStateView;
+  onState: (state: WalletStateView) => void;
+  onLocked: () => void;
+  onTrustChanged: () => void;
+}) {
+  return (
+    <div class="settings" id="settings" tabIndex={-1} aria-labelledby="settings-heading" role="region">
+      <h2 id="settings-heading" class="settings-heading">
+        Settings
+      </h2>
+      <TrustedIssuersSection onLocked={onLocked} onChanged={onTrustChanged} />
+      <SecuritySection state={state} onState={onState} />
+    </div>
+  );
+}
