@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { verifyJWT } from 'did-jwt';
 import { Resolver } from 'did-resolver';
 import { getResolver as getKeyResolver } from 'key-did-resolver';
-import { newNonce, recordProviderEvents, requestInPage, stopServiceWorkers, waitForProviderEvent, watchApprovalPages } from '../../scripts/lib/extension-browser.ts';
+import { newNonce, openExtensionPage, recordProviderEvents, requestInPage, stopServiceWorkers, waitForProviderEvent, watchApprovalPages } from '../../scripts/lib/extension-browser.ts';
 import { verifyDcApiResponse } from '../../demo/city/verifier.ts';
 import { LIBRARY_PURPOSE, residencyQuery } from '../../demo/library/server.ts';
 import { verifyConsentReceipt } from '../../demo/library/receipt.ts';
@@ -110,6 +110,22 @@ describe('the library: grant, silent reads, revoke in the dashboard', () => {
     expect(await library.getByTestId('access-result').textContent()).toContain('4100');
     const [grant] = await siteGrants(library);
     expect(grant?.status).toBe('revoked');
+    await dashboard.close();
+  });
+});
+
+describe('the activity log', () => {
+  test('the Activity tab holds the library\'s grant, its reads and its revocation, and says the log is intact', async () => {
+    const dashboard = await openExtensionPage(h.context, h.extensionId, 'dashboard/index.html');
+    await dashboard.getByTestId('tab-activity').click({ timeout: 10_000 });
+    await dashboard.getByTestId('activity-filter-site').fill(h.libraryOrigin);
+    await dashboard.getByTestId('activity-filter-apply').click();
+    const kinds = () => dashboard.locator('[data-testid^="activity-entry-"]').evaluateAll((els) => els.map((el) => el.getAttribute('data-kind')));
+    await expect.poll(kinds, { timeout: 10_000 }).toEqual(expect.arrayContaining(['grant.given', 'grant.accessed', 'grant.revoked']));
+    await expect.poll(() => dashboard.getByTestId('ledger-integrity').getAttribute('data-state'), { timeout: 15_000 }).toBe('intact');
+    expect(await dashboard.getByTestId('ledger-integrity').textContent()).toMatch(/intact/i);
+    // No claim value in the timeline.
+    expect(await dashboard.locator('#activity').innerText()).not.toContain(DEMO_RESIDENT.address.street_address);
     await dashboard.close();
   });
 });
