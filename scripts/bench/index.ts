@@ -484,6 +484,7 @@ async function main(): Promise<number> {
   const reliability = options.reliability ? await runReliabilityPart(log) : null;
   if (reliability?.failure) notes.push(`reliability: ${reliability.failure.split('\n')[0]}`);
 
+  for (const stray of strayRejections) notes.push(`a promise left behind rejected: ${stray}`);
   const rows = [
     ...(b ? [...timingRows(b.phases), ...sizeRows(b.sizes.tessera, b.sizes.baseline)] : []),
     ...(credentials?.rows ?? []),
@@ -574,6 +575,13 @@ const watchdog = setTimeout(() => {
   process.exit(2);
 }, WATCHDOG_MS);
 watchdog.unref();
+
+// A stray rejection (a page promise left behind by a failed step) is noted, and must not
+// end the run before the report is written.
+const strayRejections: string[] = [];
+process.on('unhandledRejection', (reason: unknown) => {
+  strayRejections.push(reason instanceof Error ? reason.message.split('\n')[0] ?? reason.name : String(reason));
+});
 
 main().then(
   (code) => {

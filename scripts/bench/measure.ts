@@ -16,6 +16,7 @@ import {
   pageKdf,
   pageLockUnlock,
   pageTimedCall,
+  pageWaitEnabled,
   pageWaitVisible,
   type TimedCallResult,
   type UnlockResult,
@@ -150,18 +151,24 @@ const MAX_APPROVE_CLICKS = 5;
 
 /**
  * Real (trusted) clicks on the approve button until the request settles or the window
- * closes. Playwright waits for the button to be enabled (Tessera arms it only after the
- * window has been visible a moment). A click can still be lost: the baseline's button
+ * closes, each once the button is enabled (Tessera arms it only after the window has
+ * been visible a moment). A click can still be lost: the baseline's button
  * is visible as soon as it is parsed, before its deferred script attached the handler,
  * so a lost click is repeated instead of leaving the request to time out.
  * Returns how many clicks it took.
  */
 async function approveUntilSettled(page: Page, settled: Promise<unknown>): Promise<number> {
   let done = false;
-  void settled.finally(() => (done = true));
+  settled.then(
+    () => (done = true),
+    () => (done = true),
+  );
   for (let clicks = 1; clicks <= MAX_APPROVE_CLICKS; clicks++) {
     try {
-      await page.locator(APPROVE_SELECTOR).click({ timeout: STEP_TIMEOUT_MS });
+      // Watched every frame in the page (Playwright's own enabled check polls with
+      // growing pauses and would add up to half a second to the round trip).
+      await withTimeout(evaluateIn(page, pageWaitEnabled, { selector: APPROVE_SELECTOR }), STEP_TIMEOUT_MS, 'approve enabled');
+      await page.locator(APPROVE_SELECTOR).click({ force: true, timeout: STEP_TIMEOUT_MS });
     } catch (error) {
       if (!(isTargetClosedError(error) || page.isClosed())) throw error;
     }

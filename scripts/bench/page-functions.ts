@@ -132,6 +132,20 @@ export function pageWaitVisible(arg: VisibleArg): Promise<VisibleResult> {
   });
 }
 
+/**
+ * In the approval window: resolves once `selector` is an enabled button, checking on
+ * every animation frame (Tessera arms Approve only after the window has been visible).
+ */
+export function pageWaitEnabled(arg: { selector: string }): Promise<void> {
+  return new Promise<void>((resolveP) => {
+    const check = () => {
+      if ((document.querySelector(arg.selector) as HTMLButtonElement | null)?.disabled === false) resolveP();
+      else requestAnimationFrame(check);
+    };
+    check();
+  });
+}
+
 export interface UnlockArg {
   password: string;
 }
