@@ -1,6 +1,6 @@
 import { toBase64Url } from '../encoding.ts';
 import { isBase64UrlOf } from './base64url.ts';
-import { GENESIS_PREV, isLedgerEntry, leafHashIfWellFormed, type LedgerEntry } from './entry.ts';
+import { GENESIS_PREV, isLedgerEntry, writeLeafHashIfWellFormed, type LedgerEntry } from './entry.ts';
 import { MerkleTree } from './merkle-tree.ts';
 
 /** What the head record says: how many entries there are and the last one's leaf hash. */
@@ -28,22 +28,22 @@ export type ChainCheck =
 export function checkChain(entries: ReadonlyArray<LedgerEntry | undefined>, head: ChainHead): ChainCheck {
   const tree = new MerkleTree();
   const count = Math.max(entries.length, head.size);
-  let previous: Uint8Array | null = null;
   for (let i = 0; i < count; i++) {
     const entry = entries[i];
     if (entry === undefined) return bad(i, i < head.size ? 'missing or unreadable' : 'beyond the head');
-    const leaf = leafHashIfWellFormed(entry);
-    if (leaf === null) return bad(i, 'not a well-formed ledger entry');
+    // The leaf hash is written straight into the tree (no copy per entry); any
+    // failure below returns, dropping the tree.
+    if (!tree.appendWritten((buffer, offset) => writeLeafHashIfWellFormed(entry, buffer, offset))) {
+      return bad(i, 'not a well-formed ledger entry');
+    }
     if (entry.seq !== i) return bad(i, `out of order (seq ${entry.seq})`);
     if (i >= head.size) return bad(i, 'beyond the head');
-    if (previous === null ? entry.prev !== GENESIS_PREV : !isBase64UrlOf(entry.prev, previous)) {
+    if (i === 0 ? entry.prev !== GENESIS_PREV : !isBase64UrlOf(entry.prev, tree.leafView(i - 1))) {
       if (i === 0) return bad(0, 'prev of the first entry is not zero');
-      return bad(linkHolds(entries, i, leaf, head) ? i - 1 : i, 'hash chain broken');
+      return bad(linkHolds(entries, i, tree.leaf(i), head) ? i - 1 : i, 'hash chain broken');
     }
-    tree.append(leaf);
-    previous = leaf;
   }
-  const lastMatches = previous === null ? head.last === GENESIS_PREV : isBase64UrlOf(head.last, previous);
+  const lastMatches = head.size === 0 ? head.last === GENESIS_PREV : isBase64UrlOf(head.last, tree.leafView(head.size - 1));
   if (!lastMatches) return bad(head.size - 1, 'does not match the head');
   return { ok: true, size: head.size, root: toBase64Url(tree.root()), tree };
 }

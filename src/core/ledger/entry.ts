@@ -1,7 +1,7 @@
 import canonicalize from 'canonicalize';
 import { toBase64Url, utf8 } from '../encoding.ts';
 import { MALFORMED, NEEDS_GENERAL_PATH, maxEntryBytes, writeEntryJcs } from './entry-writer.ts';
-import { sha256Fast } from './sha256-fast.ts';
+import { sha256Fast, sha256Into } from './sha256-fast.ts';
 
 /** DESIGN.md §4: the kinds of event the activity ledger records. */
 export const LEDGER_KINDS = [
@@ -98,7 +98,7 @@ let leafInput = new Uint8Array(1024);
 
 /** SHA-256(0x00 ‖ JCS(entry)): the entry's RFC 9162 leaf hash, for any entry. */
 export function entryLeafHash(entry: LedgerEntry): Uint8Array {
-  return (hasMemberTypes(entry) && wellFormedLeafHash(entry)) || generalLeafHash(entry);
+  return leafHashIfWellFormed(entry) ?? generalLeafHash(entry);
 }
 
 /**
@@ -106,10 +106,24 @@ export function entryLeafHash(entry: LedgerEntry): Uint8Array {
  * the verifier's single pass, checking formats while writing the JCS bytes.
  */
 export function leafHashIfWellFormed(value: unknown): Uint8Array | null {
-  if (!hasMemberTypes(value)) return null;
-  const leaf = wellFormedLeafHash(value);
-  if (leaf !== undefined) return leaf;
-  return isLedgerEntry(value) ? generalLeafHash(value) : null;
+  const out = new Uint8Array(32);
+  return writeLeafHashIfWellFormed(value, out, 0) ? out : null;
+}
+
+/** leafHashIfWellFormed writing the hash at `out[offset]`; false (nothing written) when malformed. */
+export function writeLeafHashIfWellFormed(value: unknown, out: Uint8Array, offset: number): boolean {
+  if (!hasMemberTypes(value)) return false;
+  if (leafInput.length < 1 + maxEntryBytes(value)) leafInput = new Uint8Array(1 + maxEntryBytes(value));
+  leafInput[0] = 0x00;
+  const end = writeEntryJcs(value, KIND_BYTES, leafInput, 1);
+  if (end === MALFORMED) return false;
+  if (end !== NEEDS_GENERAL_PATH) {
+    sha256Into(leafInput, end, out, offset);
+    return true;
+  }
+  if (!isLedgerEntry(value)) return false;
+  out.set(generalLeafHash(value), offset);
+  return true;
 }
 
 /** Seven own members, each of its type (formats not checked). */
@@ -129,16 +143,6 @@ function hasMemberTypes(value: unknown): value is LedgerEntry {
     typeof e.digest === 'string' &&
     typeof e.prev === 'string'
   );
-}
-
-/** Through the byte writer: the hash; null when malformed; undefined when the subject needs the general path. */
-function wellFormedLeafHash(entry: LedgerEntry): Uint8Array | null | undefined {
-  if (leafInput.length < 1 + maxEntryBytes(entry)) leafInput = new Uint8Array(1 + maxEntryBytes(entry));
-  leafInput[0] = 0x00;
-  const end = writeEntryJcs(entry, KIND_BYTES, leafInput, 1);
-  if (end === MALFORMED) return null;
-  if (end === NEEDS_GENERAL_PATH) return undefined;
-  return sha256Fast(leafInput, end);
 }
 
 function generalLeafHash(entry: LedgerEntry): Uint8Array {

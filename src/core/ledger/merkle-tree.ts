@@ -29,6 +29,30 @@ export class MerkleTree {
   append(leaf: Uint8Array): void {
     if (leaf.length !== HASH_BYTES) throw new DomainError('invalid_input', 'A leaf hash is 32 bytes.');
     this.levels[0]!.push(leaf, 0);
+    this.carry();
+  }
+
+  /**
+   * Appends the leaf hash that `write` puts at `buffer[offset]` (32 bytes), for a
+   * caller that hashes straight into the tree; nothing is appended when it returns false.
+   */
+  appendWritten(write: (buffer: Uint8Array, offset: number) => boolean): boolean {
+    const leaves = this.levels[0]!;
+    const at = leaves.reserve();
+    if (!write(leaves.buffer, at)) {
+      leaves.truncate(leaves.count - 1);
+      return false;
+    }
+    this.carry();
+    return true;
+  }
+
+  /** A view of leaf `index` (no copy; valid until the tree changes), for the verifier's compares. */
+  leafView(index: number): Uint8Array {
+    return this.levels[0]!.at(index);
+  }
+
+  private carry(): void {
     // Each completed pair hashes straight from its level's buffer into the next one's.
     for (let level = 0; ; level++) {
       const row = this.levels[level]!;

@@ -69,6 +69,13 @@ function digestInto(out: Uint8Array, offset: number): void {
 
 /** SHA-256 of `data[0:length]` (length defaults to all of it). */
 export function sha256Fast(data: Uint8Array, length: number = data.length): Uint8Array {
+  const out = new Uint8Array(32);
+  sha256Into(data, length, out, 0);
+  return out;
+}
+
+/** SHA-256 of `data[0:length]`, written at `out[outOffset]` (no allocation). */
+export function sha256Into(data: Uint8Array, length: number, out: Uint8Array, outOffset: number): void {
   state.set(INITIAL);
   const full = length - (length % 64);
   for (let offset = 0; offset < full; offset += 64) compress(data, offset);
@@ -91,9 +98,7 @@ export function sha256Fast(data: Uint8Array, length: number = data.length): Uint
   tail[tailLength - 2] = low >>> 8;
   tail[tailLength - 1] = low;
   for (let offset = 0; offset < tailLength; offset += 64) compress(tail, offset);
-  const out = new Uint8Array(32);
-  digestInto(out, 0);
-  return out;
+  digestInto(out, outOffset);
 }
 
 /**
