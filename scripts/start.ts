@@ -26,7 +26,9 @@ import {
   extensionUrl,
   launchWithExtension,
   onboard,
+  recordProviderEvents,
   waitForApprovalPage,
+  waitForProviderEvent,
   waitForClose,
   watchApprovalPages,
   type ExtensionBrowser,
@@ -528,6 +530,7 @@ async function libraryJourney(j: Journey, context: BrowserContext, id: string, l
     await page.waitForFunction('document.querySelector("[data-testid=provider-hint]")?.dataset.found === "true"', undefined, {
       timeout: 10_000,
     });
+    await recordProviderEvents(page, ['grantRevoked', 'grantExpired']);
     const before = await shot(j, page, 'library-before');
     const approvalP = waitForApprovalPage(context);
     await page.getByTestId('join-button').click();
@@ -614,8 +617,12 @@ async function libraryJourney(j: Journey, context: BrowserContext, id: string, l
     await dashboard.getByTestId('confirm').click();
     await dashboard.getByTestId(`revoke-${grantId}`).waitFor({ state: 'detached', timeout: 10_000 });
     const afterShot = await shotOf(j, dashboard.locator('#access'), 'access-after-revoke');
+    const event = await waitForProviderEvent(libraryPage, 'grantRevoked', {
+      timeoutMs: 10_000,
+      predicate: (data) => (data as { grantId?: unknown } | null)?.grantId === grantId,
+    });
+    const heard = event.at - clicked;
     await waitForAttr(libraryPage, 'library-status', ['revoked'], 10_000);
-    const heard = Date.now() - clicked;
     const reason = await libraryPage.getByTestId('library-status').getAttribute('data-reason');
     const siteShot = await shot(j, libraryPage, 'library-access-revoked');
     if (reason !== 'grantRevoked') throw new Error(`the library page ended access for "${reason}", not the grantRevoked event`);
@@ -647,8 +654,14 @@ async function libraryJourney(j: Journey, context: BrowserContext, id: string, l
     // Checked again now, so the check covers the revocation and the refused read.
     await dashboard.getByTestId('verify-ledger').click();
     await waitForAttr(dashboard, 'ledger-integrity', ['intact', 'broken', 'error'], 15_000);
-    const integrity = await textOf(dashboard, 'ledger-integrity');
+    // The state may still be the first check's: wait (a while) for the one that covers every entry listed.
     const count = await textOf(dashboard, 'activity-count').catch(() => '');
+    const listed = /^(\d[\d,]*) entr/.exec(count)?.[1];
+    let integrity = await textOf(dashboard, 'ledger-integrity');
+    for (let i = 0; listed && !integrity.includes(`${listed} entr`) && i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      integrity = await textOf(dashboard, 'ledger-integrity');
+    }
     const file = await shotOf(j, dashboard.locator('#activity'), 'activity-timeline');
     const state = await dashboard.getByTestId('ledger-integrity').getAttribute('data-state');
     await dashboard.close();
