@@ -49,6 +49,12 @@ describe('relayRequest (the content script bridge)', () => {
     expect(sent).toEqual([]);
   });
 
+  it('re-attaches when the worker stopped holding the message (no answer at all), instead of failing the page with -32603', async () => {
+    const { runtime, sent } = fakeRuntime([undefined, { ok: true, result: 'answered after the restart' }]);
+    expect(await relayRequest(runtime, identity)).toEqual({ ok: true, result: 'answered after the restart' });
+    expect(sent.map((m) => m.type)).toEqual(['rpc', 'await']);
+  });
+
   it('re-attaches after a broken channel and re-sends once when the worker marks the request unknown', async () => {
     const { runtime, sent } = fakeRuntime([
       broken(),

@@ -48,14 +48,15 @@ async function send(runtime: RelayRuntime, message: ContentToBackground, request
         continue;
       }
       if (isReply(reply)) return reply;
-      return { ok: false, error: { code: RpcErrorCode.internal, message: 'The wallet gave no answer.' } };
+      // No answer at all: the worker stopped while it held the message (the page tier
+      // always answers). Like a broken channel, re-attach to the request it kept.
     } catch (error) {
       if (isContextInvalidated(error)) {
         return { ok: false, error: { code: RpcErrorCode.disconnected, message: 'The wallet was updated or removed; reload the page.' } };
       }
-      next = { channel: 'page', type: 'await', requestId };
-      await runtime.sleep(REATTACH_DELAY_MS);
     }
+    next = { channel: 'page', type: 'await', requestId };
+    await runtime.sleep(REATTACH_DELAY_MS);
   }
   return { ok: false, error: { code: RpcErrorCode.internal, message: 'The wallet did not answer.' } };
 }
