@@ -26,6 +26,19 @@ describe('activity words', () => {
     expect(payloadLines(null)).toEqual([]);
   });
 
+  test('credentials read as type and claim paths, flags as Yes or No', () => {
+    const lines = payloadLines({
+      origin: 'https://city.example',
+      credentials: [{ types: ['VerifiableCredential', 'ResidentCredential'], claimPaths: [['credentialSubject', 'address', 'locality']] }, { types: ['PID'], claimPaths: [] }],
+      firstTime: true,
+    });
+    expect(lines).toEqual([
+      { label: 'Site', text: 'https://city.example' },
+      { label: 'Credentials', text: 'ResidentCredential: credentialSubject.address.locality; PID' },
+      { label: 'First time', text: 'Yes' },
+    ]);
+  });
+
   test('a long text (a receipt JWT) is summarised, not printed', () => {
     const jwt = `eyJ${'a'.repeat(500)}`;
     expect(valueText(jwt)).toMatch(/^eyJa+… \(503 characters\)$/);

@@ -40,15 +40,37 @@ const FIELD_LABEL: Record<string, string> = {
   reason: 'Reason',
   did: 'DID',
   issuer: 'Issuer',
+  credentials: 'Credentials',
+  firstTime: 'First time',
+  actor: 'By',
+  from: 'From',
+  trusted: 'Trusted',
+  expiresAt: 'Until',
+  receipt: 'Receipt',
 };
 
 /** Shown first, in this order; other fields follow as they come. */
-const FIRST = ['origin', 'credentialTypes', 'types', 'claimPaths', 'claims', 'purposes'];
+const FIRST = ['origin', 'credentials', 'credentialTypes', 'types', 'claimPaths', 'claims', 'purposes'];
 /** Longer strings (a receipt JWT) are summarised rather than printed. */
 const MAX_TEXT = 160;
 
 function isPath(value: unknown): value is (string | number)[] {
   return Array.isArray(value) && value.every((part) => typeof part === 'string' || typeof part === 'number');
+}
+
+interface SharedCredential {
+  types: unknown[];
+  claimPaths?: unknown[];
+}
+
+function isSharedCredential(value: unknown): value is SharedCredential {
+  return typeof value === 'object' && value !== null && Array.isArray((value as { types?: unknown }).types);
+}
+
+function sharedCredentialText({ types, claimPaths }: SharedCredential): string {
+  const named = types.filter((type) => type !== 'VerifiableCredential').map(String).join(', ') || 'Credential';
+  const paths = (claimPaths ?? []).filter(isPath).map((path) => path.join('.'));
+  return paths.length > 0 ? `${named}: ${paths.join(', ')}` : named;
 }
 
 function fieldLabel(key: string): string {
@@ -58,8 +80,11 @@ function fieldLabel(key: string): string {
 export function valueText(value: unknown): string {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'string') return value.length > MAX_TEXT ? `${value.slice(0, 40)}… (${value.length} characters)` : value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+  if (typeof value === 'number') return String(value);
   if (Array.isArray(value)) {
+    // Credentials as the log keeps them: `{ types, claimPaths }`, read as "Type: claim, claim".
+    if (value.length > 0 && value.every(isSharedCredential)) return value.map(sharedCredentialText).join('; ');
     // An array of claim paths: `address.locality`, not a JSON dump.
     if (value.length > 0 && value.every((item) => isPath(item) && Array.isArray(item))) {
       return value.map((path) => (path as (string | number)[]).join('.')).join(', ');
