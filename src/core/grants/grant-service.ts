@@ -44,28 +44,7 @@ export class GrantService {
 
   /** A new identity grant and the write that stores it. */
   async newIdentityGrant(args: { origin: string; did: string; requestHash: string; presentationHash: string }): Promise<{ grant: GrantRecord; op: WriteOp }> {
-    const now = this.now();
-    const at = new Date(now).toISOString();
-    const grant: GrantRecord = {
-      id: randomId(),
-      version: 1,
-      createdAt: at,
-      kind: 'identity',
-      requester: { origin: args.origin, id: null, displayName: args.origin, verification: { status: 'unverified' } },
-      holder: { pairwiseDid: args.did },
-      purposes: ['dpv:IdentityVerification'],
-      credentialTypes: [],
-      claimPaths: [],
-      expiresAt: new Date(now + IDENTITY_GRANT_DAYS * DAY_MS).toISOString(),
-      usageLimit: null,
-      requestHash: args.requestHash,
-      presentationHashes: [args.presentationHash],
-      receiptId: null,
-      events: [
-        { type: 'requested', at, actor: 'requester' },
-        { type: 'given', at, actor: 'holder' },
-      ],
-    };
+    const grant = this.newGrant({ ...args, kind: 'identity', purposes: ['dpv:IdentityVerification'], durationDays: IDENTITY_GRANT_DAYS, usageLimit: null });
     return { grant, op: await this.grants.putOp(grant.id, grant) };
   }
 
@@ -80,26 +59,45 @@ export class GrantService {
     requestHash: string;
     presentationHash: string;
   }): GrantRecord {
+    const credentials = args.access.credentials;
+    return {
+      ...this.newGrant({ ...args, kind: 'data' }),
+      credentialTypes: [...new Set(credentials.flatMap((c) => c.types))],
+      claimPaths: credentials.flatMap((c) => c.claimPaths),
+      receiptId: crypto.randomUUID(),
+      receipt: null,
+      access: args.access,
+    };
+  }
+
+  /** The parts every grant has: parties, purposes, term, evidence, and its requested/given events. */
+  private newGrant(args: {
+    kind: GrantRecord['kind'];
+    origin: string;
+    did: string;
+    purposes: string[];
+    durationDays: number;
+    usageLimit: number | null;
+    requestHash: string;
+    presentationHash: string;
+  }): GrantRecord {
     const now = this.now();
     const at = new Date(now).toISOString();
-    const credentials = args.access.credentials;
     return {
       id: randomId(),
       version: 1,
       createdAt: at,
-      kind: 'data',
+      kind: args.kind,
       requester: { origin: args.origin, id: null, displayName: args.origin, verification: { status: 'unverified' } },
       holder: { pairwiseDid: args.did },
       purposes: args.purposes,
-      credentialTypes: [...new Set(credentials.flatMap((c) => c.types))],
-      claimPaths: credentials.flatMap((c) => c.claimPaths),
+      credentialTypes: [],
+      claimPaths: [],
       expiresAt: new Date(now + args.durationDays * DAY_MS).toISOString(),
       usageLimit: args.usageLimit,
       requestHash: args.requestHash,
       presentationHashes: [args.presentationHash],
-      receiptId: crypto.randomUUID(),
-      receipt: null,
-      access: args.access,
+      receiptId: null,
       events: [
         { type: 'requested', at, actor: 'requester' },
         { type: 'given', at, actor: 'holder' },

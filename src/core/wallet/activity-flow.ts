@@ -1,11 +1,9 @@
 import type { ActivityEntryView, ActivityKind, ActivityPageView, LedgerIntegrityView } from '../../protocol/internal.ts';
-import type { CommitPoint } from '../commit/unit-of-work.ts';
 import { fromUtf8 } from '../encoding.ts';
 import { DomainError } from '../errors.ts';
 import type { TimelineEntry } from '../ledger/ledger.ts';
 import { grantIdsOf } from '../identity/pairwise.ts';
-import type { WalletPorts } from '../ports.ts';
-import type { WalletSession } from './wallet-session.ts';
+import type { FlowContext } from './flow-context.ts';
 
 /** The checkpoints' log origin (C2SP): this wallet's activity ledger, named by its key. */
 const logOrigin = (publicKey: string) => `tessera.wallet/ledger/${publicKey.slice(0, 16)}`;
@@ -16,15 +14,11 @@ const logOrigin = (publicKey: string) => `tessera.wallet/ledger/${publicKey.slic
  * export of everything the wallet knows about the user (GDPR Art. 15/20).
  */
 export class ActivityFlow {
-  constructor(
-    private readonly ports: WalletPorts,
-    private readonly session: WalletSession,
-    private readonly commit: CommitPoint,
-  ) {}
+  constructor(private readonly ctx: FlowContext) {}
 
   /** Newest first. A filter reads the whole log (payloads say which origin an entry is about). */
   async list(args: { offset: number; limit: number; origin?: string; kind?: string }): Promise<ActivityPageView> {
-    const { ledger } = await this.session.require();
+    const { ledger } = await this.ctx.session.require();
     const size = await ledger.size();
     if (args.origin === undefined && args.kind === undefined) {
       const end = Math.max(0, size - args.offset);
@@ -39,7 +33,7 @@ export class ActivityFlow {
 
   /** Recomputes the chain and the root; when intact, signs a fresh checkpoint of it. */
   async verify(): Promise<LedgerIntegrityView> {
-    const { ledger } = await this.session.require();
+    const { ledger } = await this.ctx.session.require();
     const result = await ledger.verify();
     if (!result.ok) return { ok: false, size: await ledger.size(), firstBadIndex: result.firstBadIndex, reason: result.reason };
     const checkpoint = result.size > 0 ? await ledger.checkpoint(logOrigin((await ledger.publicKey()).publicKey)) : null;
@@ -47,14 +41,14 @@ export class ActivityFlow {
   }
 
   async deletePayload(seq: number): Promise<void> {
-    const { ledger } = await this.session.require();
+    const { ledger } = await this.ctx.session.require();
     const ops = await ledger.deletePayloadOps(seq);
-    await this.commit.run(async (unit) => unit.write(...ops));
+    await this.ctx.commit.run(async (unit) => unit.write(...ops));
   }
 
   /** Everything the wallet holds about the user, as structured JSON, with a fresh signed checkpoint. */
   async exportData(): Promise<Record<string, unknown>> {
-    const wallet = await this.session.require();
+    const wallet = await this.ctx.session.require();
     const [credentials, grants, sites, trusted, size] = await Promise.all([
       wallet.credentials.list(),
       wallet.grants.list(),
@@ -66,7 +60,7 @@ export class ActivityFlow {
     const activity = await wallet.ledger.page(0, size);
     return {
       format: 'tessera-export/1',
-      exportedAt: new Date(this.ports.now()).toISOString(),
+      exportedAt: new Date(this.ctx.ports.now()).toISOString(),
       credentials: credentials.map(({ id, format, raw, issuer, types, vct, claims, receivedAt, receivedFrom, statusResult, holder }) => ({
         id,
         format,

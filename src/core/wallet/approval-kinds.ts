@@ -4,6 +4,11 @@ import type { ApprovalKind, PendingApproval } from '../approvals/approval-queue.
 
 export type ApprovalOf<K extends ApprovalKind> = Extract<PendingApproval, { kind: K }>;
 
+/** What every approval view starts with: which approval, from whom, since when. */
+export function approvalHeader<K extends ApprovalKind>(approval: ApprovalOf<K>): { id: string; kind: K; origin: string; createdAt: string } {
+  return { id: approval.id, kind: approval.kind as K, origin: approval.origin, createdAt: new Date(approval.createdAt).toISOString() };
+}
+
 /** What the window shows, or an answer that settles the approval at once (nothing left to ask). */
 export type ApprovalShown = { show: ApprovalView } | { answerNow: () => Promise<unknown> };
 

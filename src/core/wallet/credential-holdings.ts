@@ -1,34 +1,29 @@
 import type { CredentialDetailView, CredentialView } from '../../protocol/internal.ts';
-import type { CommitPoint } from '../commit/unit-of-work.ts';
 import type { TrustedIssuer } from '../credentials/trust-list.ts';
 import type { CredentialRecord } from '../credentials/types.ts';
 import { DomainError } from '../errors.ts';
-import type { CredentialStatusService } from './credential-status.ts';
 import { toCredentialView } from './credential-views.ts';
-import type { UnlockedWallet, WalletSession } from './wallet-session.ts';
+import type { UnlockedWallet } from './wallet-session.ts';
+import type { CredentialContext } from './flow-context.ts';
 
 /** What the holder sees and manages in the dashboard: held credentials and the issuer trust list. */
 export class CredentialHoldings {
-  constructor(
-    private readonly session: WalletSession,
-    private readonly commit: CommitPoint,
-    private readonly status: CredentialStatusService,
-  ) {}
+  constructor(private readonly ctx: CredentialContext) {}
 
   async list(): Promise<CredentialView[]> {
-    const wallet = await this.session.require();
+    const wallet = await this.ctx.session.require();
     return Promise.all((await wallet.credentials.list()).map((r) => toCredentialView(wallet, r)));
   }
 
   async detail(id: string): Promise<CredentialDetailView> {
-    const wallet = await this.session.require();
+    const wallet = await this.ctx.session.require();
     const record = await this.require(wallet, id);
     return { ...(await toCredentialView(wallet, record)), raw: record.raw };
   }
 
   async delete(id: string): Promise<void> {
-    const wallet = await this.session.require();
-    await this.commit.run(async (unit) => {
+    const wallet = await this.ctx.session.require();
+    await this.ctx.commit.run(async (unit) => {
       if (!(await wallet.credentials.delete(id))) throw new DomainError('not_found', 'No such credential.');
       unit.emit({ type: 'credential.deleted', credentialId: id });
     });
@@ -36,23 +31,23 @@ export class CredentialHoldings {
 
   /** "Check now": the holder asks, so the status list is fetched even if its ttl has not passed. */
   async refreshStatus(id: string): Promise<CredentialView> {
-    const wallet = await this.session.require();
-    return toCredentialView(wallet, await this.status.refresh(wallet, await this.require(wallet, id), true));
+    const wallet = await this.ctx.session.require();
+    return toCredentialView(wallet, await this.ctx.status.refresh(wallet, await this.require(wallet, id), true));
   }
 
   /** The scheduled check; does nothing while locked. */
   async refreshDueStatuses(): Promise<number> {
-    const wallet = await this.session.current();
-    return wallet ? this.status.refreshDue(wallet) : 0;
+    const wallet = await this.ctx.session.current();
+    return wallet ? this.ctx.status.refreshDue(wallet) : 0;
   }
 
   async trustedIssuers(): Promise<TrustedIssuer[]> {
-    return (await this.session.require()).trust.list();
+    return (await this.ctx.session.require()).trust.list();
   }
 
   async trustIssuer(did: string, label: string): Promise<TrustedIssuer[]> {
-    const wallet = await this.session.require();
-    await this.commit.run(async (unit) => {
+    const wallet = await this.ctx.session.require();
+    await this.ctx.commit.run(async (unit) => {
       await wallet.trust.add(did, label);
       unit.emit({ type: 'trust.changed', did, trusted: true });
     });
@@ -60,8 +55,8 @@ export class CredentialHoldings {
   }
 
   async distrustIssuer(did: string): Promise<TrustedIssuer[]> {
-    const wallet = await this.session.require();
-    await this.commit.run(async (unit) => {
+    const wallet = await this.ctx.session.require();
+    await this.ctx.commit.run(async (unit) => {
       if (await wallet.trust.remove(did)) unit.emit({ type: 'trust.changed', did, trusted: false });
     });
     return wallet.trust.list();

@@ -1,18 +1,15 @@
 import type { CredentialView } from '../../protocol/internal.ts';
 import type { OfferCredentialParams } from '../../protocol/rpc.ts';
-import type { CommitPoint } from '../commit/unit-of-work.ts';
 import { CredentialError } from '../credentials/errors.ts';
 import { OriginHolderKeys, WalletHolderKeys } from '../credentials/holder-keys.ts';
-import type { CredentialRecord, CredentialStatus, DidResolver, HolderKeys, VerifiedCredential } from '../credentials/types.ts';
+import type { CredentialRecord, CredentialStatus, HolderKeys, VerifiedCredential } from '../credentials/types.ts';
 import { verifyCredential } from '../credentials/verify-credential.ts';
 import { hashJson, randomId } from '../encoding.ts';
 import { DomainError } from '../errors.ts';
-import type { WalletPorts } from '../ports.ts';
-import type { ApprovalDesk } from './approval-desk.ts';
-import type { ApprovalKindHandler } from './approval-kinds.ts';
-import type { CredentialStatusService } from './credential-status.ts';
+import { approvalHeader, type ApprovalKindHandler } from './approval-kinds.ts';
 import { toCredentialView } from './credential-views.ts';
-import type { UnlockedWallet, WalletSession } from './wallet-session.ts';
+import type { UnlockedWallet } from './wallet-session.ts';
+import type { CredentialContext } from './flow-context.ts';
 
 /**
  * The one answer a site gets for any refused offer (DESIGN.md §3.2): a precise reason
@@ -26,14 +23,7 @@ const NOT_CHECKED_YET: CredentialStatus = { state: 'unknown', checkedAt: null, r
 
 /** Receiving credentials: a site's offer (with its approval) and the holder's own import. */
 export class CredentialIntake {
-  constructor(
-    private readonly ports: WalletPorts,
-    private readonly session: WalletSession,
-    private readonly commit: CommitPoint,
-    private readonly desk: ApprovalDesk,
-    private readonly status: CredentialStatusService,
-    private readonly resolver: DidResolver,
-  ) {}
+  constructor(private readonly ctx: CredentialContext) {}
 
   /**
    * A site offers a credential. The pending check comes first; then, when unlocked,
@@ -42,10 +32,10 @@ export class CredentialIntake {
    * verified after unlocking, in the window.
    */
   async offer(origin: string, requestId: string, params: OfferCredentialParams): Promise<{ id: string }> {
-    if (await this.desk.queue.hasPending(origin, 'offer')) {
+    if (await this.ctx.desk.queue.hasPending(origin, 'offer')) {
       throw new DomainError('pending', 'A offer request from this origin is already pending; wait for it to finish.');
     }
-    const wallet = await this.session.current();
+    const wallet = await this.ctx.session.current();
     if (wallet) {
       const verified = await this.verifyForSite(wallet, origin, params.credential);
       // A connected site's offer is checked in full before any window (its status too);
@@ -53,7 +43,7 @@ export class CredentialIntake {
       if (await this.isConnected(wallet, origin)) await this.refuseIfRevoked(verified);
     }
     const requestHash = await hashJson({ method: 'wallet_offerCredential', origin, params });
-    return (await this.desk.ask(requestId, { kind: 'offer', origin, requestId, requestHash, credential: params.credential })) as { id: string };
+    return (await this.ctx.desk.ask(requestId, { kind: 'offer', origin, requestId, requestHash, credential: params.credential })) as { id: string };
   }
 
   readonly approvalKind: ApprovalKindHandler<'offer'> = {
@@ -62,11 +52,10 @@ export class CredentialIntake {
       const verified = await this.verifyForSite(wallet, approval.origin, approval.credential);
       // A connected site (an active grant) may have its offer's status shown before the
       // decision; for any other, the wallet fetches nothing until the holder accepts.
-      const status = (await this.isConnected(wallet, approval.origin)) ? await this.status.statusOf(verified) : NOT_CHECKED_YET;
+      const status = (await this.isConnected(wallet, approval.origin)) ? await this.ctx.status.statusOf(verified) : NOT_CHECKED_YET;
       const record: CredentialRecord = { ...verified, id: '', receivedAt: '', receivedFrom: approval.origin, statusResult: status };
       const credential = await toCredentialView(wallet, record);
-      const header = { id: approval.id, origin: approval.origin, createdAt: new Date(approval.createdAt).toISOString() };
-      return { show: { ...header, kind: 'offer', credential: { ...credential, receivedAt: null } } };
+      return { show: { ...approvalHeader(approval), credential: { ...credential, receivedAt: null } } };
     },
     approve: async (wallet, approval) => {
       const verified = await this.verifyForSite(wallet, approval.origin, approval.credential);
@@ -77,12 +66,12 @@ export class CredentialIntake {
 
   /** Dashboard import (paste or file): bound to any of the wallet's DIDs, refusals precise for the holder. */
   async importCredential(raw: string): Promise<CredentialView> {
-    const wallet = await this.session.require();
+    const wallet = await this.ctx.session.require();
     let verified: VerifiedCredential;
     let status: CredentialStatus;
     try {
       verified = await this.verify(raw, new WalletHolderKeys(wallet.pairwise));
-      status = await this.status.statusOf(verified);
+      status = await this.ctx.status.statusOf(verified);
       if (status.state === 'revoked' || status.state === 'suspended') {
         throw new CredentialError(status.state, `the credential is ${status.state} (${status.reason ?? 'by its issuer'})`);
       }
@@ -94,7 +83,7 @@ export class CredentialIntake {
   }
 
   private async refuseIfRevoked(verified: VerifiedCredential): Promise<CredentialStatus> {
-    const status = await this.status.statusOf(verified);
+    const status = await this.ctx.status.statusOf(verified);
     if (status.state === 'revoked' || status.state === 'suspended') throw siteRefusal();
     return status;
   }
@@ -114,19 +103,19 @@ export class CredentialIntake {
   }
 
   private verify(raw: string, holderKeys: HolderKeys): Promise<VerifiedCredential> {
-    return verifyCredential(raw, { resolver: this.resolver, holderKeys, now: this.ports.now() });
+    return verifyCredential(raw, { resolver: this.ctx.resolver, holderKeys, now: this.ctx.ports.now() });
   }
 
   private async keep(verified: VerifiedCredential, status: CredentialStatus, receivedFrom: string): Promise<CredentialRecord> {
-    const wallet = await this.session.require();
+    const wallet = await this.ctx.session.require();
     const record: CredentialRecord = {
       ...verified,
       id: randomId(),
-      receivedAt: new Date(this.ports.now()).toISOString(),
+      receivedAt: new Date(this.ctx.ports.now()).toISOString(),
       receivedFrom,
       statusResult: status,
     };
-    await this.commit.run(async (unit) => {
+    await this.ctx.commit.run(async (unit) => {
       await wallet.credentials.save(record);
       unit.emit({ type: 'credential.received', credentialId: record.id, from: receivedFrom, format: record.format, types: record.types, issuer: record.issuer });
     });

@@ -1,17 +1,11 @@
 import type { DcApiProtocol } from '../../protocol/dc-api.ts';
 import type { CredentialsResult } from '../../protocol/rpc.ts';
-import type { CommitPoint } from '../commit/unit-of-work.ts';
-import type { DidResolver } from '../credentials/types.ts';
 import { hashJson } from '../encoding.ts';
-import { DomainError } from '../errors.ts';
-import { SelectionError } from '../presentation/errors.ts';
 import { parseDcApiRequest, ProtocolError, type ParsedRequest } from '../presentation/openid4vp-request.ts';
 import { buildVpToken } from '../presentation/vp-token.ts';
-import type { WalletPorts } from '../ports.ts';
-import type { ApprovalDesk } from './approval-desk.ts';
-import type { ApprovalKindHandler } from './approval-kinds.ts';
-import type { CredentialStatusService } from './credential-status.ts';
-import { chooseCredentials, consentQueries, matchHeld, matchWithFreshStatus, releasedPaths } from './presentation-choices.ts';
+import { approvalHeader, type ApprovalKindHandler } from './approval-kinds.ts';
+import { chooseCredentials, consentQueries, matchHeld, matchWithFreshStatus, presentOrAsk, releasedPaths } from './presentation-choices.ts';
+import type { CredentialContext } from './flow-context.ts';
 
 type ProtocolRefusal = { error: 'invalid_request'; error_description: string };
 
@@ -21,25 +15,19 @@ type ProtocolRefusal = { error: 'invalid_request'; error_description: string };
  * decides, even when nothing matches, so a site cannot probe what the wallet holds.
  */
 export class CredentialPresentation {
-  constructor(
-    private readonly ports: WalletPorts,
-    private readonly commit: CommitPoint,
-    private readonly desk: ApprovalDesk,
-    private readonly status: CredentialStatusService,
-    private readonly resolver: DidResolver,
-  ) {}
+  constructor(private readonly ctx: CredentialContext) {}
 
   async request(origin: string, requestId: string, protocol: DcApiProtocol | null, data: Record<string, unknown>): Promise<CredentialsResult> {
     const parsed = await this.parse(origin, protocol, data);
     if ('error' in parsed) return parsed;
     const requestHash = await hashJson({ method: 'wallet_requestCredentials', origin, protocol, data });
-    return (await this.desk.ask(requestId, { kind: 'credentials', origin, requestId, requestHash, request: parsed.request, protocol })) as CredentialsResult;
+    return (await this.ctx.desk.ask(requestId, { kind: 'credentials', origin, requestId, requestHash, request: parsed.request, protocol })) as CredentialsResult;
   }
 
   private async parse(origin: string, protocol: DcApiProtocol | null, data: Record<string, unknown>): Promise<{ request: ParsedRequest } | ProtocolRefusal> {
     const effective = protocol ?? ('request' in data ? 'openid4vp-v1-signed' : 'openid4vp-v1-unsigned');
     try {
-      return { request: await parseDcApiRequest({ protocol: effective, data, origin }, { resolver: this.resolver, now: this.ports.now() }) };
+      return { request: await parseDcApiRequest({ protocol: effective, data, origin }, { resolver: this.ctx.resolver, now: this.ctx.ports.now() }) };
     } catch (error) {
       if (error instanceof ProtocolError) return { error: 'invalid_request', error_description: error.description };
       throw error;
@@ -50,28 +38,18 @@ export class CredentialPresentation {
     kind: 'credentials',
     view: async (wallet, approval) => {
       const request = approval.request as ParsedRequest;
-      const match = await matchHeld(wallet, request.dcqlQuery, this.ports.now());
+      const match = await matchHeld(wallet, request.dcqlQuery, this.ctx.ports.now());
       const queries = await consentQueries(wallet, request.dcqlQuery, match);
-      const header = { id: approval.id, origin: approval.origin, createdAt: new Date(approval.createdAt).toISOString() };
-      return { show: { ...header, kind: 'credentials', clientId: request.clientId, queries } };
+      return { show: { ...approvalHeader(approval), clientId: request.clientId, queries } };
     },
     approve: async (wallet, approval, selection) => {
       const request = approval.request as ParsedRequest;
-      const match = await matchWithFreshStatus(wallet, this.status, request.dcqlQuery, this.ports.now());
+      const match = await matchWithFreshStatus(wallet, this.ctx.status, request.dcqlQuery, this.ctx.ports.now());
       const choices = chooseCredentials(match, selection);
-      let result: CredentialsResult;
-      try {
-        result = await buildVpToken({
-          request,
-          choices,
-          signerFor: (binding) => wallet.pairwise.signerFor(binding.keyRef, binding.kid),
-          now: this.ports.now(),
-        });
-      } catch (error) {
-        if (error instanceof SelectionError) throw new DomainError('invalid_input', error.message);
-        throw error;
-      }
-      await this.commit.run(async (unit) =>
+      const result = await presentOrAsk(() =>
+        buildVpToken({ request, choices, signerFor: (binding) => wallet.pairwise.signerFor(binding.keyRef, binding.kid), now: this.ctx.ports.now() }),
+      );
+      await this.ctx.commit.run(async (unit) =>
         unit.emit({
           type: 'credential.presented',
           origin: approval.origin,

@@ -1,13 +1,10 @@
 import { createDidResolver } from '../identity/did-resolvers.ts';
-import type { CommitPoint } from '../commit/unit-of-work.ts';
-import type { WalletPorts } from '../ports.ts';
-import type { ApprovalDesk } from './approval-desk.ts';
 import { CredentialHoldings } from './credential-holdings.ts';
 import { CredentialIntake } from './credential-intake.ts';
 import { CredentialPresentation } from './credential-presentation.ts';
 import { CredentialStatusService } from './credential-status.ts';
 import { DataAccessFlow } from './data-access-flow.ts';
-import type { WalletSession } from './wallet-session.ts';
+import type { CredentialContext, FlowContext } from './flow-context.ts';
 
 /**
  * The credential use cases, built together because they share one DID resolver and
@@ -21,13 +18,14 @@ export interface CredentialServices {
   dataAccess: DataAccessFlow;
 }
 
-export function createCredentialServices(ports: WalletPorts, session: WalletSession, commit: CommitPoint, desk: ApprovalDesk): CredentialServices {
+export function createCredentialServices(context: FlowContext): CredentialServices {
   const resolver = createDidResolver();
-  const status = new CredentialStatusService(ports, resolver, commit);
+  const status = new CredentialStatusService(context.ports, resolver, context.commit);
+  const ctx: CredentialContext = { ...context, status, resolver };
   return {
-    intake: new CredentialIntake(ports, session, commit, desk, status, resolver),
-    presentation: new CredentialPresentation(ports, commit, desk, status, resolver),
-    holdings: new CredentialHoldings(session, commit, status),
-    dataAccess: new DataAccessFlow(ports, session, commit, desk, status),
+    intake: new CredentialIntake(ctx),
+    presentation: new CredentialPresentation(ctx),
+    holdings: new CredentialHoldings(ctx),
+    dataAccess: new DataAccessFlow(ctx),
   };
 }

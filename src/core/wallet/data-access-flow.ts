@@ -1,6 +1,5 @@
 import type { DcqlQuery } from 'dcql';
 import type { AccessDataParams, DataAccessResult, RequestDataAccessParams } from '../../protocol/rpc.ts';
-import type { CommitPoint } from '../commit/unit-of-work.ts';
 import { hashJson } from '../encoding.ts';
 import { DomainError } from '../errors.ts';
 import { createConsentReceipt } from '../grants/consent-receipt.ts';
@@ -9,14 +8,12 @@ import { grantLock } from '../grants/grant-service.ts';
 import { parsePurposes, type PurposeTerm } from '../grants/purposes.ts';
 import { grantIdsOf, pairwiseLock } from '../identity/pairwise.ts';
 import { parseDcqlQuery } from '../presentation/dcql-query.ts';
-import { ProtocolError, SelectionError } from '../presentation/errors.ts';
+import { ProtocolError } from '../presentation/errors.ts';
 import { createVpToken, type PresentationChoice } from '../presentation/vp-token.ts';
-import type { WalletPorts } from '../ports.ts';
-import type { ApprovalDesk } from './approval-desk.ts';
-import type { ApprovalKindHandler } from './approval-kinds.ts';
-import type { CredentialStatusService } from './credential-status.ts';
-import { chooseCredentials, consentQueries, matchHeld, matchWithFreshStatus, releasedPaths } from './presentation-choices.ts';
-import type { UnlockedWallet, WalletSession } from './wallet-session.ts';
+import { approvalHeader, type ApprovalKindHandler } from './approval-kinds.ts';
+import { chooseCredentials, consentQueries, matchHeld, matchWithFreshStatus, presentOrAsk, releasedPaths } from './presentation-choices.ts';
+import type { UnlockedWallet } from './wallet-session.ts';
+import type { CredentialContext } from './flow-context.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -39,36 +36,27 @@ const noGrant = () => new DomainError('unauthorized', 'No active grant for this 
  * without a prompt, until the grant is revoked, expires or runs out.
  */
 export class DataAccessFlow {
-  constructor(
-    private readonly ports: WalletPorts,
-    private readonly session: WalletSession,
-    private readonly commit: CommitPoint,
-    private readonly desk: ApprovalDesk,
-    private readonly status: CredentialStatusService,
-  ) {}
+  constructor(private readonly ctx: CredentialContext) {}
 
   async request(origin: string, requestId: string, params: RequestDataAccessParams): Promise<DataAccessResult> {
     const request = checkRequest(params);
     const requestHash = await hashJson({ method: 'wallet_requestDataAccess', origin, params });
-    return (await this.desk.ask(requestId, { kind: 'data-access', origin, requestId, requestHash, request })) as DataAccessResult;
+    return (await this.ctx.desk.ask(requestId, { kind: 'data-access', origin, requestId, requestHash, request })) as DataAccessResult;
   }
 
   readonly approvalKind: ApprovalKindHandler<'data-access'> = {
     kind: 'data-access',
     view: async (wallet, approval) => {
       const request = approval.request as DataAccessRequest;
-      const match = await matchHeld(wallet, request.dcqlQuery, this.ports.now());
+      const match = await matchHeld(wallet, request.dcqlQuery, this.ctx.ports.now());
       const purposes = checkedPurposes(request.purposes);
       return {
         show: {
-          id: approval.id,
-          kind: 'data-access',
-          origin: approval.origin,
-          createdAt: new Date(approval.createdAt).toISOString(),
+          ...approvalHeader(approval),
           requester: { verified: false, origin: approval.origin, reason: 'The site did not prove who it is (no accreditation).' },
           purposes: purposes.map(({ term, label, description, separate }) => ({ term, label, description, separate })),
           durationDays: request.durationDays,
-          expiresAt: new Date(this.ports.now() + request.durationDays * DAY_MS).toISOString(),
+          expiresAt: new Date(this.ctx.ports.now() + request.durationDays * DAY_MS).toISOString(),
           usageLimit: request.usageLimit,
           retentionDays: request.retentionDays,
           queries: await consentQueries(wallet, request.dcqlQuery, match),
@@ -78,7 +66,7 @@ export class DataAccessFlow {
     approve: async (wallet, approval, selection) => {
       const request = approval.request as DataAccessRequest;
       const purposes = consentedPurposes(checkedPurposes(request.purposes), selection?.separatePurposes ?? []);
-      const match = await matchWithFreshStatus(wallet, this.status, request.dcqlQuery, this.ports.now());
+      const match = await matchWithFreshStatus(wallet, this.ctx.status, request.dcqlQuery, this.ctx.ports.now());
       const choices = chooseCredentials(match, selection);
       return this.grant(wallet, approval.origin, approval.requestHash, request, purposes, choices);
     },
@@ -86,12 +74,12 @@ export class DataAccessFlow {
 
   /** The site reads under its grant: fresh presentations of exactly the approved credentials and claims. */
   async access(origin: string, params: AccessDataParams): Promise<{ vp_token: Record<string, string[]> }> {
-    const wallet = await this.session.current();
+    const wallet = await this.ctx.session.current();
     if (!wallet) throw new DomainError('locked', 'The wallet is locked; ask the user to unlock it and retry.');
     const grant = await this.usableGrant(wallet, origin, params.grantId);
     // Status first, outside the grant's lock (a slow status list must not hold up a revocation).
     const records = await Promise.all(grant.access!.credentials.map((c) => this.currentCredential(wallet, c)));
-    return this.commit.run(
+    return this.ctx.commit.run(
       async (unit) => {
         const fresh = await this.usableGrant(wallet, origin, params.grantId);
         const choices: PresentationChoice[] = fresh.access!.credentials.map((c, i) => ({ queryId: c.queryId, record: records[i]!, disclose: c.disclose }));
@@ -106,11 +94,11 @@ export class DataAccessFlow {
 
   /** The grant expiry job: grants whose term passed get their `expired` event, and their site hears `grantExpired`. */
   async expireDue(): Promise<number> {
-    const wallet = await this.session.current();
+    const wallet = await this.ctx.session.current();
     if (!wallet) return 0;
     let expired = 0;
     for (const due of await wallet.grants.dueForExpiry()) {
-      const changed = await this.commit.run(
+      const changed = await this.ctx.commit.run(
         async (unit) => {
           const fresh = await wallet.grants.get(due.id);
           const change = fresh ? await wallet.grants.expiry(fresh) : null;
@@ -135,7 +123,7 @@ export class DataAccessFlow {
     purposes: PurposeTerm[],
     choices: PresentationChoice[],
   ): Promise<DataAccessResult> {
-    return this.commit.run(
+    return this.ctx.commit.run(
       async (unit) => {
         const site = await wallet.pairwise.findOrPrepare(origin);
         const vpToken = await this.present(wallet, origin, request.nonce, request.dcqlQuery, choices);
@@ -164,31 +152,28 @@ export class DataAccessFlow {
           { type: 'grant.given', grantId: grant.id, origin, kind: 'data', receipt, purposes: grant.purposes },
           { type: 'credential.presented', origin, credentials: credentials.map((c) => ({ id: c.credentialId, types: c.types, claimPaths: c.claimPaths })) },
         );
-        return { grant: toSiteGrantView(grant, this.ports.now()), receipt, vp_token: vpToken };
+        return { grant: toSiteGrantView(grant, this.ctx.ports.now()), receipt, vp_token: vpToken };
       },
       { lock: [pairwiseLock(origin)] },
     );
   }
 
   private async present(wallet: UnlockedWallet, origin: string, nonce: string, dcqlQuery: DcqlQuery, choices: PresentationChoice[]) {
-    try {
-      return await createVpToken({
+    return presentOrAsk(() =>
+      createVpToken({
         request: { origin, nonce, dcqlQuery },
         choices,
         signerFor: (binding) => wallet.pairwise.signerFor(binding.keyRef, binding.kid),
-        now: this.ports.now(),
-      });
-    } catch (error) {
-      if (error instanceof SelectionError) throw new DomainError('invalid_input', error.message);
-      throw error;
-    }
+        now: this.ctx.ports.now(),
+      }),
+    );
   }
 
   /** The caller's own active data grant with uses left; anything else is the same 4100 as an unknown id. */
   private async usableGrant(wallet: UnlockedWallet, origin: string, grantId: string): Promise<GrantRecord> {
     const grant = await wallet.grants.get(grantId);
     if (!grant || grant.requester.origin !== origin || grant.kind !== 'data' || !grant.access) throw noGrant();
-    if (grantStatus(grant, this.ports.now()) !== 'active' || usesLeft(grant) === 0) throw noGrant();
+    if (grantStatus(grant, this.ctx.ports.now()) !== 'active' || usesLeft(grant) === 0) throw noGrant();
     return grant;
   }
 
@@ -196,7 +181,7 @@ export class DataAccessFlow {
   private async currentCredential(wallet: UnlockedWallet, granted: GrantedCredential) {
     const record = await wallet.credentials.get(granted.credentialId);
     if (!record) throw noGrant();
-    const checked = await this.status.refresh(wallet, record, true);
+    const checked = await this.ctx.status.refresh(wallet, record, true);
     const state = checked.statusResult.state;
     if (state === 'revoked' || state === 'suspended' || state === 'expired') throw noGrant();
     return checked;

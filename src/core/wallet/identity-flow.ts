@@ -1,14 +1,12 @@
 import type { IdentityResult, RequestIdentityParams } from '../../protocol/rpc.ts';
-import type { CommitPoint } from '../commit/unit-of-work.ts';
 import { hashJson } from '../encoding.ts';
 import { DomainError } from '../errors.ts';
 import { grantLock } from '../grants/grant-service.ts';
 import { createLoginPresentation } from '../identity/login-presentation.ts';
 import { pairwiseLock, type PairwiseRecord } from '../identity/pairwise.ts';
-import type { WalletPorts } from '../ports.ts';
-import type { ApprovalDesk } from './approval-desk.ts';
-import type { ApprovalKindHandler, ApprovalOf } from './approval-kinds.ts';
-import type { UnlockedWallet, WalletSession } from './wallet-session.ts';
+import { approvalHeader, type ApprovalKindHandler, type ApprovalOf } from './approval-kinds.ts';
+import type { UnlockedWallet } from './wallet-session.ts';
+import type { FlowContext } from './flow-context.ts';
 
 type IdentityApproval = ApprovalOf<'identity'>;
 
@@ -17,22 +15,17 @@ type IdentityApproval = ApprovalOf<'identity'>;
  * answered silently while the site's identity grant is active.
  */
 export class IdentityFlow {
-  constructor(
-    private readonly ports: WalletPorts,
-    private readonly session: WalletSession,
-    private readonly commit: CommitPoint,
-    private readonly desk: ApprovalDesk,
-  ) {
-    desk.register('identity', async () => this.approvalKind);
+  constructor(private readonly ctx: FlowContext) {
+    ctx.desk.register('identity', async () => this.approvalKind);
   }
 
   async request(origin: string, requestId: string, params: RequestIdentityParams): Promise<IdentityResult> {
-    const wallet = await this.session.current();
+    const wallet = await this.ctx.session.current();
     // A silent login is the site's action, not the user's: it does not reset auto-lock.
     const silent = wallet ? await this.silentLogin(wallet, origin, params.nonce) : undefined;
     if (silent) return silent;
     const requestHash = await hashJson({ method: 'wallet_requestIdentity', origin, params });
-    return (await this.desk.ask(requestId, { kind: 'identity', origin, requestId, params, requestHash })) as IdentityResult;
+    return (await this.ctx.desk.ask(requestId, { kind: 'identity', origin, requestId, params, requestHash })) as IdentityResult;
   }
 
   private readonly approvalKind: ApprovalKindHandler<'identity'> = {
@@ -49,10 +42,7 @@ export class IdentityFlow {
       }
       return {
         show: {
-          id: approval.id,
-          kind: 'identity',
-          origin: approval.origin,
-          createdAt: new Date(approval.createdAt).toISOString(),
+          ...approvalHeader(approval),
           pairwiseDid: site?.did ?? null,
         },
       };
@@ -70,7 +60,7 @@ export class IdentityFlow {
     const site = await wallet.pairwise.find(origin);
     const grantId = site?.identityGrantId;
     if (!site || !grantId) return undefined;
-    return this.commit.run(
+    return this.ctx.commit.run(
       async (unit) => {
         const grant = await wallet.grants.active(grantId);
         if (!grant) return undefined;
@@ -86,7 +76,7 @@ export class IdentityFlow {
   /** The approved first login: the site's DID, its grant and the pointer to it land in one transaction. */
   private firstLogin(wallet: UnlockedWallet, approval: IdentityApproval): Promise<IdentityResult> {
     const { origin } = approval;
-    return this.commit.run(
+    return this.ctx.commit.run(
       async (unit) => {
         const site = await wallet.pairwise.findOrPrepare(origin);
         const presentation = await this.sign(wallet, site, approval.params.nonce);
@@ -109,6 +99,6 @@ export class IdentityFlow {
 
   private async sign(wallet: UnlockedWallet, site: PairwiseRecord, nonce: string): Promise<string> {
     const signer = await wallet.pairwise.signer(site);
-    return createLoginPresentation(signer, { did: site.did, origin: site.origin, nonce, now: this.ports.now() });
+    return createLoginPresentation(signer, { did: site.did, origin: site.origin, nonce, now: this.ctx.ports.now() });
   }
 }

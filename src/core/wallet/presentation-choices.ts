@@ -2,6 +2,7 @@ import type { DcqlQuery } from 'dcql';
 import type { ConsentQueryView, CredentialSelection } from '../../protocol/internal.ts';
 import { DomainError } from '../errors.ts';
 import { matchDcql, type DcqlMatch } from '../presentation/dcql-match.ts';
+import { SelectionError } from '../presentation/errors.ts';
 import type { PresentationChoice } from '../presentation/vp-token.ts';
 import type { CredentialStatusService } from './credential-status.ts';
 import { toCredentialView } from './credential-views.ts';
@@ -79,6 +80,16 @@ export function chooseCredentials(match: DcqlMatch, selection: CredentialSelecti
     throw new DomainError('invalid_input', 'The request needs more credentials than were chosen.');
   }
   return choices;
+}
+
+/** Builds presentations; a choice that does not fit the request becomes `invalid_input` for the user to correct. */
+export async function presentOrAsk<T>(build: () => Promise<T>): Promise<T> {
+  try {
+    return await build();
+  } catch (error) {
+    if (error instanceof SelectionError) throw new DomainError('invalid_input', error.message);
+    throw error;
+  }
 }
 
 /** The claim paths that leave with a choice: every claim of a JWT VC (it leaves whole), the disclosed ones of an SD-JWT. */

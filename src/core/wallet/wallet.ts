@@ -5,6 +5,7 @@ import { activityRecorder } from './activity-recorder.ts';
 import { ActivityFlow } from './activity-flow.ts';
 import { ApprovalDesk } from './approval-desk.ts';
 import type { CredentialServices } from './credential-services.ts';
+import type { FlowContext } from './flow-context.ts';
 import { GrantFlow } from './grant-flow.ts';
 import { IdentityFlow } from './identity-flow.ts';
 import { LockFlow } from './lock-flow.ts';
@@ -40,9 +41,9 @@ export class Wallet {
     this.commit.subscribe(pageNotifier(ports.events));
     this.desk = new ApprovalDesk(ports, this.session);
     this.locking = new LockFlow(ports, this.vault, this.session, this.commit);
-    this.identity = new IdentityFlow(ports, this.session, this.commit, this.desk);
-    this.grants = new GrantFlow(ports, this.session, this.commit);
-    this.activity = new ActivityFlow(ports, this.session, this.commit);
+    this.identity = new IdentityFlow(this.context());
+    this.grants = new GrantFlow(this.context());
+    this.activity = new ActivityFlow(this.context());
     this.desk.register('offer', async () => (await this.credentials()).intake.approvalKind);
     this.desk.register('credentials', async () => (await this.credentials()).presentation.approvalKind);
     this.desk.register('data-access', async () => (await this.credentials()).dataAccess.approvalKind);
@@ -50,10 +51,12 @@ export class Wallet {
 
   /** The credential use cases, loaded on first use so the worker starts without them. */
   credentials(): Promise<CredentialServices> {
-    this.credentialServices ??= import('./credential-services.ts').then((m) =>
-      m.createCredentialServices(this.ports, this.session, this.commit, this.desk),
-    );
+    this.credentialServices ??= import('./credential-services.ts').then((m) => m.createCredentialServices(this.context()));
     return this.credentialServices;
+  }
+
+  private context(): FlowContext {
+    return { ports: this.ports, session: this.session, commit: this.commit, desk: this.desk };
   }
 
   /** At worker start: settle approvals left behind, and make sure the periodic jobs are scheduled. */
