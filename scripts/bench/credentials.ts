@@ -11,6 +11,7 @@
  *      a few matching): matchDcql vs a plain hand-written filter (goal: ≤ 50 ms at 10,000)
  * Rows are in µs (the table shows ms from 1,000 µs on); raw samples go to the JSON.
  */
+import type { WriteOp } from '../../src/core/ports.ts';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { DataStoreJson, type VeramoJsonStore } from '@veramo/data-store-json';
@@ -38,7 +39,6 @@ import { randomBytes, randomId } from '../../src/core/encoding.ts';
 import { matchDcql } from '../../src/core/presentation/dcql-match.ts';
 import { parseDcqlQuery } from '../../src/core/presentation/dcql-query.ts';
 import { EncryptedCollection } from '../../src/core/storage/encrypted-collection.ts';
-import type { WriteOp } from '../../src/core/storage/ports.ts';
 import { deriveVaultKeys } from '../../src/core/vault/vault-keys.ts';
 import { makeRow, type Row } from './report.ts';
 

@@ -5,6 +5,8 @@
  * and snapshots everything a message could change. When the wallet API moves, adapt
  * this file only.
  */
+import type { ApprovalPresenter, WriteOp } from '../../src/core/ports.ts';
+import { COLLECTIONS } from '../../src/core/storage/collections.ts';
 import fc from 'fast-check';
 import { routePageMessage } from '../../src/background/routers/page-router.ts';
 import { routeUiMessage } from '../../src/background/routers/ui-router.ts';
@@ -12,8 +14,6 @@ import type { BackgroundReply } from '../../src/protocol/envelope.ts';
 import type { UiReply } from '../../src/protocol/internal.ts';
 import { makeTestPorts, type TestPorts } from '../../src/core/testing/test-ports.ts';
 import { MemoryKeyValueStore, MemorySessionStore } from '../../src/core/storage/memory-store.ts';
-import { COLLECTIONS, type WriteOp } from '../../src/core/storage/ports.ts';
-import type { ApprovalPresenter } from '../../src/core/approvals/ports.ts';
 import { Wallet } from '../../src/core/wallet/wallet.ts';
 
 export { routePageMessage, routeUiMessage };

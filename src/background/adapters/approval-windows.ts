@@ -1,5 +1,5 @@
 import browser from 'webextension-polyfill';
-import type { ApprovalPresenter } from '../../core/approvals/ports.ts';
+import type { ApprovalPresenter } from '../../core/ports.ts';
 
 const WIDTH = 420;
 const HEIGHT = 640;

@@ -1,7 +1,7 @@
+import type { FetchLimits, HttpFetcher, HttpResponse } from '../../core/ports.ts';
 import { BodyTooLargeError, readCappedText } from '../../core/net/capped-body.ts';
 import { DEFAULT_FETCH_LIMITS, FetchTimeoutError } from '../../core/net/public-fetch.ts';
 import { assertFetchableUrl } from '../../core/net/url-policy.ts';
-import type { FetchLimits, HttpFetcher, HttpResponse } from '../../core/credentials/types.ts';
 
 /**
  * Fetches public resources (status lists) for core: no cookies, no referrer, no

@@ -1,4 +1,5 @@
-import { COLLECTIONS, type Collection, type KeyValueStore, type WriteOp } from '../../core/storage/ports.ts';
+import { COLLECTIONS } from '../../core/storage/collections.ts';
+import { type Collection, type KeyValueStore, type WriteOp } from '../../core/ports.ts';
 
 export const DATABASE_NAME = 'tessera';
 /**

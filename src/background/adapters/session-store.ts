@@ -1,5 +1,5 @@
 import browser from 'webextension-polyfill';
-import type { SessionStore } from '../../core/storage/ports.ts';
+import type { SessionStore } from '../../core/ports.ts';
 
 /**
  * `storage.session`: in memory, survives service-worker restarts, gone when the

@@ -2,9 +2,9 @@ import type { RequestIdentityParams } from '../../protocol/rpc.ts';
 import { randomId } from '../encoding.ts';
 import { DomainError } from '../errors.ts';
 import { Mutex } from '../mutex.ts';
-import type { SessionStore } from '../storage/ports.ts';
+import type { SessionStore } from '../ports.ts';
 import { ApprovalRecords, type IndexEntry } from './approval-records.ts';
-import type { ApprovalPresenter } from './ports.ts';
+import type { ApprovalPresenter } from '../ports.ts';
 
 /** Pending approvals across all origins; one more is refused as `pending` (a page cannot fill the session quota). */
 export const MAX_PENDING_APPROVALS = 64;

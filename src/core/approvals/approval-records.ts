@@ -1,4 +1,4 @@
-import type { SessionStore } from '../storage/ports.ts';
+import type { SessionStore } from '../ports.ts';
 
 /**
  * How the approval queue lies in session storage: each approval's content under its

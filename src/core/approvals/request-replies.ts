@@ -1,7 +1,7 @@
 import type { BackgroundReply } from '../../protocol/envelope.ts';
 import { DomainError } from '../errors.ts';
 import { Mutex } from '../mutex.ts';
-import type { SessionStore } from '../storage/ports.ts';
+import type { SessionStore } from '../ports.ts';
 import { APPROVAL_TTL_MS, MAX_PENDING_APPROVALS } from './approval-queue.ts';
 
 /** A reply nobody collected is kept this long for a page that re-attaches. */

@@ -1,4 +1,4 @@
-import type { KeyValueStore, WriteOp } from '../storage/ports.ts';
+import type { KeyValueStore, WriteOp } from '../ports.ts';
 import type { DomainEvent, EventSubscriber } from './domain-events.ts';
 import { RecordLocks } from './record-locks.ts';
 

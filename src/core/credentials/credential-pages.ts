@@ -9,7 +9,7 @@ import type { CredentialRecord } from './types.ts';
  * (AES-256-GCM under the record key, its opaque slot HMAC(index key, "credentials" ‖
  * page id) bound as associated data; the plaintext form is credential-page-codec.ts),
  * plus one directory entry that holds the number of pages. Loading 10,000 credentials
- * is ~160 decryptions instead of 10,000, a few at a time (decrypting every page at once
+ * is ~160 decryptions instead of 10,000, a few in flight at a time (decrypting every page at once
  * holds all their buffers alive together and costs more in garbage collection than the
  * decryption); a save re-seals only its record's page: a single put, so every change is
  * atomic and a killed worker leaves the page as it was before.
@@ -29,7 +29,7 @@ export type CredentialEntry = CredentialPage | PageDirectory | CredentialRecord;
 export const pageId = (page: number): string => `\u0000page:${page}`;
 export const DIRECTORY_ID = '\u0000pages';
 
-/** Pages decrypted at once while loading. */
+/** Pages in flight at once while loading (and old entries deleted at once while migrating). */
 const LOAD_BATCH = 8;
 
 const isDirectory = (entry: unknown): entry is PageDirectory =>
@@ -43,14 +43,17 @@ export class CredentialPages {
     if (!isDirectory(directory)) return this.migrate();
     const index = new CredentialIndex();
     index.pageCount = directory.pageCount;
-    for (let first = 0; first < directory.pageCount; first += LOAD_BATCH) {
-      const numbers = Array.from({ length: Math.min(LOAD_BATCH, directory.pageCount - first) }, (_, i) => first + i);
-      const pages = await Promise.all(numbers.map((n) => this.entries.get(pageId(n))));
-      for (const page of pages) {
+    // LOAD_BATCH readers take the next page as soon as they are done with one, so pages
+    // are being decrypted while another is parsed, without holding all of them at once.
+    let next = 0;
+    const reader = async () => {
+      while (next < directory.pageCount) {
+        const page = await this.entries.get(pageId(next++));
         // A page the directory counts but the store lacks is one whose first write did not land: empty.
         if (isCredentialPage(page)) for (const record of decodePage(page)) index.place(record, page.page);
       }
-    }
+    };
+    await Promise.all(Array.from({ length: LOAD_BATCH }, reader));
     return index;
   }
 

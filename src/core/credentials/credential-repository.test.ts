@@ -4,7 +4,7 @@ import { IndexedDbKeyValueStore } from '../../background/adapters/indexeddb-stor
 import { randomBytes, randomId } from '../encoding.ts';
 import { EncryptedCollection } from '../storage/encrypted-collection.ts';
 import { MemoryKeyValueStore } from '../storage/memory-store.ts';
-import type { Collection, KeyValueStore, WriteOp } from '../storage/ports.ts';
+import type { Collection, KeyValueStore, WriteOp } from '../ports.ts';
 import { deriveVaultKeys } from '../vault/vault-keys.ts';
 import { PAGE_CAPACITY } from './credential-index.ts';
 import { pageId } from './credential-pages.ts';

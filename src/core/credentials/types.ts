@@ -106,27 +106,6 @@ export interface HolderKeys {
   byJwk(jwk: JsonWebKey): Promise<HolderBinding | null>;
 }
 
-/** What a fetch may cost: the body cap in bytes and the deadline, body included. */
-export interface FetchLimits {
-  maxBytes: number;
-  timeoutMs: number;
-}
-
-export interface HttpResponse {
-  status: number;
-  contentType: string | null;
-  body: string;
-}
-
-/**
- * Fetches a status list (or any small public resource) over HTTP(S). Core calls it
- * only through `fetchPublic` (src/core/net/), which applies the URL policy first. An
- * implementation must not follow redirects (the policy checked only the first URL)
- * and must stop reading a body at `limits.maxBytes`.
- */
-export interface HttpFetcher {
-  get(url: string, limits?: FetchLimits): Promise<HttpResponse>;
-}
 
 /** Largest credential the wallet accepts, in characters. */
 export const MAX_CREDENTIAL_LENGTH = 64 * 1024;

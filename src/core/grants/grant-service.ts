@@ -1,6 +1,6 @@
 import { randomId } from '../encoding.ts';
 import type { EncryptedCollection } from '../storage/encrypted-collection.ts';
-import type { WriteOp } from '../storage/ports.ts';
+import type { WriteOp } from '../ports.ts';
 import { grantStatus, type DataAccessTerms, type GrantEvent, type GrantRecord } from './grant-record.ts';
 
 /** Identity grants last this long unless revoked first. */

@@ -1,4 +1,4 @@
-import type { KeyValueStore } from '../storage/ports.ts';
+import type { KeyValueStore } from '../ports.ts';
 import type { VaultKeys } from '../vault/vault-keys.ts';
 import type { IAgentPlugin } from '@veramo/core-types';
 import type { IdentityAgent } from './agent.ts';

@@ -11,7 +11,7 @@ import { KeyManagementSystem } from '@veramo/kms-local';
 import type { IIdentifier, IKey } from '@veramo/core-types';
 import type { ManagedPrivateKey } from '@veramo/key-manager';
 import { EncryptedCollection } from '../storage/encrypted-collection.ts';
-import type { KeyValueStore } from '../storage/ports.ts';
+import type { KeyValueStore } from '../ports.ts';
 import type { VaultKeys } from '../vault/vault-keys.ts';
 import { EncryptedDIDStore, EncryptedKeyStore, EncryptedPrivateKeyStore } from './veramo-stores.ts';
 

@@ -1,6 +1,6 @@
 import type { ManagedPrivateKey } from '@veramo/key-manager';
 import type { EncryptedCollection } from '../storage/encrypted-collection.ts';
-import type { WriteOp } from '../storage/ports.ts';
+import type { WriteOp } from '../ports.ts';
 import type { IdentityAgent } from './agent.ts';
 import { LOCAL_KMS } from './agent-constants.ts';
 import { ed25519Signer } from './ed25519-signer.ts';

@@ -1,6 +1,6 @@
 import { DomainError } from '../errors.ts';
 import { EncryptedCollection } from '../storage/encrypted-collection.ts';
-import type { KeyValueStore } from '../storage/ports.ts';
+import type { KeyValueStore } from '../ports.ts';
 import type { VaultKeys } from '../vault/vault-keys.ts';
 import type { ChainHead } from './chain.ts';
 import { GENESIS_PREV, type LedgerEntry } from './entry.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { randomBytes } from '../encoding.ts';
 import { EncryptedCollection } from '../storage/encrypted-collection.ts';
 import { MemoryKeyValueStore } from '../storage/memory-store.ts';
-import type { WriteOp } from '../storage/ports.ts';
+import type { WriteOp } from '../ports.ts';
 import { deriveVaultKeys } from '../vault/vault-keys.ts';
 import { fromBase64Url } from './base64url.ts';
 import { verifyCheckpoint } from './checkpoint.ts';

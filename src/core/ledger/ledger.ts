@@ -1,7 +1,7 @@
 import { DomainError } from '../errors.ts';
 import { randomBytes, toBase64Url } from '../encoding.ts';
 import { Mutex } from '../mutex.ts';
-import type { KeyValueStore, WriteOp } from '../storage/ports.ts';
+import type { KeyValueStore, WriteOp } from '../ports.ts';
 import type { VaultKeys } from '../vault/vault-keys.ts';
 import { fromBase64Url } from './base64url.ts';
 import { checkChain, type ChainHead } from './chain.ts';

@@ -1,5 +1,5 @@
+import type { FetchLimits, HttpFetcher, HttpResponse } from '../ports.ts';
 import { describe, expect, it } from 'vitest';
-import type { FetchLimits, HttpFetcher, HttpResponse } from '../credentials/types.ts';
 import { BodyTooLargeError, readCappedBytes } from './capped-body.ts';
 import { FetchTimeoutError, fetchPublic, PUBLIC_FETCH_MAX_BYTES, PUBLIC_FETCH_TIMEOUT_MS } from './public-fetch.ts';
 import { UrlPolicyError } from './url-policy.ts';

@@ -4,7 +4,7 @@
  * a size cap and a deadline that hold whatever the fetcher is (the browser adapter,
  * or an in-memory one in tests).
  */
-import type { FetchLimits, HttpFetcher, HttpResponse } from '../credentials/types.ts';
+import type { FetchLimits, HttpFetcher, HttpResponse } from '../ports.ts';
 import { BodyTooLargeError } from './capped-body.ts';
 import { assertFetchableUrl } from './url-policy.ts';
 

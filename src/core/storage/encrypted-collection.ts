@@ -1,7 +1,7 @@
 import { CoreError } from '../errors.ts';
 import { fromUtf8, randomBytes, toBase64Url, utf8 } from '../encoding.ts';
 import type { VaultKeys } from '../vault/vault-keys.ts';
-import type { Collection, KeyValueStore, WriteOp } from './ports.ts';
+import type { Collection, KeyValueStore, WriteOp } from '../ports.ts';
 
 /**
  * What rests in the store for each record: the opaque slot name (repeated inside so

@@ -1,4 +1,5 @@
-import { COLLECTIONS, type Collection, type KeyValueStore, type SessionStore, type WriteOp } from './ports.ts';
+import { COLLECTIONS } from './collections.ts';
+import { type Collection, type KeyValueStore, type SessionStore, type WriteOp } from '../ports.ts';
 
 /** In-memory KeyValueStore for unit tests; clones values as IndexedDB would. */
 export class MemoryKeyValueStore implements KeyValueStore {

@@ -1,9 +1,9 @@
-import type { ApprovalPresenter } from '../approvals/ports.ts';
+import type { HttpFetcher } from '../ports.ts';
+import type { ApprovalPresenter } from '../ports.ts';
 import { MemoryKeyValueStore, MemorySessionStore } from '../storage/memory-store.ts';
 import { KDF_MIN_ITERATIONS } from '../vault/kdf.ts';
 import type { ScheduledJob, Scheduler, WalletEvents, WalletPorts } from '../ports.ts';
 import type { ProviderEventName } from '../../protocol/rpc.ts';
-import type { HttpFetcher } from '../credentials/types.ts';
 
 /** A presenter that records what it showed; tests play the user (and close windows). */
 export class RecordingPresenter implements ApprovalPresenter {

@@ -1,7 +1,7 @@
 import { DomainError } from '../errors.ts';
 import { Mutex } from '../mutex.ts';
 import { randomBytes, utf8 } from '../encoding.ts';
-import type { KeyValueStore } from '../storage/ports.ts';
+import type { KeyValueStore } from '../ports.ts';
 import {
   KDF_DEFAULT_ITERATIONS,
   KDF_NAME,

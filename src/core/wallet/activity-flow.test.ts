@@ -6,7 +6,7 @@ import { toBase64Url, utf8 } from '../encoding.ts';
 import { fromBase64Url } from '../ledger/base64url.ts';
 import type { LedgerEntry } from '../ledger/entry.ts';
 import { EncryptedCollection } from '../storage/encrypted-collection.ts';
-import type { WriteOp } from '../storage/ports.ts';
+import type { WriteOp } from '../ports.ts';
 import { makeTestPorts, type TestPorts } from '../testing/test-ports.ts';
 import { Wallet } from './wallet.ts';
 

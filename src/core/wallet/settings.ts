@@ -1,5 +1,5 @@
 import { AUTO_LOCK_DEFAULT_MINUTES } from '../../protocol/internal.ts';
-import type { KeyValueStore } from '../storage/ports.ts';
+import type { KeyValueStore } from '../ports.ts';
 
 /** Non-personal preferences that must be readable while locked. */
 export interface WalletSettings {

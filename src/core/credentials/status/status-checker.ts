@@ -1,7 +1,8 @@
+import type { HttpFetcher, HttpResponse } from '../../ports.ts';
 import { BodyTooLargeError } from '../../net/capped-body.ts';
 import { fetchPublic } from '../../net/public-fetch.ts';
 import { UrlPolicyError } from '../../net/url-policy.ts';
-import type { CredentialStatus, CredentialStatusState, DidResolver, HttpFetcher, HttpResponse, StatusReference } from '../types.ts';
+import type { CredentialStatus, CredentialStatusState, DidResolver, StatusReference } from '../types.ts';
 import { BITSTRING_DEFAULT_TTL_MS, bitstringStatus, parseBitstringStatusListCredential } from './bitstring.ts';
 import type { CachedStatusList, StatusListCache } from './status-list-cache.ts';
 import { errorMessage, invalidList, StatusListError } from './status-list-error.ts';

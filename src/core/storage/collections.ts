@@ -1,0 +1,20 @@
+/**
+ * The stores of the wallet's database (IndexedDB object stores; maps in memory).
+ * Adding one needs a schema upgrade in background/adapters/indexeddb-store.ts.
+ */
+export const COLLECTIONS = [
+  'meta',
+  'keys',
+  'privateKeys',
+  'dids',
+  'pairwise',
+  'grants',
+  'credentials',
+  'trust',
+  // The activity ledger (core/ledger): entries, their payloads and salts (deletable
+  // alone), and the head, ledger key and latest checkpoint.
+  'ledger',
+  'ledgerPayloads',
+  'ledgerMeta',
+] as const;
+export type Collection = (typeof COLLECTIONS)[number];
