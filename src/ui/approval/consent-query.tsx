@@ -16,7 +16,8 @@ import {
   statusMeaning,
 } from '../components/credential.tsx';
 import { type QueryChoice, defaultChoice, isShared, orderedCandidates } from './consent-choice.ts';
-import { CandidateOption, ClaimList } from './consent-parts.tsx';
+import { CandidateOption, ClaimList, UnknownStatusAck } from './consent-parts.tsx';
+import type { ConsentSelection } from './consent-selection.ts';
 
 /** What the site asked for, in words: shown when nothing the wallet holds answers it. */
 function AskedFor({ asked }: { asked: ConsentQueryView['asked'] }) {
@@ -172,5 +173,25 @@ export function QueryCard({
         ) : null}
       </div>
     </section>
+  );
+}
+
+/** Every query of a request with its card, and the unknown-status acknowledgement when one is needed. */
+export function QueryCards({ consent, busy }: { consent: ConsentSelection; busy: boolean }) {
+  const { resolved, unknownStatus, acceptUnknown } = consent;
+  return (
+    <>
+      {resolved.map(({ query, current }) => (
+        <QueryCard
+          key={query.queryId}
+          query={query}
+          current={current}
+          multiple={resolved.length > 1}
+          disabled={busy}
+          onChoice={(choice) => consent.setChoice(query.queryId, choice)}
+        />
+      ))}
+      {unknownStatus ? <UnknownStatusAck checked={acceptUnknown} disabled={busy} onChange={consent.setAcceptUnknown} /> : null}
+    </>
   );
 }

@@ -11,8 +11,7 @@ import { OriginBadge, isInsecureOrigin } from '../components/origin-badge.tsx';
 import { ErrorText } from '../components/page.tsx';
 import { requestSigner } from './consent-choice.ts';
 import { useConsentSelection } from './consent-selection.ts';
-import { UnknownStatusAck } from './consent-parts.tsx';
-import { QueryCard } from './consent-query.tsx';
+import { QueryCards } from './consent-query.tsx';
 import { DecisionButtons, ORIGIN_ID, TITLE_ID, useDecision } from './decision.tsx';
 import { InsecureWarning } from './identity-request.tsx';
 
@@ -27,7 +26,7 @@ export function CredentialsRequest({
 }) {
   const decision = useDecision(approval.id, onFinished);
   const consent = useConsentSelection(approval.queries);
-  const { resolved, unknownStatus, acceptUnknown, blocked, nothingToShare } = consent;
+  const { blocked, nothingToShare } = consent;
 
   const approve = () => {
     if (blocked || nothingToShare) return;
@@ -42,20 +41,7 @@ export function CredentialsRequest({
       {approval.clientId !== null ? <SignedBy clientId={approval.clientId} /> : null}
       {isInsecureOrigin(approval.origin) ? <InsecureWarning /> : null}
 
-      {resolved.map(({ query, current }) => (
-        <QueryCard
-          key={query.queryId}
-          query={query}
-          current={current}
-          multiple={approval.queries.length > 1}
-          disabled={decision.busy}
-          onChoice={(choice) => consent.setChoice(query.queryId, choice)}
-        />
-      ))}
-
-      {unknownStatus ? (
-        <UnknownStatusAck checked={acceptUnknown} disabled={decision.busy} onChange={consent.setAcceptUnknown} />
-      ) : null}
+      <QueryCards consent={consent} busy={decision.busy} />
 
       <p class="muted small">
         What you share is signed for this site and this request only; it cannot be replayed to another site.

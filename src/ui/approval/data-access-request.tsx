@@ -10,8 +10,7 @@ import type { DataAccessApprovalView } from '../../protocol/internal.ts';
 import { formatDate, formatDateTime } from '../components/format.ts';
 import { OriginBadge, isInsecureOrigin } from '../components/origin-badge.tsx';
 import { ErrorText } from '../components/page.tsx';
-import { UnknownStatusAck } from './consent-parts.tsx';
-import { QueryCard } from './consent-query.tsx';
+import { QueryCards } from './consent-query.tsx';
 import { useConsentSelection } from './consent-selection.ts';
 import { AccessTerms, PurposeList, RequesterBadge } from './data-access-parts.tsx';
 import { DecisionButtons, ORIGIN_ID, TITLE_ID, useDecision } from './decision.tsx';
@@ -28,7 +27,7 @@ export function DataAccessRequest({
 }) {
   const decision = useDecision(approval.id, onFinished);
   const consent = useConsentSelection(approval.queries);
-  const { resolved, unknownStatus, acceptUnknown, blocked, nothingToShare } = consent;
+  const { blocked, nothingToShare } = consent;
   const [separate, setSeparate] = useState<string[]>([]);
 
   const toggleSeparate = (term: string, on: boolean) =>
@@ -64,20 +63,7 @@ export function DataAccessRequest({
       <AccessTerms approval={approval} />
 
       <h2 class="card-heading">What they can read</h2>
-      {resolved.map(({ query, current }) => (
-        <QueryCard
-          key={query.queryId}
-          query={query}
-          current={current}
-          multiple={approval.queries.length > 1}
-          disabled={decision.busy}
-          onChoice={(choice) => consent.setChoice(query.queryId, choice)}
-        />
-      ))}
-
-      {unknownStatus ? (
-        <UnknownStatusAck checked={acceptUnknown} disabled={decision.busy} onChange={consent.setAcceptUnknown} />
-      ) : null}
+      <QueryCards consent={consent} busy={decision.busy} />
 
       <p class="muted small">
         Each later read is a fresh presentation of exactly the claims ticked above, for this site only. You can revoke

@@ -1,5 +1,6 @@
 import { base64urlnopad } from '@scure/base';
-import { invalidList, StatusListError } from './status-list-error.ts';
+import { BodyTooLargeError, readCappedBytes } from '../../net/capped-body.ts';
+import { invalidList } from './status-list-error.ts';
 
 /**
  * The largest status list the wallet expands (16 MiB: 16.7 million 8-bit statuses or
@@ -30,29 +31,11 @@ export async function inflate(
   maxBytes: number = MAX_STATUS_LIST_BYTES,
 ): Promise<Uint8Array<ArrayBuffer>> {
   const label = format === 'gzip' ? 'GZIP' : 'ZLIB';
-  const reader = new Blob([compressed]).stream().pipeThrough(new DecompressionStream(format)).getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+  const inflated = new Blob([compressed]).stream().pipeThrough(new DecompressionStream(format));
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw invalidList(`the status list expands to more than ${maxBytes} bytes`);
-      }
-      chunks.push(value);
-    }
+    return await readCappedBytes(inflated, maxBytes);
   } catch (error) {
-    if (error instanceof StatusListError) throw error;
+    if (error instanceof BodyTooLargeError) throw invalidList(`the status list expands to more than ${maxBytes} bytes`);
     throw invalidList(`the status list is not valid ${label} data`);
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }
