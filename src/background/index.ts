@@ -25,21 +25,26 @@ const wallet = new Wallet({
   now: Date.now,
 });
 
-/** Settles what a previous worker left behind (windows closed while it was stopped) and keeps the periodic jobs set. */
-const started = wallet.start().catch((error: unknown) => console.error('Tessera: start-up failed', error));
+/**
+ * Settles what a previous worker left behind (windows closed while it was stopped) and
+ * keeps the periodic jobs set. Messages do not wait for it: the approval queue
+ * serialises its own changes, so a request arriving meanwhile is safe, and a woken
+ * worker answers at once.
+ */
+void wallet.start().catch((error: unknown) => console.error('Tessera: start-up failed', error));
 
 browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
   const channel = (message as { channel?: unknown } | null)?.channel;
   const from = classifySender(sender);
   if (channel === 'ui' && from.tier === 'extension') {
-    return started.then(() => routeUiMessage(wallet, (message as { body?: unknown }).body));
+    return routeUiMessage(wallet, (message as { body?: unknown }).body);
   }
   if (channel === 'page' && from.tier === 'page') {
     // DESIGN.md §3.2: an embedded third party gets no silent login and opens nothing.
     if (from.crossOriginFrame) {
       return Promise.resolve({ ok: false, error: { code: RpcErrorCode.unauthorized, message: 'Requests from a cross-origin frame are not served.' } });
     }
-    return started.then(() => routePageMessage(wallet, from.origin, message));
+    return routePageMessage(wallet, from.origin, message);
   }
   // Anything else (a page posing as the UI, a foreign sender) gets no answer.
   return undefined;
@@ -51,9 +56,9 @@ browser.runtime.onInstalled.addListener(({ reason }) => {
 
 browser.alarms.onAlarm.addListener((alarm) => {
   const job = jobOfAlarm(alarm.name);
-  if (job) void started.then(() => wallet.runJob(job));
+  if (job) void wallet.runJob(job);
 });
 
 browser.windows.onRemoved.addListener((windowId) => {
-  void started.then(() => wallet.desk.windowClosed(windowId));
+  void wallet.desk.windowClosed(windowId);
 });
