@@ -3,6 +3,7 @@ import { CredentialError } from '../credentials/errors.ts';
 import { resolveSigningKey } from '../credentials/issuer-key.ts';
 import type { DidResolver } from '../credentials/types.ts';
 import { ProtocolError } from './errors.ts';
+import { describeValue } from '../describe.ts';
 
 export const REQUEST_OBJECT_TYP = 'oauth-authz-req+jwt';
 /** Asymmetric JWS algorithms WebCrypto can verify; `none` and MACs never authenticate a verifier. */
@@ -44,14 +45,14 @@ export async function verifyRequestObject(
   const header = decodeHeader(jws);
   if (header.typ !== REQUEST_OBJECT_TYP) throw new ProtocolError(`request object typ must be ${REQUEST_OBJECT_TYP}`);
   if (typeof header.alg !== 'string' || !ALLOWED_ALGS.includes(header.alg)) {
-    throw new ProtocolError(`request object alg ${String(header.alg)} is not supported`);
+    throw new ProtocolError(`request object alg ${describeValue(header.alg)} is not supported`);
   }
   const payload = decodePayload(jws);
 
   const clientId = payload.client_id;
   if (typeof clientId !== 'string' || clientId.length === 0) throw new ProtocolError('request object has no client_id');
   if (data.client_id !== undefined && data.client_id !== clientId) {
-    throw new ProtocolError(`client_id outside the request object (${String(data.client_id)}) differs from the signed client_id (${clientId})`);
+    throw new ProtocolError(`client_id outside the request object (${describeValue(data.client_id)}) differs from the signed client_id (${clientId})`);
   }
   const did = didOfClientId(clientId);
   if (typeof header.kid !== 'string' || header.kid.length === 0) {

@@ -4,6 +4,7 @@
  */
 import { CredentialError } from '../errors.ts';
 import { decodeCompactJwt, isObject, mediaType, type DecodedJwt } from './jws.ts';
+import { describeValue } from '../../describe.ts';
 
 export type DetectedCredential =
   | { format: 'jwt_vc_json'; jwt: DecodedJwt }
@@ -35,7 +36,7 @@ export function detectFormat(raw: string): DetectedCredential {
     throw new CredentialError('malformed', "The SD-JWT VC does not end with '~' (an SD-JWT is <issuer-jwt>~<disclosure>~…~)");
   }
   if (typ !== null && typ !== 'jwt') {
-    throw new CredentialError('unsupported_format', `A JWT of type "${String(jwt.header.typ)}" is not a credential format Tessera accepts; ${ACCEPTED}`);
+    throw new CredentialError('unsupported_format', `A JWT of type "${describeValue(jwt.header.typ)}" is not a credential format Tessera accepts; ${ACCEPTED}`);
   }
   if (isObject(jwt.payload.vc)) return { format: 'jwt_vc_json', jwt };
   if (jwt.payload.vp !== undefined) {
@@ -57,7 +58,7 @@ function detectSdJwt(raw: string): DetectedCredential {
   if (!SD_JWT_VC_TYPES.includes(typ)) {
     throw new CredentialError(
       'unsupported_format',
-      `An SD-JWT of type "${String(jwt.header.typ)}" is not an SD-JWT VC (typ "dc+sd-jwt"); ${ACCEPTED}`,
+      `An SD-JWT of type "${describeValue(jwt.header.typ)}" is not an SD-JWT VC (typ "dc+sd-jwt"); ${ACCEPTED}`,
     );
   }
   if (last !== '') {

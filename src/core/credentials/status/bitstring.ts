@@ -22,6 +22,7 @@ import {
   verifyIssuerSignature,
 } from './list-jws.ts';
 import { invalidList } from './status-list-error.ts';
+import { describeValue } from '../../describe.ts';
 
 /** The minimum list length (entries of 1 bit) the spec requires, for group privacy. */
 export const BITSTRING_MIN_ENTRIES = 131_072;
@@ -159,7 +160,7 @@ function boundId(credentialId: unknown, jti: unknown, listUrl: string): string {
   const stated = [credentialId, jti].filter((value) => value !== undefined);
   if (stated.length === 0) throw invalidList(`the status list has no id; it must be the URL it was fetched from (${listUrl})`);
   for (const value of stated) {
-    if (value !== listUrl) throw invalidList(`the status list's id ${String(value)} is not the URL it was fetched from (${listUrl})`);
+    if (value !== listUrl) throw invalidList(`the status list's id ${describeValue(value)} is not the URL it was fetched from (${listUrl})`);
   }
   return listUrl;
 }

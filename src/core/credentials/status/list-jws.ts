@@ -4,6 +4,7 @@ import { resolveSigningKey } from '../issuer-key.ts';
 import type { DidResolver } from '../types.ts';
 import { decodeBase64Url } from './compression.ts';
 import { errorMessage, invalidList } from './status-list-error.ts';
+import { describeValue } from '../../describe.ts';
 
 /** Asymmetric JWS algorithms a status list may be signed with (never `none` or a MAC). */
 export const STATUS_LIST_ALGORITHMS = [
@@ -59,7 +60,7 @@ function jsonObject(part: string, what: string): Record<string, unknown> {
 export async function verifyIssuerSignature(jwt: string, header: Record<string, unknown>, issuer: string, resolver: DidResolver): Promise<void> {
   const alg = header.alg;
   if (typeof alg !== 'string' || !(STATUS_LIST_ALGORITHMS as readonly string[]).includes(alg)) {
-    throw invalidList(`the status list is signed with an unsupported algorithm (${String(alg)})`);
+    throw invalidList(`the status list is signed with an unsupported algorithm (${describeValue(alg)})`);
   }
   const kid = header.kid;
   if (kid !== undefined && typeof kid !== 'string') throw invalidList('the status list header kid is not a string');

@@ -13,6 +13,7 @@ import type { DidResolver } from '../types.ts';
 import { decodeBase64Url, inflate } from './compression.ts';
 import { checkValidityWindow, decodeJwt, isRecord, MAX_STATUS_LIST_BODY, numericDate, verifyIssuerSignature } from './list-jws.ts';
 import { invalidList } from './status-list-error.ts';
+import { describeValue } from '../../describe.ts';
 
 export type TokenStatusBits = 1 | 2 | 4 | 8;
 
@@ -73,13 +74,13 @@ export async function parseTokenStatusListJwt(body: string, expected: TokenStatu
 
   const typ = typeof header.typ === 'string' ? header.typ.toLowerCase() : null;
   if (typ !== 'statuslist+jwt' && typ !== 'application/statuslist+jwt') {
-    throw invalidList(`the token type is ${typ === null ? 'missing' : `'${String(header.typ)}'`}, not 'statuslist+jwt'`);
+    throw invalidList(`the token type is ${typ === null ? 'missing' : `'${describeValue(header.typ)}'`}, not 'statuslist+jwt'`);
   }
   if (payload.sub !== expected.listUrl) {
-    throw invalidList(`the token's sub (${String(payload.sub)}) is not the status list URI ${expected.listUrl}`);
+    throw invalidList(`the token's sub (${describeValue(payload.sub)}) is not the status list URI ${expected.listUrl}`);
   }
   if (payload.iss !== undefined && payload.iss !== expected.issuer) {
-    throw invalidList(`the status list is issued by ${String(payload.iss)}, not by the credential's issuer ${expected.issuer}`);
+    throw invalidList(`the status list is issued by ${describeValue(payload.iss)}, not by the credential's issuer ${expected.issuer}`);
   }
   const issuedAt = numericDate(payload, 'iat');
   if (issuedAt === null) throw invalidList('the iat claim is missing');
