@@ -86,6 +86,8 @@ interface Options {
   browser: boolean;
   credentials: boolean;
   reliability: boolean;
+  /** The activity ledger part (ledger.ts): appends, verification, proofs at 10,000 and 100,000. */
+  ledger: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -98,6 +100,7 @@ function parseOptions(argv: string[]): Options {
     browser: true,
     credentials: true,
     reliability: false,
+    ledger: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -121,21 +124,23 @@ function parseOptions(argv: string[]): Options {
     else if (flag === '--skip-browser') options.browser = false;
     else if (flag === '--skip-credentials') options.credentials = false;
     else if (flag === '--with-reliability') options.reliability = true;
+    else if (flag === '--skip-ledger') options.ledger = false;
     else if (flag === '--only') {
       const part = inline ?? argv[++i];
-      if (part !== 'credentials' && part !== 'browser' && part !== 'reliability') {
-        throw new Error(`--only needs credentials, browser or reliability, got ${String(part)}`);
+      if (part !== 'credentials' && part !== 'browser' && part !== 'reliability' && part !== 'ledger') {
+        throw new Error(`--only needs credentials, browser, reliability or ledger, got ${String(part)}`);
       }
       options.browser = part === 'browser';
       options.credentials = part === 'credentials';
       options.reliability = part === 'reliability';
+      options.ledger = part === 'ledger';
     } else {
       throw new Error(
-        `unknown option ${arg} (known: --iterations N, --warmup N, --unlock-runs N, --skip-build, --extension DIR, --only credentials|browser|reliability, --skip-browser, --skip-credentials, --with-reliability)`,
+        `unknown option ${arg} (known: --iterations N, --warmup N, --unlock-runs N, --skip-build, --extension DIR, --only credentials|browser|reliability|ledger, --skip-browser, --skip-credentials, --skip-ledger, --with-reliability)`,
       );
     }
   }
-  if (!options.browser && !options.credentials && !options.reliability) throw new Error('nothing to measure: every part skipped');
+  if (!options.browser && !options.credentials && !options.reliability && !options.ledger) throw new Error('nothing to measure: every part skipped');
   if (!options.browser) options.build = false;
   return options;
 }
@@ -493,6 +498,7 @@ async function main(): Promise<number> {
     notes.push(...credentials.notes);
   }
   const reliability = options.reliability ? await runReliabilityPart(log) : null;
+  const ledger = options.ledger ? await runLedgerPart(log, notes) : null;
   if (reliability?.failure) notes.push(`reliability: ${reliability.failure.split('\n')[0]}`);
 
   for (const stray of strayRejections) notes.push(`a promise left behind rejected: ${stray}`);
@@ -508,7 +514,7 @@ async function main(): Promise<number> {
     date: startedAt.toISOString(),
     durationMs: Math.round(totalMs),
     buildMs: b?.buildMs == null ? null : Math.round(b.buildMs),
-    parts: { browser: options.browser, credentials: options.credentials, reliability: options.reliability },
+    parts: { browser: options.browser, credentials: options.credentials, reliability: options.reliability, ledger: options.ledger },
     options,
     git: gitInfo(),
     machine: {
@@ -553,6 +559,7 @@ async function main(): Promise<number> {
     breakdown: b && breakdown(b.phases),
     failures: { browser: b?.failure ?? null, reliability: reliability?.failure ?? null },
     reliability: reliability && { durationMs: reliability.durationMs, figures: reliability.figures },
+    ledger,
     raw: {
       ...(b ? { approval: b.phases.approval ?? null, silent: b.phases.silent ?? null, unlock: b.phases.unlock ?? null, sizes: b.sizes } : {}),
       ...(credentials ? { credentials: { durationMs: credentials.durationMs, ...credentials.raw } } : {}),
@@ -570,6 +577,7 @@ async function main(): Promise<number> {
   log('');
   if (rows.length > 0) log(formatTable(rows));
   if (reliability?.figures) log(['reliability figures:', ...formatFigures(reliability.figures)].join('\n'));
+  if (ledger) log(['ledger figures:', ...formatFigures(ledger)].join('\n'));
   log('');
   log(`machine: ${cpuList.length} × ${cpuList[0]?.model ?? '?'}, node ${process.version}${b?.chromium ? `, ${b.chromium.product}` : ''}`);
   if (credentials) log(`credentials part (Node): ${(credentials.durationMs / 1000).toFixed(0)} s`);
@@ -604,3 +612,14 @@ main().then(
     process.exitCode = 1;
   },
 );
+
+/** The ledger part: its own module (scripts/bench/ledger.ts), figures kept whole in the report. */
+async function runLedgerPart(log: (line: string) => void, notes: string[]): Promise<Record<string, unknown> | null> {
+  try {
+    const { runLedgerBench } = await import('./ledger.ts');
+    return await runLedgerBench(log);
+  } catch (error) {
+    notes.push(`ledger: ${error instanceof Error ? error.message : 'failed'}`);
+    return null;
+  }
+}
