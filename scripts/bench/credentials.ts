@@ -32,7 +32,7 @@ import {
   withEditedPayload,
   type TestHolder,
   type TestIssuer,
-} from '../../src/core/credentials/testing/issuers.ts';
+} from '../../test/support/issuers.ts';
 import type { CredentialRecord, VerifiedCredential } from '../../src/core/credentials/types.ts';
 import { verifyCredential } from '../../src/core/credentials/verify-credential.ts';
 import { randomBytes, randomId } from '../../src/core/encoding.ts';

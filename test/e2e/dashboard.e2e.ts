@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { approveIn, requestIdentity, waitForApprovalPage } from '../../scripts/lib/extension-browser.ts';
-import { createTestIssuer, issueJwtVc, withTamperedSignature, type TestIssuer } from '../../src/core/credentials/testing/issuers.ts';
+import { createTestIssuer, issueJwtVc, withTamperedSignature, type TestIssuer } from '../support/issuers.ts';
 import { expectOk, openDashboard, openSite, type Harness, startHarness } from './support.ts';
 
 let h: Harness;

@@ -9,7 +9,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { approveIn, evaluateWith, openExtensionPage, requestIdentity, startCalls, waitCalls, waitForApprovalPage } from '../../scripts/lib/extension-browser.ts';
-import { createTestIssuer, issueJwtVc } from '../../src/core/credentials/testing/issuers.ts';
+import { createTestIssuer, issueJwtVc } from '../support/issuers.ts';
 import { expectOk, openSite, originOf, sleep, startHarness, type Harness } from './support.ts';
 
 const STOPS = Number(process.env.RELIABILITY_STOPS ?? 100);

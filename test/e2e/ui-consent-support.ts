@@ -5,7 +5,7 @@
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { approveIn, requestIdentity, requestInPage, waitForApprovalPage, newNonce, type RequestOutcome } from '../../scripts/lib/extension-browser.ts';
-import { createTestIssuer, issueJwtVc } from '../../src/core/credentials/testing/issuers.ts';
+import { createTestIssuer, issueJwtVc } from '../support/issuers.ts';
 import { expectOk } from './support.ts';
 
 export interface DataGrantResult {

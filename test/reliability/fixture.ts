@@ -5,7 +5,7 @@
  * real ids (so some generated requests hit real records) and signed credentials and
  * request objects (so mutations start from something that verifies).
  */
-import { createTestHolder, createTestIssuer, issueJwtVc, issueSdJwtVc, issueVcJose2, signJwt } from '../../src/core/credentials/testing/issuers.ts';
+import { createTestHolder, createTestIssuer, issueJwtVc, issueSdJwtVc, issueVcJose2, signJwt } from '../support/issuers.ts';
 import { newWorld, routePageMessage, seedOf, sendPage, sendUi, type Seed, type World } from './harness.ts';
 
 export const PASSWORD = 'correct horse battery staple';

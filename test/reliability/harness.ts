@@ -12,7 +12,7 @@ import { routePageMessage } from '../../src/background/routers/page-router.ts';
 import { routeUiMessage } from '../../src/background/routers/ui-router.ts';
 import type { BackgroundReply } from '../../src/protocol/envelope.ts';
 import type { UiReply } from '../../src/protocol/internal.ts';
-import { makeTestPorts, type TestPorts } from '../../src/core/testing/test-ports.ts';
+import { makeTestPorts, type TestPorts } from '../support/test-ports.ts';
 import { MemoryKeyValueStore, MemorySessionStore } from '../../src/core/storage/memory-store.ts';
 import { Wallet } from '../../src/core/wallet/wallet.ts';
 

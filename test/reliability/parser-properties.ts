@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
 import { verifyCredential, type CredentialDeps } from '../../src/core/credentials/verify-credential.ts';
 import { CredentialError } from '../../src/core/credentials/errors.ts';
-import { fakeHolderKeys } from '../../src/core/credentials/testing/issuers.ts';
+import { fakeHolderKeys } from '../support/issuers.ts';
 import { createDidResolver } from '../../src/core/identity/did-resolvers.ts';
 import { parseDcApiRequest, ProtocolError } from '../../src/core/presentation/openid4vp-request.ts';
 import { STRANGER_ORIGIN, fixture } from './fixture.ts';

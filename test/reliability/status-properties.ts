@@ -19,7 +19,7 @@ import {
   signStatusListToken,
   signVcJwt11,
   signVcJwt2,
-} from '../../src/core/credentials/status/test-fixtures.ts';
+} from '../support/status-lists.ts';
 import { toBase64Url } from '../../src/core/encoding.ts';
 import { anyJson, anyString, b64uJson, fakeJwt, mutated, shaped } from './arbitraries.ts';
 import { watchUnhandledRejections, type Boundary } from './harness.ts';

@@ -2,7 +2,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from '../../core/encoding.ts';
 import { Ledger } from '../../core/ledger/ledger.ts';
-import { describeKeyValueStoreContract } from '../../core/storage/store-contract.ts';
+import { describeKeyValueStoreContract } from '../../../test/support/store-contract.ts';
 import { deriveVaultKeys } from '../../core/vault/vault-keys.ts';
 import { IndexedDbKeyValueStore } from './indexeddb-store.ts';
 

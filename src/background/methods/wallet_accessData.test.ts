@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { methodHarness } from './method-test-support.ts';
+import { methodHarness } from '../../../test/support/method-harness.ts';
 import { walletAccessData } from './wallet_accessData.ts';
 
 describe('wallet_accessData', () => {

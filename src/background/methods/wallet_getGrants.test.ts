@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { approveNext, methodHarness, SITE } from './method-test-support.ts';
+import { approveNext, methodHarness, SITE } from '../../../test/support/method-harness.ts';
 import { walletGetGrants } from './wallet_getGrants.ts';
 import { walletRequestIdentity } from './wallet_requestIdentity.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isDomainError } from '../../core/errors.ts';
-import { methodHarness } from './method-test-support.ts';
+import { methodHarness } from '../../../test/support/method-harness.ts';
 import { walletOfferCredential } from './wallet_offerCredential.ts';
 
 describe('wallet_offerCredential', () => {

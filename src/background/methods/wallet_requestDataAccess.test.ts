@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { methodHarness } from './method-test-support.ts';
+import { methodHarness } from '../../../test/support/method-harness.ts';
 import { walletRequestDataAccess } from './wallet_requestDataAccess.ts';
 
 const valid = {

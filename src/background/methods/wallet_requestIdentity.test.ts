@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { approveNext, methodHarness } from './method-test-support.ts';
+import { approveNext, methodHarness } from '../../../test/support/method-harness.ts';
 import { walletRequestIdentity } from './wallet_requestIdentity.ts';
 
 describe('wallet_requestIdentity', () => {

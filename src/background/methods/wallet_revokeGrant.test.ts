@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isDomainError } from '../../core/errors.ts';
-import { approveNext, methodHarness } from './method-test-support.ts';
+import { approveNext, methodHarness } from '../../../test/support/method-harness.ts';
 import { walletGetGrants } from './wallet_getGrants.ts';
 import { walletRequestIdentity } from './wallet_requestIdentity.ts';
 import { walletRevokeGrant } from './wallet_revokeGrant.ts';

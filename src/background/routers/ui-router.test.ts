@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { makeTestPorts } from '../../core/testing/test-ports.ts';
+import { makeTestPorts } from '../../../test/support/test-ports.ts';
 import { Wallet } from '../../core/wallet/wallet.ts';
 import { routeUiMessage } from './ui-router.ts';
 

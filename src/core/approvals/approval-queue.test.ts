@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../errors.ts';
 import { MemorySessionStore } from '../storage/memory-store.ts';
-import { RecordingPresenter } from '../testing/test-ports.ts';
+import { RecordingPresenter } from '../../../test/support/test-ports.ts';
 import { APPROVAL_TTL_MS, ApprovalQueue, MAX_PENDING_APPROVALS, type NewApproval } from './approval-queue.ts';
 
 let session: MemorySessionStore;

@@ -10,7 +10,7 @@ import {
   testResolver,
   type TestHolder,
   type TestIssuer,
-} from './testing/issuers.ts';
+} from '../../../test/support/issuers.ts';
 import { MAX_CREDENTIAL_LENGTH } from './types.ts';
 import { verifyCredential, type CredentialDeps } from './verify-credential.ts';
 

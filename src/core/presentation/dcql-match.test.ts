@@ -2,8 +2,8 @@ import { DcqlQuery, type DcqlCredential } from 'dcql';
 import { describe, expect, it } from 'vitest';
 import type { CredentialRecord, CredentialStatusState } from '../credentials/types.ts';
 import { matchDcql } from './dcql-match.ts';
-import { jwtVcRecordFor } from './testing/credentials.ts';
-import { createDidKey } from './testing/keys.ts';
+import { jwtVcRecordFor } from '../../../test/support/presentation/credentials.ts';
+import { createDidKey } from '../../../test/support/presentation/keys.ts';
 
 const issuer = { did: 'did:example:issuer' };
 const holder = createDidKey();

@@ -2,8 +2,8 @@ import { exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from './errors.ts';
 import { parseDcApiRequest, type ParsedRequest } from './openid4vp-request.ts';
-import { createDidKey, didKeyResolver } from './testing/keys.ts';
-import { createSignedDcApiRequest, signRequestObject } from './testing/verifier.ts';
+import { createDidKey, didKeyResolver } from '../../../test/support/presentation/keys.ts';
+import { createSignedDcApiRequest, signRequestObject } from '../../../test/support/presentation/verifier.ts';
 
 const ORIGIN = 'http://127.0.0.1:8080';
 const OTHER_ORIGIN = 'http://127.0.0.2:8080';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from './errors.ts';
 import { MAX_REQUEST_OBJECT_LIFETIME_SECONDS, verifyRequestObject } from './signed-request.ts';
-import { createDidKey, didKeyResolver } from './testing/keys.ts';
-import { createSignedDcApiRequest, signRequestObject } from './testing/verifier.ts';
+import { createDidKey, didKeyResolver } from '../../../test/support/presentation/keys.ts';
+import { createSignedDcApiRequest, signRequestObject } from '../../../test/support/presentation/verifier.ts';
 
 const ORIGIN = 'https://verifier.example';
 const verifier = createDidKey();

@@ -9,8 +9,8 @@ import type { CredentialRecord } from '../credentials/types.ts';
 import { matchDcql } from './dcql-match.ts';
 import { SelectionError } from './errors.ts';
 import { parseDcApiRequest, type ParsedRequest } from './openid4vp-request.ts';
-import { createSdJwtIssuer, issueJwtVcRecord, issueSdJwtVcRecord, type SdJwtIssuer } from './testing/credentials.ts';
-import { createDidKey, didKeyResolver } from './testing/keys.ts';
+import { createSdJwtIssuer, issueJwtVcRecord, issueSdJwtVcRecord, type SdJwtIssuer } from '../../../test/support/presentation/credentials.ts';
+import { createDidKey, didKeyResolver } from '../../../test/support/presentation/keys.ts';
 import { buildVpToken, createVpToken, type PresentationArgs } from './vp-token.ts';
 
 const ORIGIN = 'http://127.0.0.1:8080';

@@ -1,13 +1,13 @@
 import { sha256 } from '@noble/hashes/sha2';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RequestDataAccessParams } from '../../protocol/rpc.ts';
-import { createTestIssuer, issueJwtVc } from '../credentials/testing/issuers.ts';
+import { createTestIssuer, issueJwtVc } from '../../../test/support/issuers.ts';
 import { toBase64Url, utf8 } from '../encoding.ts';
 import { fromBase64Url } from '../ledger/base64url.ts';
 import type { LedgerEntry } from '../ledger/entry.ts';
 import { EncryptedCollection } from '../storage/encrypted-collection.ts';
 import type { WriteOp } from '../ports.ts';
-import { makeTestPorts, type TestPorts } from '../testing/test-ports.ts';
+import { makeTestPorts, type TestPorts } from '../../../test/support/test-ports.ts';
 import { Wallet } from './wallet.ts';
 
 const REGISTRY = 'http://127.0.0.1:7001';

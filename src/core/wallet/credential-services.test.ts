@@ -6,10 +6,10 @@ import { getResolver as getKeyDidResolver } from 'key-did-resolver';
 import { importJWK, jwtVerify } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CredentialsApprovalView, OfferApprovalView } from '../../protocol/internal.ts';
-import { createTestIssuer, issueJwtVc, issueSdJwtVc, withTamperedSignature, type TestIssuer } from '../credentials/testing/issuers.ts';
+import { createTestIssuer, issueJwtVc, issueSdJwtVc, withTamperedSignature, type TestIssuer } from '../../../test/support/issuers.ts';
 import { fromHex, toBase64Url } from '../encoding.ts';
-import { rejection } from '../testing/rejection.ts';
-import { makeTestPorts, type TestPorts } from '../testing/test-ports.ts';
+import { rejection } from '../../../test/support/rejection.ts';
+import { makeTestPorts, type TestPorts } from '../../../test/support/test-ports.ts';
 import { Wallet } from './wallet.ts';
 
 const REGISTRY = 'http://127.0.0.1:7001';

@@ -5,11 +5,11 @@ import { getResolver as getKeyDidResolver } from 'key-did-resolver';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DataAccessApprovalView } from '../../protocol/internal.ts';
 import type { DataAccessResult, RequestDataAccessParams } from '../../protocol/rpc.ts';
-import { bitstringWith, encodeBitstring, signVcJwt11 } from '../credentials/status/test-fixtures.ts';
-import { createTestIssuer, issueJwtVc, type TestIssuer } from '../credentials/testing/issuers.ts';
+import { bitstringWith, encodeBitstring, signVcJwt11 } from '../../../test/support/status-lists.ts';
+import { createTestIssuer, issueJwtVc, type TestIssuer } from '../../../test/support/issuers.ts';
 import { utf8 } from '../encoding.ts';
-import { rejection } from '../testing/rejection.ts';
-import { makeTestPorts, type TestPorts } from '../testing/test-ports.ts';
+import { rejection } from '../../../test/support/rejection.ts';
+import { makeTestPorts, type TestPorts } from '../../../test/support/test-ports.ts';
 import { Wallet } from './wallet.ts';
 
 const REGISTRY = 'http://127.0.0.1:7001';

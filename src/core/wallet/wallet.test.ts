@@ -3,8 +3,8 @@ import { verifyPresentation } from 'did-jwt-vc';
 import { getResolver as getKeyDidResolver } from 'key-did-resolver';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { IdentityResult } from '../../protocol/rpc.ts';
-import { rejection } from '../testing/rejection.ts';
-import { makeTestPorts, type TestPorts } from '../testing/test-ports.ts';
+import { rejection } from '../../../test/support/rejection.ts';
+import { makeTestPorts, type TestPorts } from '../../../test/support/test-ports.ts';
 import { Wallet } from './wallet.ts';
 
 const PASSWORD = 'correct horse battery';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeVisibility } from '../testing/fake-visibility.ts';
+import { fakeVisibility } from '../../../test/support/fake-visibility.ts';
 import { ARMING_DELAY_MS, watchArming } from './arming.ts';
 
 describe('watchArming', () => {

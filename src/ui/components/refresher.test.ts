@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeVisibility } from '../testing/fake-visibility.ts';
+import { fakeVisibility } from '../../../test/support/fake-visibility.ts';
 import { PUSH_DEBOUNCE_MS, keepFresh } from './refresher.ts';
 
 /** A page whose visibility the test switches, and a wallet whose pushes the test fires. */

@@ -14,7 +14,7 @@ import {
   withTamperedSignature,
   type TestHolder,
   type TestIssuer,
-} from '../testing/issuers.ts';
+} from '../../../../test/support/issuers.ts';
 import { verifyCredential } from '../verify-credential.ts';
 import type { CredentialDeps } from './binding.ts';
 import { readSdJwt, unpackSdJwt } from './sd-jwt-vc.ts';

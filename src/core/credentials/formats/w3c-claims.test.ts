@@ -7,7 +7,7 @@ import { DcqlQuery } from 'dcql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { matchDcql } from '../../presentation/dcql-match.ts';
 import { CredentialError } from '../errors.ts';
-import { createTestHolder, createTestIssuer, fakeHolderKeys, signJwt, testResolver, type TestHolder, type TestIssuer } from '../testing/issuers.ts';
+import { createTestHolder, createTestIssuer, fakeHolderKeys, signJwt, testResolver, type TestHolder, type TestIssuer } from '../../../../test/support/issuers.ts';
 import type { CredentialRecord, VerifiedCredential } from '../types.ts';
 import { verifyCredential } from '../verify-credential.ts';
 import type { CredentialDeps } from './binding.ts';

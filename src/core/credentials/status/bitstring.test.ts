@@ -12,7 +12,7 @@ import {
   signVcJwt2,
   tamper,
   type TestIssuer,
-} from './test-fixtures.ts';
+} from '../../../../test/support/status-lists.ts';
 
 const URL_1 = 'https://issuer.example/status/1';
 const NOW = Date.parse('2025-06-01T12:00:00Z');

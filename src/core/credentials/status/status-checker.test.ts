@@ -15,7 +15,7 @@ import {
   signVcJwt2,
   tamper,
   type TestIssuer,
-} from './test-fixtures.ts';
+} from '../../../../test/support/status-lists.ts';
 
 const NOW = Date.parse('2025-06-01T12:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeIssuer, encodeLst, packStatuses, resolver, signStatusListToken, tamper, type TestIssuer } from './test-fixtures.ts';
+import { makeIssuer, encodeLst, packStatuses, resolver, signStatusListToken, tamper, type TestIssuer } from '../../../../test/support/status-lists.ts';
 import { decodeStatusListBytes, parseTokenStatusListJwt, statusValueAt } from './token-status-list.ts';
 
 const URI = 'https://issuer.example/statuslists/1';

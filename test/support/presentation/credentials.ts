@@ -5,8 +5,8 @@
 import { ES256, digest, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { createVerifiableCredentialJwt } from 'did-jwt-vc';
-import type { ClaimEntry, CredentialRecord, CredentialStatusState, HolderBinding } from '../../credentials/types.ts';
-import { isPlainObject, type ClaimPath } from '../claim-path.ts';
+import type { ClaimEntry, CredentialRecord, CredentialStatusState, HolderBinding } from '../../../src/core/credentials/types.ts';
+import { isPlainObject, type ClaimPath } from '../../../src/core/presentation/claim-path.ts';
 import type { TestDidKey } from './keys.ts';
 
 let counter = 0;

@@ -3,14 +3,14 @@
  * Ed25519 issuers that sign with jose, a did:key resolver, list encoders built on
  * CompressionStream, and a scripted HttpFetcher.
  */
-import type { HttpFetcher } from '../../ports.ts';
+import type { HttpFetcher } from '../../src/core/ports.ts';
 import { ed25519 } from '@noble/curves/ed25519';
 import { base58 } from '@scure/base';
 import { Resolver } from 'did-resolver';
 import { CompactSign, importJWK } from 'jose';
 import { getResolver as getKeyDidResolver } from 'key-did-resolver';
-import { fromBase64, fromUtf8, randomBytes, toBase64Url, utf8 } from '../../encoding.ts';
-import type { DidResolver } from '../types.ts';
+import { fromBase64, fromUtf8, randomBytes, toBase64Url, utf8 } from '../../src/core/encoding.ts';
+import type { DidResolver } from '../../src/core/credentials/types.ts';
 
 export const resolver: DidResolver = new Resolver(getKeyDidResolver()) as unknown as DidResolver;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Collection, KeyValueStore, WriteOp } from '../ports.ts';
+import type { Collection, KeyValueStore, WriteOp } from '../../src/core/ports.ts';
 
 /**
  * The contract every KeyValueStore adapter meets: run against the in-memory store

@@ -1,4 +1,4 @@
-import { isDomainError, type DomainErrorCode } from '../errors.ts';
+import { isDomainError, type DomainErrorCode } from '../../src/core/errors.ts';
 
 /** The domain error `promise` rejects with (the routers map it for the caller); fails if it resolves. */
 export async function rejection(promise: Promise<unknown>): Promise<{ code: DomainErrorCode; message: string }> {

@@ -1,9 +1,9 @@
-import type { HttpFetcher } from '../ports.ts';
-import type { ApprovalPresenter } from '../ports.ts';
-import { MemoryKeyValueStore, MemorySessionStore } from '../storage/memory-store.ts';
-import { KDF_MIN_ITERATIONS } from '../vault/kdf.ts';
-import type { ScheduledJob, Scheduler, WalletEvents, WalletPorts } from '../ports.ts';
-import type { ProviderEventName } from '../../protocol/rpc.ts';
+import type { HttpFetcher } from '../../src/core/ports.ts';
+import type { ApprovalPresenter } from '../../src/core/ports.ts';
+import { MemoryKeyValueStore, MemorySessionStore } from '../../src/core/storage/memory-store.ts';
+import { KDF_MIN_ITERATIONS } from '../../src/core/vault/kdf.ts';
+import type { ScheduledJob, Scheduler, WalletEvents, WalletPorts } from '../../src/core/ports.ts';
+import type { ProviderEventName } from '../../src/protocol/rpc.ts';
 
 /** A presenter that records what it showed; tests play the user (and close windows). */
 export class RecordingPresenter implements ApprovalPresenter {

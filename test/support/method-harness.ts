@@ -1,6 +1,6 @@
-import { makeTestPorts, type TestPorts } from '../../core/testing/test-ports.ts';
-import { Wallet } from '../../core/wallet/wallet.ts';
-import type { MethodHandler } from './types.ts';
+import { makeTestPorts, type TestPorts } from './test-ports.ts';
+import { Wallet } from '../../src/core/wallet/wallet.ts';
+import type { MethodHandler } from '../../src/background/methods/types.ts';
 
 export const SITE = 'http://127.0.0.1:8080';
 

@@ -3,10 +3,10 @@ import { ed25519 } from '@noble/curves/ed25519';
 import { base58 } from '@scure/base';
 import { Resolver } from 'did-resolver';
 import { getResolver as getKeyDidResolver } from 'key-did-resolver';
-import type { DidResolver, HolderBinding } from '../../credentials/types.ts';
-import { toBase64Url, toHex } from '../../encoding.ts';
-import { ed25519Signer } from '../../identity/ed25519-signer.ts';
-import type { JwtSigner } from '../../identity/jwt.ts';
+import type { DidResolver, HolderBinding } from '../../../src/core/credentials/types.ts';
+import { toBase64Url, toHex } from '../../../src/core/encoding.ts';
+import { ed25519Signer } from '../../../src/core/identity/ed25519-signer.ts';
+import type { JwtSigner } from '../../../src/core/identity/jwt.ts';
 
 export interface TestDidKey {
   did: string;

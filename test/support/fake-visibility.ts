@@ -1,5 +1,5 @@
 /** A page whose visibility a test switches (and focuses), for code built on PageVisibility. */
-import type { PageVisibility } from '../components/page-visibility.ts';
+import type { PageVisibility } from '../../src/ui/components/page-visibility.ts';
 
 export interface FakeVisibility extends PageVisibility {
   set(visible: boolean): void;

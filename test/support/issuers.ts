@@ -22,7 +22,7 @@ import { CompactSign, exportJWK, generateKeyPair, importJWK } from 'jose';
 import { getResolver as getKeyDidResolver } from 'key-did-resolver';
 import { Buffer } from 'node:buffer';
 import { createHash, randomBytes } from 'node:crypto';
-import type { DidResolver, HolderBinding, HolderKeys, StatusReference } from '../types.ts';
+import type { DidResolver, HolderBinding, HolderKeys, StatusReference } from '../../src/core/credentials/types.ts';
 
 export type TestKeyType = 'Ed25519' | 'P-256';
 
