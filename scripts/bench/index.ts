@@ -613,11 +613,11 @@ main().then(
   },
 );
 
-/** The ledger part: its own module (scripts/bench/ledger.ts), figures kept whole in the report. */
+/** The ledger part (scripts/bench/ledger.ts) and grants by origin (grants.ts); figures kept whole in the report. */
 async function runLedgerPart(log: (line: string) => void, notes: string[]): Promise<Record<string, unknown> | null> {
   try {
-    const { runLedgerBench } = await import('./ledger.ts');
-    return await runLedgerBench(log);
+    const [{ runLedgerBench }, { runGrantsBench }] = await Promise.all([import('./ledger.ts'), import('./grants.ts')]);
+    return { ...(await runLedgerBench(log)), grantsByOrigin: await runGrantsBench(log) };
   } catch (error) {
     notes.push(`ledger: ${error instanceof Error ? error.message : 'failed'}`);
     return null;
