@@ -1,9 +1,9 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { ProtocolError } from './errors.ts';
-import { parseDcApiRequest, type ParsedRequest } from './openid4vp-request.ts';
+import { parseDcApiRequest } from './openid4vp-request.ts';
 import { createDidKey, didKeyResolver } from '../../../test/support/presentation/keys.ts';
 import { createSignedDcApiRequest, signRequestObject } from '../../../test/support/presentation/verifier.ts';
+import { protocolRefusal } from '../../../test/support/protocol-refusal.ts';
 
 const ORIGIN = 'http://127.0.0.1:8080';
 const OTHER_ORIGIN = 'http://127.0.0.2:8080';
@@ -26,16 +26,7 @@ const signedPayload = { ...unsignedData, expected_origins: [ORIGIN] };
 const unsigned = (data: unknown, origin = ORIGIN) => parseDcApiRequest({ protocol: 'openid4vp-v1-unsigned', data, origin }, deps());
 const signed = (data: unknown, origin = ORIGIN) => parseDcApiRequest({ protocol: 'openid4vp-v1-signed', data, origin }, deps());
 
-/** Resolves to the ProtocolError's description (fails if it resolves or throws something else). */
-async function refusal(promise: Promise<ParsedRequest>): Promise<string> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProtocolError);
-  expect((error as ProtocolError).error).toBe('invalid_request');
-  return (error as ProtocolError).description;
-}
+const refusal = protocolRefusal;
 
 describe('unsigned requests (openid4vp-v1-unsigned)', () => {
   it('accepts a well-formed request, ignoring client_id and expected_origins', async () => {

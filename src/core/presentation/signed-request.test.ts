@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ProtocolError } from './errors.ts';
 import { MAX_REQUEST_OBJECT_LIFETIME_SECONDS, verifyRequestObject } from './signed-request.ts';
 import { createDidKey, didKeyResolver } from '../../../test/support/presentation/keys.ts';
 import { createSignedDcApiRequest, signRequestObject } from '../../../test/support/presentation/verifier.ts';
+import { protocolRefusal } from '../../../test/support/protocol-refusal.ts';
 
 const ORIGIN = 'https://verifier.example';
 const verifier = createDidKey();
@@ -19,16 +19,7 @@ const verify = (request: string, now = Date.now()) => verifyRequestObject({ requ
 const signedWith = (times: { iat?: unknown; exp?: unknown; nbf?: unknown }) => signRequestObject(verifier, { ...payload, ...times });
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-/** The invalid_request description a verification is refused with (fails if it is accepted). */
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProtocolError);
-  expect((error as ProtocolError).error).toBe('invalid_request');
-  return (error as ProtocolError).description;
-}
+const refusal = protocolRefusal;
 
 describe('signed request validity times', () => {
   it('accepts a request with iat now and a short exp, as the library makes it', async () => {

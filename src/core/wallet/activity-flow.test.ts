@@ -7,23 +7,16 @@ import { fromBase64Url } from '../ledger/base64url.ts';
 import type { LedgerEntry } from '../ledger/entry.ts';
 import { EncryptedCollection } from '../storage/encrypted-collection.ts';
 import type { WriteOp } from '../ports.ts';
-import { makeTestPorts, type TestPorts } from '../../../test/support/test-ports.ts';
-import { Wallet } from './wallet.ts';
+import type { TestPorts } from '../../../test/support/test-ports.ts';
+import { WalletDriver } from '../../../test/support/wallet-driver.ts';
+import type { Wallet } from './wallet.ts';
 
 const REGISTRY = 'http://127.0.0.1:7001';
 const LIBRARY = 'http://127.0.0.1:7003';
+let driver: WalletDriver;
 let ports: TestPorts;
 let wallet: Wallet;
 let credentialId: string;
-let counter = 0;
-const requestId = () => `req-${String(++counter).padStart(16, '0')}`;
-
-async function withApproval<T>(start: () => Promise<T>, decide: (approvalId: string) => Promise<void>): Promise<T> {
-  const shown = ports.presenter.nextApproval();
-  const result = start();
-  await decide(await shown);
-  return result;
-}
 
 const residency: RequestDataAccessParams = {
   purpose: 'dpv:ServiceProvision',
@@ -34,24 +27,18 @@ const residency: RequestDataAccessParams = {
 
 async function grant() {
   const { dataAccess } = await wallet.credentials();
-  return withApproval(
-    () => dataAccess.request(LIBRARY, requestId(), residency),
+  return driver.withApproval(
+    () => dataAccess.request(LIBRARY, driver.requestId(), residency),
     (id) => wallet.desk.resolve(id, 'approve', { queries: { residency: { credentialId, claims: [] } } }),
   );
 }
 
 beforeEach(async () => {
-  ports = makeTestPorts();
-  wallet = new Wallet(ports);
-  await wallet.locking.create('correct horse battery');
-  const identity = await withApproval(
-    () => wallet.identity.request(REGISTRY, requestId(), { nonce: 'registry-nonce-1' }),
-    (id) => wallet.desk.resolve(id, 'approve'),
-  );
-  const issuer = await createTestIssuer();
-  const jwt = await issueJwtVc(issuer, { subjectDid: identity.did, types: ['ResidentCredential'], claims: { given_name: 'Ada', city: 'Aldmere' } });
-  const { intake } = await wallet.credentials();
-  ({ id: credentialId } = await withApproval(() => intake.offer(REGISTRY, requestId(), { credential: jwt }), (id) => wallet.desk.resolve(id, 'approve')));
+  driver = await WalletDriver.created();
+  ({ ports, wallet } = driver);
+  const identity = await driver.login(REGISTRY);
+  const jwt = await issueJwtVc(await createTestIssuer(), { subjectDid: identity.did, types: ['ResidentCredential'], claims: { given_name: 'Ada', city: 'Aldmere' } });
+  credentialId = await driver.keepOffer(REGISTRY, jwt);
 });
 
 describe('the activity ledger', () => {

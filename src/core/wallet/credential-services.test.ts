@@ -9,37 +9,22 @@ import type { CredentialsApprovalView, OfferApprovalView } from '../../protocol/
 import { createTestIssuer, issueJwtVc, issueSdJwtVc, withTamperedSignature, type TestIssuer } from '../../../test/support/issuers.ts';
 import { fromHex, toBase64Url } from '../encoding.ts';
 import { rejection } from '../../../test/support/rejection.ts';
-import { makeTestPorts, type TestPorts } from '../../../test/support/test-ports.ts';
-import { Wallet } from './wallet.ts';
+import type { TestPorts } from '../../../test/support/test-ports.ts';
+import { WalletDriver } from '../../../test/support/wallet-driver.ts';
+import type { Wallet } from './wallet.ts';
 
 const REGISTRY = 'http://127.0.0.1:7001';
 const CITY = 'http://127.0.0.1:7002';
 const resolver = new Resolver(getKeyDidResolver());
 
+let driver: WalletDriver;
 let ports: TestPorts;
 let wallet: Wallet;
 let issuer: TestIssuer;
 let holderDid: string;
 let holderJwk: JsonWebKey;
-let counter = 0;
-const requestId = () => `req-${String(++counter).padStart(16, '0')}`;
-
-
-/** Runs a request that opens an approval; `decide` plays the user. */
-async function withApproval<T>(start: () => Promise<T>, decide: (approvalId: string) => Promise<void>): Promise<T> {
-  const shown = ports.presenter.nextApproval();
-  const result = start();
-  await decide(await shown);
-  return result;
-}
-
-async function offer(credential: string): Promise<string> {
-  const { id } = await withApproval(
-    async () => (await wallet.credentials()).intake.offer(REGISTRY, requestId(), { credential }),
-    (approvalId) => wallet.desk.resolve(approvalId, 'approve'),
-  );
-  return id;
-}
+const requestId = () => driver.requestId();
+const offer = (credential: string) => driver.keepOffer(REGISTRY, credential);
 
 const pidQuery = (claims: string[][]) => ({
   response_type: 'vp_token',
@@ -48,16 +33,19 @@ const pidQuery = (claims: string[][]) => ({
   dcql_query: { credentials: [{ id: 'pid', format: 'dc+sd-jwt', meta: { vct_values: ['urn:eudi:pid:1'] }, claims: claims.map((path) => ({ path })) }] },
 });
 
+/** A one-time request for the resident card, as the city asks for it. */
+const residentRequest = {
+  response_type: 'vp_token',
+  response_mode: 'dc_api',
+  nonce: 'city-nonce-999999',
+  dcql_query: { credentials: [{ id: 'resident', format: 'jwt_vc_json', meta: { type_values: [['ResidentCredential']] } }] },
+};
+
 beforeEach(async () => {
-  ports = makeTestPorts();
-  wallet = new Wallet(ports);
-  await wallet.locking.create('correct horse battery');
+  driver = await WalletDriver.created();
+  ({ ports, wallet } = driver);
   // The registry learns the holder's pairwise DID first, as a real issuer would.
-  const identity = await withApproval(
-    () => wallet.identity.request(REGISTRY, requestId(), { nonce: 'registry-nonce-1' }),
-    (approvalId) => wallet.desk.resolve(approvalId, 'approve'),
-  );
-  holderDid = identity.did;
+  holderDid = (await driver.login(REGISTRY)).did;
   const site = await (await wallet.session.require()).pairwise.find(REGISTRY);
   holderJwk = { kty: 'OKP', crv: 'Ed25519', x: toBase64Url(fromHex(site!.keyRef)) };
   issuer = await createTestIssuer();
@@ -220,12 +208,7 @@ describe('presenting credentials', () => {
     // A request from a site: viewing it many times fetches nothing; approving re-checks.
     const before = ports.fetcher.requested.length;
     const shown = ports.presenter.nextApproval();
-    const data = {
-      response_type: 'vp_token',
-      response_mode: 'dc_api',
-      nonce: 'city-nonce-999999',
-      dcql_query: { credentials: [{ id: 'resident', format: 'jwt_vc_json', meta: { type_values: [['ResidentCredential']] } }] },
-    };
+    const data = residentRequest;
     const answer = presentation.request(CITY, requestId(), 'openid4vp-v1-unsigned', data);
     const approvalId = await shown;
     for (let i = 0; i < 3; i++) await wallet.desk.lookup(approvalId);
@@ -244,12 +227,7 @@ describe('presenting credentials', () => {
     });
     const id = await offer(jwt);
     const shown = ports.presenter.nextApproval();
-    const data = {
-      response_type: 'vp_token',
-      response_mode: 'dc_api',
-      nonce: 'city-nonce-999999',
-      dcql_query: { credentials: [{ id: 'resident', format: 'jwt_vc_json', meta: { type_values: [['ResidentCredential']] } }] },
-    };
+    const data = residentRequest;
     const answer = (await wallet.credentials()).presentation.request(CITY, requestId(), null, data);
     const approvalId = await shown;
     const lookup = (await wallet.desk.lookup(approvalId)) as { approval: CredentialsApprovalView };

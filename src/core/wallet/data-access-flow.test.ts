@@ -9,8 +9,9 @@ import { bitstringWith, encodeBitstring, signVcJwt11 } from '../../../test/suppo
 import { createTestIssuer, issueJwtVc, type TestIssuer } from '../../../test/support/issuers.ts';
 import { utf8 } from '../encoding.ts';
 import { rejection } from '../../../test/support/rejection.ts';
-import { makeTestPorts, type TestPorts } from '../../../test/support/test-ports.ts';
-import { Wallet } from './wallet.ts';
+import type { TestPorts } from '../../../test/support/test-ports.ts';
+import { WalletDriver } from '../../../test/support/wallet-driver.ts';
+import type { Wallet } from './wallet.ts';
 
 const REGISTRY = 'http://127.0.0.1:7001';
 const LIBRARY = 'http://127.0.0.1:7003';
@@ -19,19 +20,13 @@ const STATUS_URL = 'http://127.0.0.1:7001/status/residents';
 const resolver = new Resolver(getKeyDidResolver());
 const DAY = 86_400_000;
 
+let driver: WalletDriver;
 let ports: TestPorts;
 let wallet: Wallet;
 let issuer: TestIssuer;
 let credentialId: string;
-let counter = 0;
-const requestId = () => `req-${String(++counter).padStart(16, '0')}`;
-
-async function withApproval<T>(start: () => Promise<T>, decide: (approvalId: string) => Promise<void>): Promise<T> {
-  const shown = ports.presenter.nextApproval();
-  const result = start();
-  await decide(await shown);
-  return result;
-}
+const requestId = () => driver.requestId();
+const withApproval = <T>(start: () => Promise<T>, decide: (approvalId: string) => Promise<void>) => driver.withApproval(start, decide);
 
 /** Serves the registry's status list with `revoked` indexes set. */
 async function publishStatus(revoked: number[]) {
@@ -62,13 +57,9 @@ async function grantResidency(overrides: Partial<RequestDataAccessParams> = {}, 
 }
 
 beforeEach(async () => {
-  ports = makeTestPorts();
-  wallet = new Wallet(ports);
-  await wallet.locking.create('correct horse battery');
-  const identity = await withApproval(
-    () => wallet.identity.request(REGISTRY, requestId(), { nonce: 'registry-nonce-1' }),
-    (approvalId) => wallet.desk.resolve(approvalId, 'approve'),
-  );
+  driver = await WalletDriver.created();
+  ({ ports, wallet } = driver);
+  const identity = await driver.login(REGISTRY);
   issuer = await createTestIssuer();
   await publishStatus([]);
   const jwt = await issueJwtVc(issuer, {
@@ -77,11 +68,7 @@ beforeEach(async () => {
     claims: { given_name: 'Ada', city: 'Aldmere' },
     status: [{ kind: 'bitstring', purpose: 'revocation', index: 42, listUrl: STATUS_URL }],
   });
-  const { intake } = await wallet.credentials();
-  ({ id: credentialId } = await withApproval(
-    () => intake.offer(REGISTRY, requestId(), { credential: jwt }),
-    (approvalId) => wallet.desk.resolve(approvalId, 'approve'),
-  ));
+  credentialId = await driver.keepOffer(REGISTRY, jwt);
 });
 
 describe('wallet_requestDataAccess', () => {
