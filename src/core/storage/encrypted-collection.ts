@@ -14,6 +14,8 @@ interface SealedRecord {
   ct: Uint8Array;
 }
 
+const SLOT_CACHE_SIZE = 256;
+
 /**
  * A collection of records of type T, each encrypted with the vault's record key
  * (AES-256-GCM) under an opaque storage key HMAC(index key, collection ‖ id). The
@@ -21,6 +23,9 @@ interface SealedRecord {
  * to decrypt instead of being misread.
  */
 export class EncryptedCollection<T> {
+  /** Slot names already computed (HMAC of collection ‖ id), oldest first. */
+  private readonly slots = new Map<string, string>();
+
   constructor(
     private readonly store: KeyValueStore,
     private readonly collection: Collection,
@@ -67,8 +72,15 @@ export class EncryptedCollection<T> {
   }
 
   private async slotFor(id: string): Promise<string> {
+    const known = this.slots.get(id);
+    if (known !== undefined) return known;
     const mac = await crypto.subtle.sign('HMAC', this.keys.indexKey, utf8(`${this.collection}\u0000${id}`));
-    return toBase64Url(new Uint8Array(mac));
+    const slot = toBase64Url(new Uint8Array(mac));
+    // The same few records (a site's, its grant, the ledger head) are read on every
+    // request: remember their slot names, within a bound.
+    if (this.slots.size >= SLOT_CACHE_SIZE) this.slots.delete(this.slots.keys().next().value as string);
+    this.slots.set(id, slot);
+    return slot;
   }
 
   private aad(slot: string): Uint8Array<ArrayBuffer> {

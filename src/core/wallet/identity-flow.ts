@@ -66,7 +66,8 @@ export class IdentityFlow {
         if (!grant) return undefined;
         const presentation = await this.sign(wallet, site, nonce);
         unit.write(await wallet.grants.accessOp(grant, await hashJson(presentation)));
-        unit.emit({ type: 'identity.login', grantId, origin, firstTime: false }, { type: 'grant.accessed', grantId, origin });
+        // One entry says it: a silent login is the identity grant's use (grant.accessed is for data grants).
+        unit.emit({ type: 'identity.login', grantId, origin, firstTime: false });
         return { did: site.did, presentation };
       },
       { lock: [grantLock(grantId)] },
