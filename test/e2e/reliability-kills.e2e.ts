@@ -177,6 +177,8 @@ describe('worker stops in the middle of writes', () => {
     const storedSerials = stored.filter((c) => c.types.includes('KillTestCredential')).map((c) => Number(c.claims.find((claim) => claim.path[claim.path.length - 1] === 'serial')?.value));
     for (const c of stored) await uiValue({ command: 'getCredential', credentialId: c.id });
     const finalGrants = await uiValue<{ id: string; status: string }[]>({ command: 'listGrants' });
+    // The activity log took every change that landed in the same transaction: its chain and root still verify.
+    const integrity = await uiValue<{ ok: boolean; size: number; reason?: string }>({ command: 'verifyLedger' });
 
     console.log(
       `reliability kills: ${STOPS} stops in ${burstSeconds}s; issuers ${acknowledgedIssuers.size} acknowledged / ${issuerDids.length} stored / ${attemptedIssuers.size} attempted; ` +
@@ -184,6 +186,8 @@ describe('worker stops in the middle of writes', () => {
         `logins ${loginsOk} ok, ${loginsFailed} refused ${JSON.stringify([...loginRefusals])}; ${broken} UI channels broken by a stop; revocations acknowledged ${acknowledgedRevocations.size}; ${inFlightAtStop} writes in flight at the stops; ${hangs} hangs`,
     );
     expect(hangs, 'requests that never settled').toBe(0);
+    expect(integrity, 'the activity ledger after the stops').toMatchObject({ ok: true });
+    expect(integrity.size, 'ledger entries').toBeGreaterThan(0);
     expect([...acknowledgedIssuers].filter((d) => !issuerDids.includes(d)), 'acknowledged issuers lost').toEqual([]);
     expect(issuerDids.filter((d) => !attemptedIssuers.has(d)), 'issuers never added').toEqual([]);
     expect(new Set(issuerDids).size, 'duplicate issuers').toBe(issuerDids.length);
