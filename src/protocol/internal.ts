@@ -1,4 +1,15 @@
 import * as v from 'valibot';
+import type { ApprovalLookup } from './approval-views.ts';
+import type {
+  ActivityPageView,
+  CredentialDetailView,
+  CredentialView,
+  DeletionRequestView,
+  GrantView,
+  LedgerIntegrityView,
+  ReceiptView,
+  TrustedIssuerView,
+} from './holder-views.ts';
 
 /**
  * Commands from the extension's own pages (onboarding, approval window, popup,
@@ -133,231 +144,8 @@ export interface WalletStateView {
   unlockRetryAfterMs: number;
 }
 
-export type ApprovalKind = 'identity' | 'offer' | 'credentials' | 'data-access';
-
-export interface IdentityApprovalView {
-  id: string;
-  kind: 'identity';
-  origin: string;
-  createdAt: string;
-  /** The site's pairwise DID if it already has one; otherwise a new one is made on approval. */
-  pairwiseDid: string | null;
-}
-
-/** A site offers a credential: it verified; the user decides whether to keep it. */
-export interface OfferApprovalView {
-  id: string;
-  kind: 'offer';
-  origin: string;
-  createdAt: string;
-  credential: CredentialView;
-}
-
-/** A claim as the consent screen shows it. */
-export interface ConsentClaimView {
-  path: (string | number)[];
-  value: unknown;
-  /** The request asked for it (SD-JWT: disclosed by default). */
-  requested: boolean;
-  /** SD-JWT: the user may withhold or add it. jwt_vc_json: false — the whole credential leaves. */
-  disclosable: boolean;
-}
-
-export interface ConsentCandidateView {
-  credential: CredentialView;
-  claims: ConsentClaimView[];
-}
-
-export interface ConsentQueryView {
-  /** What the site asked for, shown even when nothing the wallet holds matches. */
-  asked: { format: string; types: string[]; claims: (string | number | null)[][] };
-  /** The DCQL credential query id (the key in vp_token). */
-  queryId: string;
-  /** Candidates in preference order; the first is preselected. */
-  candidates: ConsentCandidateView[];
-  /** False when the query sets require_cryptographic_holder_binding: false. */
-  holderBinding: boolean;
-}
-
-/** A site asks for credentials (OpenID4VP + DCQL, via the Digital Credentials API or wallet_requestCredentials). */
-export interface CredentialsApprovalView {
-  id: string;
-  kind: 'credentials';
-  origin: string;
-  createdAt: string;
-  /** The verified client_id of a signed request, else null. */
-  clientId: string | null;
-  queries: ConsentQueryView[];
-}
-
-/** A stated purpose, in the holder's words. */
-export interface PurposeView {
-  term: string;
-  label: string;
-  description: string;
-  /** Consented to separately (AI model training): its own checkbox, unticked by default. */
-  separate: boolean;
-}
-
-/** Who asks, as far as the wallet could verify it (accreditation: issue of research access). */
-export type RequesterView =
-  | { verified: false; origin: string; reason: string }
-  | { verified: true; origin: string; name: string; did: string; accreditor: string; study: string | null; ethicsApproval: string | null };
-
-/** A site asks for ongoing access to data for stated purposes and a term. */
-export interface DataAccessApprovalView {
-  id: string;
-  kind: 'data-access';
-  origin: string;
-  createdAt: string;
-  requester: RequesterView;
-  purposes: PurposeView[];
-  durationDays: number;
-  /** When the grant would end if approved now. */
-  expiresAt: string;
-  /** Accesses allowed (null: no limit). */
-  usageLimit: number | null;
-  /** How long the requester says it keeps what it receives (null: not stated). */
-  retentionDays: number | null;
-  queries: ConsentQueryView[];
-}
-
-export type ApprovalView = IdentityApprovalView | OfferApprovalView | CredentialsApprovalView | DataAccessApprovalView;
-
-/** `getApproval` answer: the request, or that it is already settled (the window should close). */
-export type ApprovalLookup =
-  | { state: 'pending'; approval: ApprovalView }
-  | { state: 'settled' }
-  | { state: 'locked'; origin: string; kind: ApprovalKind };
-
-export type CredentialFormatView = 'jwt_vc_json' | 'vc+jwt' | 'dc+sd-jwt';
-
-export interface CredentialStatusView {
-  state: 'valid' | 'revoked' | 'suspended' | 'expired' | 'unknown';
-  checkedAt: string | null;
-  reason: string | null;
-}
-
-/** A held (or offered) credential as pages show it. */
-export interface CredentialView {
-  /** Empty for an offer not yet stored. */
-  id: string;
-  format: CredentialFormatView;
-  issuer: string;
-  issuerTrusted: boolean;
-  /** The trust list's label for the issuer, if trusted. */
-  issuerLabel: string | null;
-  types: string[];
-  vct: string | null;
-  claims: { path: (string | number)[]; value: unknown; disclosable: boolean }[];
-  issuedAt: string | null;
-  validFrom: string | null;
-  validUntil: string | null;
-  receivedAt: string | null;
-  receivedFrom: string | null;
-  /** The wallet DID the credential is bound to. */
-  holderDid: string;
-  status: CredentialStatusView;
-}
-
-export interface CredentialDetailView extends CredentialView {
-  /** As received (compact JWT or SD-JWT with every disclosure). */
-  raw: string;
-}
-
-export interface TrustedIssuerView {
-  did: string;
-  label: string;
-  addedAt: string;
-}
-
-export interface GrantEventView {
-  type: 'requested' | 'given' | 'accessed' | 'withdrawn' | 'expired';
-  at: string;
-  actor: 'holder' | 'requester' | 'wallet';
-}
-
-export interface GrantedCredentialView {
-  credentialId: string;
-  format: string;
-  types: string[];
-  claimPaths: (string | number)[][];
-}
-
-export interface GrantView {
-  id: string;
-  kind: 'identity' | 'data';
-  origin: string;
-  did: string;
-  purposes: string[];
-  /** The purposes in plain words (unknown terms of older records keep their term as label). */
-  purposeViews: PurposeView[];
-  createdAt: string;
-  expiresAt: string | null;
-  status: 'active' | 'revoked' | 'expired';
-  /** Data grants: what the requester can read; empty for identity grants. */
-  credentials: GrantedCredentialView[];
-  usageLimit: number | null;
-  usageCount: number;
-  retentionDays: number | null;
-  lastAccessAt: string | null;
-  requester: RequesterView;
-  /** A receipt exists (data grants): `getReceipt` downloads it. */
-  hasReceipt: boolean;
-  events: GrantEventView[];
-}
-
-export interface ReceiptView {
-  grantId: string;
-  receipt: string;
-  /** The DESIGN §6 receipt proof once anchored, else null. */
-  receiptProof: unknown;
-}
-
-export interface DeletionRequestView {
-  grantId: string;
-  /** A JWT signed by the grant's pairwise DID, citing the grant and the receipt. */
-  request: string;
-  /** Where the requester said deletion requests go, if it did (else: download it). */
-  endpoint: string | null;
-}
-
-export type ActivityKind =
-  | 'wallet.created'
-  | 'identity.login'
-  | 'credential.received'
-  | 'credential.deleted'
-  | 'credential.status'
-  | 'credential.presented'
-  | 'grant.given'
-  | 'grant.accessed'
-  | 'grant.revoked'
-  | 'grant.expired'
-  | 'trust.changed'
-  | 'deletion.requested'
-  | 'anchor.sent';
-
-export interface ActivityEntryView {
-  seq: number;
-  at: string;
-  kind: ActivityKind;
-  subject: string;
-  /** What the event says (origin, credential types, claim paths, purposes — never values), or null once deleted. */
-  payload: Record<string, unknown> | null;
-  /** The user deleted the payload ("deleted by you"). */
-  deleted: boolean;
-  /** The origin the entry concerns, for filtering, when the payload names one. */
-  origin: string | null;
-}
-
-export interface ActivityPageView {
-  total: number;
-  entries: ActivityEntryView[];
-}
-
-export type LedgerIntegrityView =
-  | { ok: true; size: number; root: string; checkpoint: string | null }
-  | { ok: false; size: number; firstBadIndex: number; reason: string };
+export type * from './approval-views.ts';
+export type * from './holder-views.ts';
 
 /** What each command answers. */
 export interface UiResults {
