@@ -21,22 +21,18 @@ const runtime: RelayRuntime = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-/** Lock/unlock events go only to pages that have used the provider. */
-let usedProvider = false;
-
 window.addEventListener('message', (event: MessageEvent) => {
   if (event.source !== window || (event.data as { target?: unknown } | null)?.target !== CONTENT_TARGET) return;
   const parsed = v.safeParse(PageRequestEnvelope, event.data);
   if (!parsed.success) return;
-  usedProvider = true;
   void forward(parsed.output.id, parsed.output.request);
 });
 
 browser.runtime.onMessage.addListener((message: unknown) => {
   const m = message as BackgroundToContent;
   if (m?.channel !== 'wallet-event') return undefined;
-  const forThisPage = m.origin === window.location.origin || (m.origin === '*' && usedProvider);
-  if (forThisPage) post({ target: INPAGE_TARGET, type: 'event', event: m.event, data: m.data });
+  // The worker names the one origin an event is for (lock changes go to each origin with a grant).
+  if (m.origin === window.location.origin) post({ target: INPAGE_TARGET, type: 'event', event: m.event, data: m.data });
   return undefined;
 });
 

@@ -28,10 +28,6 @@ export class GrantService {
     return all.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
   }
 
-  async listForOrigin(origin: string): Promise<GrantRecord[]> {
-    return (await this.list()).filter((g) => g.requester.origin === origin);
-  }
-
   get(grantId: string): Promise<GrantRecord | undefined> {
     return this.grants.get(grantId);
   }
