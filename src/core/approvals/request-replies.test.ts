@@ -10,8 +10,8 @@ const REJECTED: BackgroundReply = { ok: false, error: { code: 4001, message: 'Us
 
 let session: MemorySessionStore;
 let clock: { now: number };
-let replies: RequestReplies;
-const restarted = () => new RequestReplies(session, () => clock.now);
+let replies: RequestReplies<BackgroundReply>;
+const restarted = () => new RequestReplies<BackgroundReply>(session, () => clock.now);
 const stored = async () => Object.keys((await session.get<Record<string, unknown>>('replies')) ?? {});
 
 beforeEach(() => {

@@ -1,4 +1,3 @@
-import type { BackgroundReply } from '../../protocol/envelope.ts';
 import { DomainError } from '../errors.ts';
 import { Mutex } from '../mutex.ts';
 import type { SessionStore } from '../ports.ts';
@@ -16,23 +15,23 @@ export const AWAITED_REPLY_TTL_MS = 2 * APPROVAL_TTL_MS;
 export const MAX_AWAITED_REPLIES = 4 * MAX_PENDING_APPROVALS;
 const SESSION_KEY = 'replies';
 
-interface StoredReply {
+interface StoredReply<R> {
   origin: string;
-  reply: BackgroundReply | null;
+  reply: R | null;
   at: number;
 }
-type ReplyMap = Record<string, StoredReply>;
+type ReplyMap<R> = Record<string, StoredReply<R>>;
 
 /**
- * The answers to page requests that wait on the user. The reply is persisted before
+ * The answers to page requests that wait on the user (opaque JSON of type R). The reply is persisted before
  * anyone is told, so a page whose message channel broke (the service worker was
  * restarted) re-attaches with `wait` and still gets it. Waiters are in memory: they
  * belong to the live worker's open message channels. Both replies and requests still
  * awaiting one expire, so session storage stays bounded.
  */
-export class RequestReplies {
+export class RequestReplies<R> {
   private readonly mutex = new Mutex();
-  private readonly waiters = new Map<string, Set<(reply: BackgroundReply) => void>>();
+  private readonly waiters = new Map<string, Set<(reply: R) => void>>();
 
   constructor(
     private readonly session: SessionStore,
@@ -63,7 +62,7 @@ export class RequestReplies {
   }
 
   /** Stores the reply, then hands it to whoever waits (and forgets it once delivered). */
-  complete(requestId: string, reply: BackgroundReply): Promise<void> {
+  complete(requestId: string, reply: R): Promise<void> {
     return this.mutex.run(async () => {
       const all = await this.read();
       const entry = all[requestId];
@@ -83,7 +82,7 @@ export class RequestReplies {
   }
 
   /** Resolves with the request's reply, now if it is stored, else when it comes; `not_found` if unknown or expired. */
-  async wait(requestId: string, origin: string): Promise<BackgroundReply> {
+  async wait(requestId: string, origin: string): Promise<R> {
     // The section only registers the waiter; waiting itself happens outside the lock.
     const outcome = await this.mutex.run(async () => {
       const all = await this.read();
@@ -98,7 +97,7 @@ export class RequestReplies {
       }
       return {
         now: false as const,
-        pending: new Promise<BackgroundReply>((resolve) => {
+        pending: new Promise<R>((resolve) => {
           const set = this.waiters.get(requestId) ?? new Set();
           set.add(resolve);
           this.waiters.set(requestId, set);
@@ -109,8 +108,8 @@ export class RequestReplies {
   }
 
   /** The stored entries, without those expired (one a live waiter listens for is kept). */
-  private async read(): Promise<ReplyMap> {
-    const all = (await this.session.get<ReplyMap>(SESSION_KEY)) ?? {};
+  private async read(): Promise<ReplyMap<R>> {
+    const all = (await this.session.get<ReplyMap<R>>(SESSION_KEY)) ?? {};
     const now = this.now();
     for (const [id, entry] of Object.entries(all)) {
       const ttl = entry.reply ? UNCLAIMED_REPLY_TTL_MS : AWAITED_REPLY_TTL_MS;
@@ -119,7 +118,7 @@ export class RequestReplies {
     return all;
   }
 
-  private write(all: ReplyMap): Promise<void> {
+  private write(all: ReplyMap<R>): Promise<void> {
     return this.session.set({ [SESSION_KEY]: all });
   }
 }

@@ -1,5 +1,4 @@
 import type { ApprovalLookup, CredentialSelection } from '../../protocol/internal.ts';
-import type { BackgroundReply } from '../../protocol/envelope.ts';
 import { ApprovalQueue, type ApprovalKind, type NewApproval, type PendingApproval } from '../approvals/approval-queue.ts';
 import { RequestReplies } from '../approvals/request-replies.ts';
 import { DomainError, isDomainError } from '../errors.ts';
@@ -17,7 +16,7 @@ type HandlerLoader = () => Promise<ApprovalKindHandler>;
  */
 export class ApprovalDesk {
   readonly queue: ApprovalQueue;
-  readonly replies: RequestReplies;
+  readonly replies: RequestReplies<SiteReply>;
   private readonly handlers = new Map<ApprovalKind, HandlerLoader>();
 
   constructor(
@@ -25,7 +24,7 @@ export class ApprovalDesk {
     private readonly session: WalletSession,
   ) {
     this.queue = new ApprovalQueue(ports.session, ports.presenter, ports.now);
-    this.replies = new RequestReplies(ports.session, ports.now);
+    this.replies = new RequestReplies<SiteReply>(ports.session, ports.now);
   }
 
   /** Registers a kind; its handler may load lazily (the credential kinds do). */
@@ -46,7 +45,7 @@ export class ApprovalDesk {
   }
 
   async awaitReply(origin: string, requestId: string): Promise<unknown> {
-    return unwrapReply((await this.replies.wait(requestId, origin)) as unknown as SiteReply);
+    return unwrapReply(await this.replies.wait(requestId, origin));
   }
 
   /**
@@ -57,7 +56,7 @@ export class ApprovalDesk {
   async reattach(origin: string, requestId: string): Promise<{ result: unknown } | null> {
     let reply: SiteReply;
     try {
-      reply = (await this.replies.wait(requestId, origin)) as unknown as SiteReply;
+      reply = await this.replies.wait(requestId, origin);
     } catch (error) {
       if (isDomainError(error) && error.code === 'not_found') return null;
       throw error;
@@ -118,7 +117,7 @@ export class ApprovalDesk {
     const error = locked
       ? new DomainError('locked', 'The wallet is locked and the user dismissed unlocking it.')
       : new DomainError('user_rejected', message);
-    for (const approval of approvals) await this.replies.complete(approval.requestId, toStored(failureReply(error)));
+    for (const approval of approvals) await this.replies.complete(approval.requestId, failureReply(error));
   }
 
   /**
@@ -143,7 +142,7 @@ export class ApprovalDesk {
       }
       reply = failureReply(error);
     }
-    await this.replies.complete(approval.requestId, toStored(reply));
+    await this.replies.complete(approval.requestId, reply);
     await this.queue.remove(approvalId);
   }
 
@@ -156,5 +155,3 @@ export class ApprovalDesk {
 
 const notPending = () => new DomainError('not_found', 'This request is no longer pending.');
 
-/** RequestReplies keeps replies as opaque JSON; the page router maps the domain code when it delivers. */
-const toStored = (reply: SiteReply) => reply as unknown as BackgroundReply;
