@@ -105,7 +105,11 @@ describe('detail and delete', () => {
 
     await dashboard.getByTestId(`delete-${id}`).click();
     await dashboard.getByTestId('confirm-delete').click();
-    await expect.poll(() => dashboard.getByTestId(`credential-${id}`).count(), { timeout: 10_000 }).toBe(0);
+    // The detail view has no card of its own, so wait for the wallet's answer (the
+    // notice on the list), not for the card to be absent: a reload before the answer
+    // would reopen the detail from the URL.
+    await dashboard.getByTestId('credential-notice').waitFor({ timeout: 10_000 });
+    expect(await dashboard.getByTestId(`credential-${id}`).count()).toBe(0);
     // Gone from the wallet, not just from the page.
     await dashboard.reload();
     await dashboard.locator('[data-testid^="credential-"]', { hasText: 'LibraryCard' }).first().waitFor({ timeout: 10_000 });
