@@ -3,6 +3,7 @@
  * browser adapters (src/background/adapters/); unit tests pass in-memory ones.
  */
 import type { ProviderEventName } from '../protocol/rpc.ts';
+import type { Hex } from '../protocol/receipt-proof.ts';
 import type { Collection } from './storage/collections.ts';
 
 export type { Collection } from './storage/collections.ts';
@@ -71,7 +72,8 @@ export interface WalletEvents {
 }
 
 /** The wallet's timed jobs; the browser adapter runs them on `alarms`, which survive worker restarts. */
-export type ScheduledJob = 'auto-lock' | 'status-check' | 'grant-expiry';
+/** `anchoring`: the policy's period (anchor if entries were added); `anchoring-retry`: the queue's next attempt after a failure. */
+export type ScheduledJob = 'auto-lock' | 'status-check' | 'grant-expiry' | 'anchoring' | 'anchoring-retry';
 
 export interface Scheduler {
   /** Runs `job` once, `delayMinutes` from now, replacing an earlier timing of it. */
@@ -79,6 +81,70 @@ export interface Scheduler {
   /** Runs `job` every `periodMinutes` (idempotent: an existing period is kept). */
   every(job: ScheduledJob, periodMinutes: number): Promise<void>;
   cancel(job: ScheduledJob): Promise<void>;
+}
+
+/** A call of TesseraAnchor (DESIGN.md §6) the wallet sends. */
+export type AnchorCall = { fn: 'anchor'; logId: Hex; treeSize: number; root: Hex } | { fn: 'revoke'; receiptHash: Hex };
+
+/** Where the wallet's chain transactions go: the node's JSON-RPC URL and the contract. */
+export interface ChainTarget {
+  rpcUrl: string;
+  contract: Hex;
+}
+
+/** A transaction signed and ready to broadcast; its hash is fixed before it is sent. */
+export interface SignedChainTransaction {
+  txHash: Hex;
+  raw: Hex;
+  nonce: number;
+}
+
+/** A mined transaction: whether it succeeded, where, who sent it, and its TesseraAnchor events. */
+export interface MinedChainTransaction {
+  txHash: Hex;
+  status: 'success' | 'reverted';
+  blockNumber: number;
+  from: Hex;
+  to: Hex | null;
+  gasUsed: number;
+  anchored: { contract: Hex; logId: Hex; treeSize: number; root: Hex }[];
+  revoked: { contract: Hex; by: Hex; receiptHash: Hex }[];
+}
+
+/**
+ * The chain, read-only: what a verifier needs (DESIGN.md §6). Every method throws an
+ * Error whose message says what went wrong (unreachable node, bad answer).
+ */
+export interface AnchorChainReader {
+  /** The chain id the node at `rpcUrl` reports. */
+  chainId(rpcUrl: string): Promise<number>;
+  /** Whether there is contract code at `address`. */
+  hasCode(rpcUrl: string, address: Hex): Promise<boolean>;
+  /** The mined transaction, or null while it is pending or unknown to the node. */
+  minedTransaction(rpcUrl: string, txHash: Hex): Promise<MinedChainTransaction | null>;
+  /** `revokedAt(by, receiptHash)` of the contract: the block number, 0 if never. */
+  revokedAt(target: ChainTarget, by: Hex, receiptHash: Hex): Promise<number>;
+}
+
+/**
+ * The chain client port the anchoring queue sends through (DESIGN.md §6): viem in
+ * the browser and the CLI (src/core/anchoring/viem-chain.ts), an in-memory chain in
+ * unit tests. Gas is always estimated, never fixed.
+ */
+export interface AnchorChain extends AnchorChainReader {
+  /** The Ethereum address of a secp256k1 private key (32 bytes). */
+  address(privateKey: Uint8Array): Promise<Hex>;
+  /** Balance in wei. */
+  balance(rpcUrl: string, address: Hex): Promise<bigint>;
+  /** Whether the node knows the transaction at all (pending or mined). */
+  known(rpcUrl: string, txHash: Hex): Promise<boolean>;
+  /**
+   * Estimates gas, takes the account's pending nonce and the fees from the node, and
+   * signs `call` to `target.contract` for `chainId`. Sends nothing.
+   */
+  prepare(target: ChainTarget, chainId: number, privateKey: Uint8Array, call: AnchorCall): Promise<SignedChainTransaction>;
+  /** Broadcasts a signed transaction. A node that already has it is not an error. */
+  broadcast(rpcUrl: string, raw: Hex): Promise<Hex>;
 }
 
 export interface WalletPorts {
@@ -90,6 +156,8 @@ export interface WalletPorts {
   /** Status lists and other public resources over HTTP(S). */
   fetcher: HttpFetcher;
   now: () => number;
+  /** The chain anchoring goes to (loaded when first needed); absent, anchoring cannot be enabled. */
+  chain?: AnchorChain;
   /** PBKDF2 iterations for new vaults; only tests lower it (never below the unlock minimum). */
   kdfIterations?: number;
 }

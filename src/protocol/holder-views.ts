@@ -1,3 +1,4 @@
+import type { ReceiptProof } from './receipt-proof.ts';
 import type { PurposeView, RequesterView } from './approval-views.ts';
 
 /** What the dashboard and popup show: credentials, issuers, grants, receipts and the activity log. */
@@ -83,7 +84,7 @@ export interface ReceiptView {
   grantId: string;
   receipt: string;
   /** The DESIGN §6 receipt proof once anchored, else null. */
-  receiptProof: unknown;
+  receiptProof: ReceiptProof | null;
 }
 
 export interface DeletionRequestView {

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { ApprovalLookup } from './approval-views.ts';
+import { ANCHOR_EVERY_ENTRIES_MAX, ANCHOR_EVERY_MINUTES_MAX, ANCHOR_EVERY_MINUTES_MIN, type AnchoringView } from './anchoring-views.ts';
 import type {
   ActivityPageView,
   CredentialDetailView,
@@ -106,6 +107,22 @@ export const UiCommandSchema = v.variant('command', [
   v.strictObject({ command: v.literal('deleteActivityPayload'), seq: v.pipe(v.number(), v.integer(), v.minValue(0)) }),
   /** Everything the wallet knows about the user, as structured JSON (GDPR Art. 15/20). */
   v.strictObject({ command: v.literal('exportData') }),
+  v.strictObject({ command: v.literal('getAnchoring') }),
+  v.strictObject({
+    command: v.literal('setAnchoring'),
+    enabled: v.boolean('must be true or false'),
+    rpcUrl: v.pipe(v.string('must be a string'), v.maxLength(2048, 'is too long'), v.url('must be a URL')),
+    contract: v.pipe(v.string('must be a string'), v.regex(/^0x[0-9a-fA-F]{40}$/, 'must be a contract address (0x and 40 hex digits)')),
+    everyEntries: v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(ANCHOR_EVERY_ENTRIES_MAX, `must be at most ${ANCHOR_EVERY_ENTRIES_MAX}`)),
+    everyMinutes: v.pipe(
+      v.number(),
+      v.integer('must be a whole number'),
+      v.minValue(ANCHOR_EVERY_MINUTES_MIN, `must be at least ${ANCHOR_EVERY_MINUTES_MIN}`),
+      v.maxValue(ANCHOR_EVERY_MINUTES_MAX, `must be at most ${ANCHOR_EVERY_MINUTES_MAX}`),
+    ),
+  }),
+  v.strictObject({ command: v.literal('anchorNow') }),
+  v.strictObject({ command: v.literal('retryAnchorTransaction'), transactionId: Id }),
 ]);
 export type UiCommand = v.InferOutput<typeof UiCommandSchema>;
 export type UiCommandName = UiCommand['command'];
@@ -146,6 +163,8 @@ export interface WalletStateView {
 
 export type * from './approval-views.ts';
 export type * from './holder-views.ts';
+export type * from './anchoring-views.ts';
+export type { ReceiptProof } from './receipt-proof.ts';
 
 /** What each command answers. */
 export interface UiResults {
@@ -174,6 +193,10 @@ export interface UiResults {
   deleteActivityPayload: { deleted: true };
   /** Structured JSON: credentials, grants with receipts, the activity log with payloads, the latest checkpoint. */
   exportData: Record<string, unknown>;
+  getAnchoring: AnchoringView;
+  setAnchoring: AnchoringView;
+  anchorNow: AnchoringView;
+  retryAnchorTransaction: AnchoringView;
 }
 
 /** The runtime message that carries a UI command. */

@@ -1,3 +1,4 @@
+import type { ReceiptProof } from './receipt-proof.ts';
 import * as v from 'valibot';
 import { plainObject } from './validate.ts';
 import { DC_API_PROTOCOLS } from './dc-api.ts';
@@ -150,7 +151,7 @@ export interface SiteGrantView {
   /** The consent receipt (data grants), else null. */
   receipt: string | null;
   /** DESIGN.md §6 receipt proof once anchored, else null. */
-  receiptProof: unknown;
+  receiptProof: ReceiptProof | null;
 }
 
 export const ProviderEvent = {

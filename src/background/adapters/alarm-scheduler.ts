@@ -6,6 +6,8 @@ const ALARM_OF: Record<ScheduledJob, string> = {
   'auto-lock': 'tessera-auto-lock',
   'status-check': 'tessera-status-check',
   'grant-expiry': 'tessera-grant-expiry',
+  anchoring: 'tessera-anchoring',
+  'anchoring-retry': 'tessera-anchoring-retry',
 };
 
 /** Every timed job of the wallet on `alarms`, which fire even after the service worker was stopped. */
