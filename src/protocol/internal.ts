@@ -163,7 +163,7 @@ export interface WalletStateView {
 
 export type * from './approval-views.ts';
 export type * from './holder-views.ts';
-export type * from './anchoring-views.ts';
+export * from './anchoring-views.ts';
 export type { ReceiptProof } from './receipt-proof.ts';
 
 /** What each command answers. */

@@ -4,9 +4,9 @@ import { type Collection, type KeyValueStore, type WriteOp } from '../../core/po
 export const DATABASE_NAME = 'tessera';
 /**
  * Bumped whenever COLLECTIONS grows: the upgrade creates the missing stores and
- * keeps the existing ones with their data (3: the activity ledger's three stores).
+ * keeps the existing ones with their data (3: the activity ledger's three stores; 4: chain anchoring's three).
  */
-const DATABASE_VERSION = 3;
+const DATABASE_VERSION = 4;
 
 /**
  * IndexedDB adapter of core's KeyValueStore: one object store per collection,

@@ -22,6 +22,9 @@ const USER_ACTIONS = new Set<UiCommand['command']>([
   'createDeletionRequest',
   'deleteActivityPayload',
   'exportData',
+  'setAnchoring',
+  'anchorNow',
+  'retryAnchorTransaction',
 ]);
 
 /**
@@ -85,6 +88,16 @@ async function runCommand(wallet: Wallet, command: UiCommand): Promise<unknown> 
       return { deleted: true };
     case 'exportData':
       return wallet.activity.exportData();
+    case 'getAnchoring':
+      return wallet.anchoring.view();
+    case 'setAnchoring': {
+      const { command: _name, ...settings } = command;
+      return wallet.anchoring.save(settings);
+    }
+    case 'anchorNow':
+      return wallet.anchoring.anchorNow();
+    case 'retryAnchorTransaction':
+      return wallet.anchoring.retry(command.transactionId);
     default:
       return runCredentialCommand(wallet, command);
   }
@@ -109,7 +122,11 @@ type CredentialCommand = Exclude<
       | 'listActivity'
       | 'verifyLedger'
       | 'deleteActivityPayload'
-      | 'exportData';
+      | 'exportData'
+      | 'getAnchoring'
+      | 'setAnchoring'
+      | 'anchorNow'
+      | 'retryAnchorTransaction';
   }
 >;
 

@@ -13,7 +13,8 @@ export type DomainEvent =
   /** `receipt`: the consent receipt JWT of a data grant (the ledger entry's payload). */
   | { type: 'grant.given'; grantId: string; origin: string; kind: 'identity' | 'data'; receipt: string | null; purposes: string[] }
   | { type: 'grant.accessed'; grantId: string; origin: string }
-  | { type: 'grant.revoked'; grantId: string; origin: string; actor: 'holder' | 'requester' | 'wallet' }
+  /** `receipt`: the revoked data grant's receipt JWT (anchoring sends its hash to the chain), null for identity grants. */
+  | { type: 'grant.revoked'; grantId: string; origin: string; actor: 'holder' | 'requester' | 'wallet'; receipt: string | null }
   | { type: 'grant.expired'; grantId: string; origin: string }
   | { type: 'credential.received'; credentialId: string; from: string; format: string; types: string[]; issuer: string }
   | { type: 'credential.deleted'; credentialId: string }
@@ -21,7 +22,22 @@ export type DomainEvent =
   /** A one-time share (DC API, wallet_requestCredentials): which credentials and claim paths left, never values. */
   | { type: 'credential.presented'; origin: string; credentials: { id: string; types: string[]; claimPaths: (string | number)[][] }[] }
   | { type: 'trust.changed'; did: string; trusted: boolean }
-  | { type: 'deletion.requested'; grantId: string; origin: string };
+  | { type: 'deletion.requested'; grantId: string; origin: string }
+  /** An anchoring transaction was mined: the ledger's root (`anchor`) or a revocation (`revoke`) is on the chain. */
+  | {
+      type: 'anchor.sent';
+      transactionId: string;
+      kind: 'anchor' | 'revoke';
+      chainId: number;
+      contract: string;
+      txHash: string;
+      blockNumber: number;
+      treeSize: number | null;
+      root: string | null;
+      grantId: string | null;
+    }
+  /** Anchoring was turned on or off, or pointed elsewhere (not a ledger entry; the sender wakes). */
+  | { type: 'anchoring.changed' };
 
 export type DomainEventType = DomainEvent['type'];
 

@@ -27,10 +27,15 @@ export class LedgerCheckpoints {
     return { name: key.name, publicKey: key.publicKey };
   }
 
-  /** Signs `tree`'s size and root for `origin` and keeps the note as the latest. */
+  /** Signs `tree`'s current size and root for `origin` and keeps the note as the latest. */
   async sign(origin: string, tree: MerkleTree): Promise<string> {
-    const note = signCheckpoint(origin, tree.size, tree.root(), ledgerSigner(await this.key()));
-    const record: CheckpointRecord = { v: 1, size: tree.size, note };
+    return this.signHead(origin, tree.size, tree.root());
+  }
+
+  /** Signs `size` and `root` for `origin` and keeps the note as the latest. */
+  async signHead(origin: string, size: number, root: Uint8Array): Promise<string> {
+    const note = signCheckpoint(origin, size, root, ledgerSigner(await this.key()));
+    const record: CheckpointRecord = { v: 1, size, note };
     await this.records.meta.put(CHECKPOINT_ID, record);
     return note;
   }

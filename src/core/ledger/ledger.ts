@@ -32,6 +32,9 @@ export interface EntryProof {
   root: string;
 }
 
+/** The checkpoints' log origin (C2SP): this wallet's activity ledger, named by its key. */
+export const ledgerLogOrigin = (publicKey: string) => `tessera.wallet/ledger/${publicKey.slice(0, 16)}`;
+
 export interface LedgerOptions {
   now?: () => Date;
   /** Signed-note key name of the ledger key, fixed when the key is generated. */
@@ -200,6 +203,19 @@ export class Ledger {
   /** Signs the current size and root as a C2SP checkpoint for `origin` and keeps it as the latest. */
   async checkpoint(origin: string): Promise<string> {
     return this.checkpoints.sign(origin, await this.tree());
+  }
+
+  /**
+   * Signs a checkpoint of the ledger as it is now, under its own log origin, and
+   * gives its size and root with it (what an anchor puts on the chain).
+   */
+  async signedHead(): Promise<{ note: string; size: number; root: string }> {
+    const tree = await this.tree();
+    // Read before the first await: a commit may extend the cached tree meanwhile.
+    const size = tree.size;
+    const root = tree.root(size);
+    const note = await this.checkpoints.signHead(ledgerLogOrigin((await this.publicKey()).publicKey), size, root);
+    return { note, size, root: toBase64Url(root) };
   }
 
   /** The latest signed checkpoint (for the export), if any. */

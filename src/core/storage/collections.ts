@@ -16,5 +16,10 @@ export const COLLECTIONS = [
   'ledger',
   'ledgerPayloads',
   'ledgerMeta',
+  // Chain anchoring (core/anchoring): its state and account, the transaction queue,
+  // and which ledger entry holds each data grant's receipt.
+  'anchoring',
+  'anchorQueue',
+  'receiptEntries',
 ] as const;
 export type Collection = (typeof COLLECTIONS)[number];

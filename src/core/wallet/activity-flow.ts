@@ -1,12 +1,10 @@
 import type { ActivityEntryView, ActivityKind, ActivityPageView, LedgerIntegrityView } from '../../protocol/internal.ts';
 import { fromUtf8 } from '../encoding.ts';
 import { DomainError } from '../errors.ts';
-import type { TimelineEntry } from '../ledger/ledger.ts';
+import { ledgerLogOrigin, type TimelineEntry } from '../ledger/ledger.ts';
 import { grantIdsOf } from '../identity/pairwise.ts';
 import type { FlowContext } from './flow-context.ts';
 
-/** The checkpoints' log origin (C2SP): this wallet's activity ledger, named by its key. */
-const logOrigin = (publicKey: string) => `tessera.wallet/ledger/${publicKey.slice(0, 16)}`;
 
 /**
  * The holder's activity log: the timeline (paged, filtered), its integrity, deleting
@@ -36,7 +34,7 @@ export class ActivityFlow {
     const { ledger } = await this.ctx.session.require();
     const result = await ledger.verify();
     if (!result.ok) return { ok: false, size: await ledger.size(), firstBadIndex: result.firstBadIndex, reason: result.reason };
-    const checkpoint = result.size > 0 ? await ledger.checkpoint(logOrigin((await ledger.publicKey()).publicKey)) : null;
+    const checkpoint = result.size > 0 ? await ledger.checkpoint(ledgerLogOrigin((await ledger.publicKey()).publicKey)) : null;
     return { ok: true, size: result.size, root: result.root, checkpoint };
   }
 

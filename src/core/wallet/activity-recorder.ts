@@ -17,6 +17,11 @@ export function activityRecorder(session: WalletSession): CommitEnricher {
     // Nothing the ledger records happens while locked (its key is needed to write it).
     if (!wallet) return { ops: [] };
     const { ops, entries } = await wallet.ledger.appendOps(items);
+    // A receipt proof starts from the entry that commits to the receipt: index it by grant.
+    const withReceipt = new Set(unit.events.flatMap((e) => (e.type === 'grant.given' && e.receipt ? [e.grantId] : [])));
+    for (const entry of entries) {
+      if (entry.kind === 'grant.given' && withReceipt.has(entry.subject)) ops.push(await wallet.anchoring.receiptEntryOp(entry.subject, entry.seq));
+    }
     return { ops, committed: () => wallet.ledger.committed(entries) };
   };
 }
@@ -60,8 +65,13 @@ export function toLedgerItems(event: DomainEvent): LedgerItem[] {
       return [item('trust.changed', event.did, { did: event.did, trusted: event.trusted })];
     case 'deletion.requested':
       return [item('deletion.requested', event.grantId, { origin: event.origin })];
+    case 'anchor.sent': {
+      const { kind, chainId, contract, txHash, blockNumber, treeSize, root, grantId } = event;
+      return [item('anchor.sent', event.transactionId, { kind, chainId, contract, txHash, blockNumber, treeSize, root, grantId })];
+    }
     case 'wallet.locked':
     case 'wallet.unlocked':
+    case 'anchoring.changed':
       return [];
   }
 }

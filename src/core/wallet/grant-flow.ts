@@ -1,6 +1,7 @@
 import type { DeletionRequestView, GrantView, ReceiptView } from '../../protocol/internal.ts';
 import { createDeletionRequest } from '../grants/deletion-request.ts';
 import type { SiteGrantView } from '../../protocol/rpc.ts';
+import type { ReceiptProof } from '../../protocol/receipt-proof.ts';
 import { DomainError } from '../errors.ts';
 import { toGrantView, toSiteGrantView, type GrantEvent, type GrantRecord } from '../grants/grant-record.ts';
 import { grantLock } from '../grants/grant-service.ts';
@@ -10,6 +11,9 @@ import type { FlowContext } from './flow-context.ts';
 
 /** Who has access to what: the holder's view and revocation, and a site's view of its own grants. */
 export class GrantFlow {
+  /** Builds a data grant's receipt proof once anchored (set by the composition root: anchoring is its own flow). */
+  proofs: (wallet: UnlockedWallet, grant: GrantRecord) => Promise<ReceiptProof | null> = async () => null;
+
   constructor(private readonly ctx: FlowContext) {}
 
   async listForHolder(): Promise<GrantView[]> {
@@ -30,7 +34,7 @@ export class GrantFlow {
     const wallet = await this.ctx.session.require();
     const grant = await wallet.grants.get(grantId);
     if (!grant?.receipt) throw new DomainError('not_found', 'That grant has no receipt.');
-    return { grantId, receipt: grant.receipt, receiptProof: null };
+    return { grantId, receipt: grant.receipt, receiptProof: await this.proofs(wallet, grant) };
   }
 
   /** A deletion request to the requester, signed by the grant's pairwise DID; recorded in the activity log. */
@@ -52,10 +56,10 @@ export class GrantFlow {
     // The site's own record names its grants: no need to decrypt every grant of every site.
     const site = await wallet.pairwise.find(origin);
     const grants = site ? await Promise.all(grantIdsOf(site).map((id) => wallet.grants.get(id))) : [];
-    return grants
+    const own = grants
       .filter((g): g is GrantRecord => g !== undefined && g.requester.origin === origin)
-      .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))
-      .map((g) => toSiteGrantView(g, now));
+      .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+    return Promise.all(own.map(async (g) => ({ ...toSiteGrantView(g, now), receiptProof: await this.proofs(wallet, g) })));
   }
 
   /** A site gives up one of its grants; another site's id gets the answer an unknown one gets. */
@@ -79,7 +83,7 @@ export class GrantFlow {
         const change = await wallet.grants.withdrawal(grant, actor);
         if (!change) return grant;
         unit.write(change.op);
-        unit.emit({ type: 'grant.revoked', grantId, origin: grant.requester.origin, actor });
+        unit.emit({ type: 'grant.revoked', grantId, origin: grant.requester.origin, actor, receipt: grant.receipt ?? null });
         return change.revoked;
       },
       { lock: [grantLock(grantId)] },

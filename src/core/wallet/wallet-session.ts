@@ -11,6 +11,7 @@ import { lazyIdentityAgent } from '../identity/agent-loader.ts';
 import { PairwiseIdentities, type PairwiseRecord } from '../identity/pairwise.ts';
 import { EncryptedCollection } from '../storage/encrypted-collection.ts';
 import { Ledger } from '../ledger/ledger.ts';
+import { AnchoringStore } from '../anchoring/anchoring-store.ts';
 import { deriveVaultKeys, type VaultKeys } from '../vault/vault-keys.ts';
 import type { WalletPorts } from '../ports.ts';
 import { readSettings } from './settings.ts';
@@ -26,6 +27,8 @@ export interface UnlockedWallet {
   trust: TrustList;
   /** The activity ledger (DESIGN.md §4). */
   ledger: Ledger;
+  /** Chain anchoring's state, account and queue (DESIGN.md §6). */
+  anchoring: AnchoringStore;
 }
 
 /** storage.session key of the unwrapped vault secret (memory only, never on disk). */
@@ -113,6 +116,7 @@ export class WalletSession {
       credentials,
       trust: new TrustList(new EncryptedCollection<TrustedIssuer>(store, 'trust', keys), now),
       ledger: new Ledger(store, keys, { now: () => new Date(now()) }),
+      anchoring: new AnchoringStore(store, keys),
     };
   }
 }

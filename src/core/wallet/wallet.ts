@@ -3,6 +3,8 @@ import type { ScheduledJob, WalletPorts } from '../ports.ts';
 import { Vault } from '../vault/vault.ts';
 import { activityRecorder } from './activity-recorder.ts';
 import { ActivityFlow } from './activity-flow.ts';
+import { anchoringEnricher } from '../anchoring/anchoring-enricher.ts';
+import { AnchoringFlow } from './anchoring-flow.ts';
 import { ApprovalDesk } from './approval-desk.ts';
 import type { CredentialServices } from './credential-services.ts';
 import type { FlowContext } from './flow-context.ts';
@@ -31,6 +33,7 @@ export class Wallet {
   readonly identity: IdentityFlow;
   readonly grants: GrantFlow;
   readonly activity: ActivityFlow;
+  readonly anchoring: AnchoringFlow;
   private credentialServices: Promise<CredentialServices> | null = null;
 
   constructor(private readonly ports: WalletPorts) {
@@ -38,12 +41,16 @@ export class Wallet {
     this.session = new WalletSession(ports);
     this.commit = new CommitPoint(ports.store);
     this.commit.enrich(activityRecorder(this.session));
+    this.commit.enrich(anchoringEnricher(this.session, ports.now));
     this.commit.subscribe(pageNotifier(ports.events));
     this.desk = new ApprovalDesk(ports, this.session);
     this.locking = new LockFlow(ports, this.vault, this.session, this.commit);
     this.identity = new IdentityFlow(this.context());
     this.grants = new GrantFlow(this.context());
     this.activity = new ActivityFlow(this.context());
+    this.anchoring = new AnchoringFlow(this.context());
+    this.grants.proofs = (wallet, grant) => this.anchoring.proofFor(wallet, grant);
+    this.commit.subscribe(this.anchoring.onCommitted);
     this.desk.register('offer', async () => (await this.credentials()).intake.approvalKind);
     this.desk.register('credentials', async () => (await this.credentials()).presentation.approvalKind);
     this.desk.register('data-access', async () => (await this.credentials()).dataAccess.approvalKind);
@@ -64,6 +71,8 @@ export class Wallet {
     await this.ports.scheduler.every('status-check', STATUS_CHECK_PERIOD_MINUTES);
     await this.ports.scheduler.every('grant-expiry', GRANT_EXPIRY_PERIOD_MINUTES);
     await this.desk.reconcile();
+    // Transactions a stopped worker left queued or sent go on (when unlocked).
+    void this.anchoring.kick();
   }
 
   /** A timed job fired (the scheduler adapter calls this). */
@@ -77,6 +86,10 @@ export class Wallet {
         return;
       case 'grant-expiry':
         await (await this.credentials()).dataAccess.expireDue();
+        return;
+      case 'anchoring':
+      case 'anchoring-retry':
+        await this.anchoring.kick();
         return;
     }
   }

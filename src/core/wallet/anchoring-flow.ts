@@ -1,0 +1,271 @@
+import type { AnchorTransactionView, AnchoringView } from '../../protocol/anchoring-views.ts';
+import type { Hex, ReceiptProof } from '../../protocol/receipt-proof.ts';
+import { anchorDue, unanchoredEntries } from '../anchoring/anchor-policy.ts';
+import { newAnchor, newRevocation, revocationId } from '../anchoring/anchor-queue-items.ts';
+import { ANCHORING_STATE_LOCK, AnchorSender, anchorTxLock } from '../anchoring/anchor-sender.ts';
+import type { AnchorTransaction, AnchoringAccount, AnchoringSettings } from '../anchoring/anchoring-records.ts';
+import { receiptProofFor } from '../anchoring/receipt-proofs.ts';
+import type { DomainEvent } from '../commit/domain-events.ts';
+import { describeValue } from '../describe.ts';
+import { randomBytes, toBase64Url, toHex } from '../encoding.ts';
+import { DomainError } from '../errors.ts';
+import type { GrantRecord } from '../grants/grant-record.ts';
+import type { AnchorChain } from '../ports.ts';
+import type { FlowContext } from './flow-context.ts';
+import type { UnlockedWallet } from './wallet-session.ts';
+
+/** Confirmed transactions the dashboard lists after the open ones. */
+const RECENT_CONFIRMED = 10;
+
+export interface AnchoringInput {
+  enabled: boolean;
+  rpcUrl: string;
+  contract: string;
+  everyEntries: number;
+  everyMinutes: number;
+}
+
+/**
+ * Optional chain anchoring (DESIGN.md §6): the settings and account, the policy that
+ * queues the ledger's root, the sender that works the queue after each commit, on the
+ * scheduler's alarms and on demand, and receipt proofs against the last anchor.
+ * Sending needs the anchoring key, so the queue waits while the wallet is locked.
+ */
+export class AnchoringFlow {
+  private readonly sender: AnchorSender | null;
+  private running: Promise<void> | null = null;
+  private again = false;
+
+  constructor(private readonly ctx: FlowContext) {
+    const { chain, now } = ctx.ports;
+    this.sender = chain ? new AnchorSender({ chain, commit: ctx.commit, now }) : null;
+  }
+
+  async view(): Promise<AnchoringView> {
+    const wallet = await this.ctx.session.require();
+    const [state, queue, ledgerSize] = await Promise.all([wallet.anchoring.state(), wallet.anchoring.transactions(), wallet.ledger.size()]);
+    let balanceWei: string | null = null;
+    let balanceError: string | null = null;
+    const chain = this.ctx.ports.chain;
+    if (state.settings.enabled && state.settings.rpcUrl && state.account && chain) {
+      try {
+        balanceWei = (await chain.balance(state.settings.rpcUrl, state.account.address)).toString();
+      } catch (error) {
+        balanceError = describeValue(error instanceof Error ? error.message : error, 200);
+      }
+    }
+    const open = queue.filter((tx) => tx.state !== 'confirmed').reverse();
+    const confirmed = queue.filter((tx) => tx.state === 'confirmed').reverse().slice(0, RECENT_CONFIRMED);
+    const last = state.lastAnchor;
+    return {
+      settings: { ...state.settings },
+      account: state.account ? { address: state.account.address, logId: state.account.logId } : null,
+      balanceWei,
+      balanceError,
+      ledgerSize,
+      lastAnchor: last ? { treeSize: last.treeSize, root: last.root, txHash: last.txHash, blockNumber: last.blockNumber, at: last.at } : null,
+      unanchoredEntries: unanchoredEntries(state, ledgerSize),
+      transactions: [...open, ...confirmed].map(toTransactionView),
+    };
+  }
+
+  /**
+   * Saves the settings. Turning anchoring on checks the chain first (the chain id is
+   * read from the RPC, the contract must have code there) and creates the anchoring
+   * account on first use; revocations of receipts made while it was off are queued.
+   */
+  async save(input: AnchoringInput): Promise<AnchoringView> {
+    const wallet = await this.ctx.session.require();
+    const chain = this.requireChain();
+    const rpcUrl = checkRpcUrl(input.rpcUrl);
+    const contract = input.contract.toLowerCase() as Hex;
+    let chainId: number | null = (await wallet.anchoring.state()).settings.chainId;
+    if (input.enabled) {
+      chainId = await chain.chainId(rpcUrl).catch((error: unknown) => {
+        throw new DomainError('invalid_input', `rpcUrl: the chain at ${rpcUrl} did not answer (${messageOf(error)}).`);
+      });
+      const hasCode = await chain.hasCode(rpcUrl, contract).catch((error: unknown) => {
+        throw new DomainError('invalid_input', `rpcUrl: the chain at ${rpcUrl} did not answer (${messageOf(error)}).`);
+      });
+      if (!hasCode) throw new DomainError('invalid_input', `contract: there is no contract at ${contract} on chain ${chainId}.`);
+    }
+    const settings: AnchoringSettings = { enabled: input.enabled, rpcUrl, contract, chainId, everyEntries: input.everyEntries, everyMinutes: input.everyMinutes };
+    const account = input.enabled ? await this.accountOf(wallet, chain) : null;
+    const revoked = input.enabled ? (await wallet.grants.list()).filter((g) => g.receipt && isRevoked(g)) : [];
+    await this.ctx.commit.run(
+      async (unit) => {
+        const state = await wallet.anchoring.state();
+        unit.write(await wallet.anchoring.stateOp({ ...state, settings, account: state.account ?? account }));
+        for (const grant of revoked) {
+          if (await wallet.anchoring.transaction(revocationId(grant.id))) continue;
+          const tx = await newRevocation(settings, grant.id, grant.receipt!, this.ctx.ports.now());
+          if (tx) unit.write(await wallet.anchoring.transactionOp(tx));
+        }
+        unit.emit({ type: 'anchoring.changed' });
+      },
+      { lock: [ANCHORING_STATE_LOCK] },
+    );
+    if (settings.enabled) await this.ctx.ports.scheduler.every('anchoring', settings.everyMinutes);
+    else await this.ctx.ports.scheduler.cancel('anchoring');
+    return this.view();
+  }
+
+  /** "Anchor now": queues an anchor of the whole ledger (unless the chain has it) and starts sending. */
+  async anchorNow(): Promise<AnchoringView> {
+    const wallet = await this.ctx.session.require();
+    const state = await wallet.anchoring.state();
+    if (!state.settings.enabled) throw new DomainError('invalid_request', 'Chain anchoring is off: turn it on in the settings first.');
+    const size = await wallet.ledger.size();
+    if (state.lastAnchor && size <= state.lastAnchor.treeSize) {
+      throw new DomainError('invalid_request', `The chain already has the whole activity log (${state.lastAnchor.treeSize} entries).`);
+    }
+    await this.queueAnchor(wallet, true);
+    this.kick();
+    return this.view();
+  }
+
+  /** Retries one waiting or failed transaction now (a failed one is signed afresh). */
+  async retry(transactionId: string): Promise<AnchoringView> {
+    const wallet = await this.ctx.session.require();
+    await this.ctx.commit.run(
+      async (unit) => {
+        const tx = await wallet.anchoring.transaction(transactionId);
+        if (!tx) throw new DomainError('not_found', 'No such anchoring transaction.');
+        if (tx.state === 'confirmed') throw new DomainError('invalid_request', 'That transaction is already on the chain.');
+        const fresh = tx.state === 'failed' ? { signed: null, state: 'queued' as const } : {};
+        unit.write(await wallet.anchoring.transactionOp({ ...tx, ...fresh, nextAttemptAt: null }));
+      },
+      { lock: [anchorTxLock(transactionId)] },
+    );
+    this.kick();
+    return this.view();
+  }
+
+  /** The proof of a data grant's receipt once an anchor covers it, else null. */
+  async proofFor(wallet: UnlockedWallet, grant: GrantRecord): Promise<ReceiptProof | null> {
+    return grant.receipt ? receiptProofFor(wallet, grant) : null;
+  }
+
+  /** Commit subscriber: anything the ledger recorded may make an anchor due; a revocation is queued to send. */
+  readonly onCommitted = async (events: readonly DomainEvent[]): Promise<void> => {
+    // Its own confirmations do not wake it (the pass that wrote them is still running).
+    if (events.every((e) => e.type === 'anchor.sent' || e.type === 'wallet.locked')) return;
+    this.kick();
+  };
+
+  /** Works the queue now, once; a call while a pass runs makes it run once more after. */
+  kick(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.pass();
+        } while (this.again);
+      } catch (error) {
+        console.error('Tessera: anchoring pass failed', error);
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  private async pass(): Promise<void> {
+    const wallet = await this.ctx.session.current();
+    if (!wallet || !this.sender) return;
+    const state = await wallet.anchoring.state();
+    if (!state.account) return;
+    if (state.settings.enabled) await this.queueAnchor(wallet, false);
+    const now = this.ctx.ports.now();
+    const context = { store: wallet.anchoring, account: state.account };
+    let nextDue: number | null = null;
+    for (const queued of await wallet.anchoring.transactions()) {
+      const due = queued.state === 'sent' || (queued.state === 'queued' && (queued.nextAttemptAt === null || Date.parse(queued.nextAttemptAt) <= now));
+      if (!due) {
+        if (queued.state === 'queued') nextDue = Math.min(nextDue ?? Infinity, Date.parse(queued.nextAttemptAt!));
+        continue;
+      }
+      const after = await this.sender.advance(context, queued);
+      if (after?.state === 'sent') nextDue = Math.min(nextDue ?? Infinity, now + 30_000);
+      if (after?.state === 'queued') {
+        nextDue = Math.min(nextDue ?? Infinity, Date.parse(after.nextAttemptAt!));
+        // The node is unreachable or refusing: the rest would fail the same way (and keep their nonce order).
+        break;
+      }
+    }
+    if (nextDue !== null) await this.ctx.ports.scheduler.once('anchoring-retry', Math.max(0.5, (nextDue - this.ctx.ports.now()) / 60_000));
+  }
+
+  /** Queues an anchor of the current ledger when the policy (or the user) says so. */
+  private async queueAnchor(wallet: UnlockedWallet, onDemand: boolean): Promise<void> {
+    await this.ctx.commit.run(
+      async (unit) => {
+        const [state, queue, size] = await Promise.all([wallet.anchoring.state(), wallet.anchoring.transactions(), wallet.ledger.size()]);
+        const now = this.ctx.ports.now();
+        if (!anchorDue(state, queue, size, now, onDemand)) return;
+        const head = await wallet.ledger.signedHead();
+        const tx = newAnchor(state.settings, head, now);
+        if (!tx || (await wallet.anchoring.transaction(tx.id))) return;
+        unit.write(await wallet.anchoring.transactionOp(tx), await wallet.anchoring.stateOp({ ...state, lastQueuedAt: new Date(now).toISOString() }));
+      },
+      { lock: [ANCHORING_STATE_LOCK] },
+    );
+  }
+
+  private async accountOf(wallet: UnlockedWallet, chain: AnchorChain): Promise<AnchoringAccount> {
+    const existing = (await wallet.anchoring.state()).account;
+    if (existing) return existing;
+    const privateKey = randomBytes(32);
+    return {
+      privateKey: toBase64Url(privateKey),
+      address: await chain.address(privateKey),
+      logId: `0x${toHex(randomBytes(32))}`,
+      createdAt: new Date(this.ctx.ports.now()).toISOString(),
+    };
+  }
+
+  private requireChain(): AnchorChain {
+    const chain = this.ctx.ports.chain;
+    if (!chain) throw new DomainError('invalid_request', 'This build of the wallet has no chain client.');
+    return chain;
+  }
+}
+
+const isRevoked = (grant: GrantRecord) => grant.events.some((e) => e.type === 'withdrawn');
+const messageOf = (error: unknown) => describeValue(error instanceof Error ? error.message : error, 200);
+
+/** The RPC is the user's choice (their own node, a provider): http or https, nothing else. */
+function checkRpcUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new DomainError('invalid_input', 'rpcUrl: must be a URL.');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new DomainError('invalid_input', 'rpcUrl: must be an http: or https: URL.');
+  if (url.username || url.password) throw new DomainError('invalid_input', 'rpcUrl: must not carry a user name or password.');
+  return url.href;
+}
+
+function toTransactionView(tx: AnchorTransaction): AnchorTransactionView {
+  return {
+    id: tx.id,
+    kind: tx.kind,
+    state: tx.state,
+    treeSize: tx.treeSize,
+    root: tx.root,
+    grantId: tx.grantId,
+    receiptHash: tx.receiptHash,
+    txHash: tx.signed?.txHash ?? null,
+    blockNumber: tx.blockNumber,
+    attempts: tx.attempts,
+    nextAttemptAt: tx.nextAttemptAt,
+    lastError: tx.lastError,
+    createdAt: tx.createdAt,
+    updatedAt: tx.updatedAt,
+  };
+}
