@@ -2,7 +2,7 @@
  * One grant in the Access tab: what kind, why (purposes in plain words), what the
  * site can read (credentials and claim paths — never values), until when, when it
  * last read, how much of its limit it used; revoke with a confirm, and the receipt
- * and a signed deletion request as downloads.
+ * (with its chain proof once anchored) and a signed deletion request as downloads.
  */
 import { useState } from 'preact/hooks';
 import type { GrantView } from '../../protocol/internal.ts';
@@ -13,6 +13,7 @@ import { useAction } from '../components/hooks.ts';
 import { ErrorText } from '../components/page.tsx';
 import { sendUiCommand } from '../components/wallet-client.ts';
 import { usageText } from './access-model.ts';
+import { ReceiptDownloadButton } from './anchoring-receipt-button.tsx';
 import { InlineConfirm, useConfirm } from './confirm.tsx';
 
 const KIND_LABEL: Record<GrantView['kind'], string> = { identity: 'Log in', data: 'Data access' };
@@ -96,11 +97,6 @@ export function GrantCard({ grant, onUpdated }: { grant: GrantView; onUpdated: (
       onUpdated(await sendUiCommand({ command: 'revokeGrant', grantId: grant.id }));
       confirm.close();
     });
-  const receipt = () =>
-    action.run(async () => {
-      const answer = await sendUiCommand({ command: 'getReceipt', grantId: grant.id });
-      downloadJson(`tessera-receipt-${fileNamePart(grant.id)}.json`, answer);
-    });
   const deletionRequest = () =>
     action.run(async () => {
       const answer = await sendUiCommand({ command: 'createDeletionRequest', grantId: grant.id });
@@ -168,9 +164,7 @@ export function GrantCard({ grant, onUpdated }: { grant: GrantView; onUpdated: (
           </button>
         ) : null}
         {grant.hasReceipt ? (
-          <button type="button" class="button small" data-testid={`receipt-${grant.id}`} disabled={action.busy} onClick={() => void receipt()}>
-            Download receipt
-          </button>
+          <ReceiptDownloadButton grantId={grant.id} action={action} />
         ) : null}
         {grant.kind === 'data' && grant.hasReceipt ? (
           <button

@@ -1,5 +1,6 @@
-/** The Settings tab: the issuers the user trusts, and security (password, auto-lock). */
+/** The Settings tab: the issuers the user trusts, security (password, auto-lock), and chain anchoring. */
 import type { WalletStateView } from '../../protocol/internal.ts';
+import { AnchoringSection } from './anchoring-section.tsx';
 import { SecuritySection } from './security-section.tsx';
 import { TrustedIssuersSection } from './trusted-issuers-section.tsx';
 
@@ -21,6 +22,7 @@ export function SettingsSection({
       </h2>
       <TrustedIssuersSection onLocked={onLocked} onChanged={onTrustChanged} />
       <SecuritySection state={state} onState={onState} />
+      <AnchoringSection onLocked={onLocked} />
     </div>
   );
 }
