@@ -35,6 +35,13 @@ export class AnchoringFlow {
   private readonly sender: AnchorSender | null;
   private running: Promise<void> | null = null;
   private again = false;
+  /**
+   * Anchoring is off (known since the last read): nothing can become due until the
+   * settings change, so a commit costs no read. Null when not known yet.
+   */
+  private off: boolean | null = null;
+  /** Bumped by every settings change, so a pass that read the old settings cannot mark anchoring off. */
+  private settingsVersion = 0;
 
   constructor(private readonly ctx: FlowContext) {
     const { chain, now } = ctx.ports;
@@ -105,6 +112,10 @@ export class AnchoringFlow {
       },
       { lock: [ANCHORING_STATE_LOCK] },
     );
+    // Stored: from now on a pass reads the new settings.
+    this.settingsVersion++;
+    this.off = null;
+    void this.kick();
     if (settings.enabled) await this.ctx.ports.scheduler.every('anchoring', settings.everyMinutes);
     else await this.ctx.ports.scheduler.cancel('anchoring');
     return this.view();
@@ -175,11 +186,15 @@ export class AnchoringFlow {
   }
 
   private async pass(): Promise<void> {
+    if (this.off || !this.sender) return;
+    const version = this.settingsVersion;
     const wallet = await this.ctx.session.current();
-    if (!wallet || !this.sender) return;
+    if (!wallet) return;
     const state = await wallet.anchoring.state();
-    if (!state.account) return;
-    if (state.settings.enabled) await this.queueAnchor(wallet, false);
+    // Off: nothing goes to the chain (what is queued waits until it is turned on again).
+    if (version === this.settingsVersion) this.off = !state.settings.enabled;
+    if (!state.settings.enabled || !state.account) return;
+    await this.queueAnchor(wallet, false);
     const now = this.ctx.ports.now();
     const context = { store: wallet.anchoring, account: state.account };
     let nextDue: number | null = null;
