@@ -1,9 +1,10 @@
 /**
- * A grant's receipt download (`receipt-<grant id>`). The button says whether the
- * receipt proof comes with it: the wallet is asked once when the button is shown, and
- * again on every click (the file always holds the answer of that click).
+ * A grant's receipt download (`receipt-<grant id>`). The wallet is asked on the click
+ * (the file holds that answer); afterwards the button says whether the proof came
+ * with it. It does not ask before: a card shown is not the holder acting, and asking
+ * for every card on screen would keep the wallet from locking and build a proof each.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { downloadJson } from '../components/download.ts';
 import type { Action } from '../components/hooks.ts';
 import { sendUiCommand } from '../components/wallet-client.ts';
@@ -11,21 +12,6 @@ import { receiptDownloadDescription, receiptDownloadLabel, receiptFile, receiptF
 
 export function ReceiptDownloadButton({ grantId, action }: { grantId: string; action: Action }) {
   const [anchored, setAnchored] = useState<boolean | null>(null);
-
-  useEffect(() => {
-    let shown = true;
-    sendUiCommand({ command: 'getReceipt', grantId }).then(
-      (view) => {
-        if (shown) setAnchored(view.receiptProof !== null);
-      },
-      // Only the label waits on this answer: without it the button promises the
-      // receipt alone, and a click asks again and shows any error beside the grant.
-      () => undefined,
-    );
-    return () => {
-      shown = false;
-    };
-  }, [grantId]);
 
   const download = () =>
     action.run(async () => {
