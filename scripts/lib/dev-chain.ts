@@ -48,6 +48,8 @@ export interface DevChain {
   resume(): void;
   /** Ends the node (and all it holds: a hardhat node keeps nothing on disk). Idempotent. */
   stop(): Promise<void>;
+  /** Resolves when the node's process has ended, by stop() or otherwise (a crash, a kill). */
+  exited: Promise<void>;
 }
 
 /** Starts a hardhat node, waits for it to answer, and deploys TesseraAnchor. */
@@ -58,6 +60,7 @@ export async function startDevChain(options: DevChainOptions = {}): Promise<DevC
   const attempts = options.port ? 1 : 3;
   for (let attempt = 1; ; attempt++) {
     const port = options.port || (await freePort());
+    if (options.port) await assertPortFree(port);
     const node = spawnNode(port, log);
     try {
       const rpcUrl = `http://127.0.0.1:${port}`;
@@ -75,6 +78,8 @@ interface RunningNode {
   process: ChildProcess;
   /** The last lines hardhat printed, for error messages. */
   output(): string;
+  /** Whether the node has said it listens on its port (its own words, not just any answer there). */
+  listening(): boolean;
   /** Resolves when the process has exited. */
   exited: Promise<void>;
   hasExited(): boolean;
@@ -96,7 +101,10 @@ function spawnNode(port: number, log: (line: string) => void): RunningNode {
   });
   const watchdog = child.pid === undefined ? null : startWatchdog(child.pid);
   const lines: string[] = [];
+  const listeningLine = `JSON-RPC server at http://127.0.0.1:${port}/`;
+  let listening = false;
   const keep = (line: string) => {
+    if (line.includes(listeningLine)) listening = true;
     lines.push(line);
     if (lines.length > OUTPUT_LINES_KEPT) lines.shift();
     log(line);
@@ -152,7 +160,15 @@ function spawnNode(port: number, log: (line: string) => void): RunningNode {
     }
     watchdog?.kill('SIGKILL');
   };
-  return { process: child, output: () => lines.join('\n'), exited: exitedPromise, hasExited: () => exited, signal, stop };
+  return {
+    process: child,
+    output: () => lines.join('\n'),
+    listening: () => listening,
+    exited: exitedPromise,
+    hasExited: () => exited,
+    signal,
+    stop,
+  };
 }
 
 /**
@@ -173,6 +189,22 @@ function startWatchdog(nodePid: number): ChildProcess {
   return watchdog;
 }
 
+/** Fails clearly when something already listens on `port`, rather than deploying onto someone else's node. */
+async function assertPortFree(port: number): Promise<void> {
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`port must be an integer from 1 to 65535, not ${port}`);
+  const server = createServer();
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', resolveListen);
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(code === 'EADDRINUSE' ? `port ${port} on 127.0.0.1 is already in use (another development chain?)` : `cannot listen on 127.0.0.1:${port}: ${String(error)}`);
+  }
+  await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+}
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolveListen, reject) => {
@@ -185,14 +217,18 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Polls `eth_chainId` until the node answers; fails early if it exits, and after `timeoutMs` with its output. */
+/**
+ * Waits until our node says it listens and answers `eth_chainId` (its message rules out
+ * an answer from another process that took the port meanwhile); fails early if it
+ * exits, and after `timeoutMs`, with its output.
+ */
 async function waitUntilAnswering(node: RunningNode, rpcUrl: string, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   while (true) {
     if (node.hasExited()) {
       throw new Error(`hardhat node exited before answering at ${rpcUrl}; its output:\n${node.output()}`);
     }
-    const chainId = await chainIdOrNull(rpcUrl);
+    const chainId = node.listening() ? await chainIdOrNull(rpcUrl) : null;
     if (chainId !== null) return chainId;
     if (Date.now() > deadline) {
       throw new Error(`hardhat node did not answer eth_chainId at ${rpcUrl} within ${timeoutMs} ms; its output:\n${node.output()}`);
@@ -255,5 +291,6 @@ async function deployOn(node: RunningNode, rpcUrl: string, chainId: number): Pro
     pause: () => node.signal('SIGSTOP'),
     resume: () => node.signal('SIGCONT'),
     stop: () => node.stop(),
+    exited: node.exited,
   };
 }
