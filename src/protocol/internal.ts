@@ -111,8 +111,9 @@ export const UiCommandSchema = v.variant('command', [
   v.strictObject({
     command: v.literal('setAnchoring'),
     enabled: v.boolean('must be true or false'),
-    rpcUrl: v.pipe(v.string('must be a string'), v.maxLength(2048, 'is too long'), v.url('must be a URL')),
-    contract: v.pipe(v.string('must be a string'), v.regex(/^0x[0-9a-fA-F]{40}$/, 'must be a contract address (0x and 40 hex digits)')),
+    /** Both required to turn anchoring on; turning it off without them keeps the stored ones. */
+    rpcUrl: v.optional(v.pipe(v.string('must be a string'), v.maxLength(2048, 'is too long'), v.url('must be a URL'))),
+    contract: v.optional(v.pipe(v.string('must be a string'), v.regex(/^0x[0-9a-fA-F]{40}$/, 'must be a contract address (0x and 40 hex digits)'))),
     everyEntries: v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(ANCHOR_EVERY_ENTRIES_MAX, `must be at most ${ANCHOR_EVERY_ENTRIES_MAX}`)),
     everyMinutes: v.pipe(
       v.number(),

@@ -19,8 +19,8 @@ const RECENT_CONFIRMED = 10;
 
 export interface AnchoringInput {
   enabled: boolean;
-  rpcUrl: string;
-  contract: string;
+  rpcUrl?: string;
+  contract?: string;
   everyEntries: number;
   everyMinutes: number;
 }
@@ -84,10 +84,13 @@ export class AnchoringFlow {
   async save(input: AnchoringInput): Promise<AnchoringView> {
     const wallet = await this.ctx.session.require();
     const chain = this.requireChain();
-    const rpcUrl = checkRpcUrl(input.rpcUrl);
-    const contract = input.contract.toLowerCase() as Hex;
-    let chainId: number | null = (await wallet.anchoring.state()).settings.chainId;
-    if (input.enabled) {
+    const stored = (await wallet.anchoring.state()).settings;
+    if (input.enabled && input.rpcUrl === undefined) throw new DomainError('invalid_input', 'rpcUrl: required to turn anchoring on.');
+    if (input.enabled && input.contract === undefined) throw new DomainError('invalid_input', 'contract: required to turn anchoring on.');
+    const rpcUrl = input.rpcUrl === undefined ? stored.rpcUrl : checkRpcUrl(input.rpcUrl);
+    const contract = input.contract === undefined ? stored.contract : (input.contract.toLowerCase() as Hex);
+    let chainId = stored.chainId;
+    if (input.enabled && rpcUrl && contract) {
       chainId = await chain.chainId(rpcUrl).catch((error: unknown) => {
         throw new DomainError('invalid_input', `rpcUrl: the chain at ${rpcUrl} did not answer (${messageOf(error)}).`);
       });
