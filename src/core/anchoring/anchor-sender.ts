@@ -56,8 +56,9 @@ export class AnchorSender {
         if (mined) return await this.settle(ctx, tx, mined);
         if (tx.state === 'sent' && (await this.deps.chain.known(tx.rpcUrl, tx.signed.txHash))) return await this.awaitMining(ctx, tx);
       } else {
+        // undefined: dropped (the chain has that size); null: not on chain, send it.
         const done = await this.alreadyOnChain(ctx, tx);
-        if (done) return done;
+        if (done !== null) return done;
       }
       const signed = tx.signed ?? (await this.sign(ctx, tx));
       const ready = tx.signed ? tx : await this.save(ctx, { ...tx, signed });
@@ -100,10 +101,11 @@ export class AnchorSender {
   /** Polls a sent transaction for a little while; still pending, it stays `sent` for the next pass. */
   private async awaitMining(ctx: SendContext, tx: AnchorTransaction): Promise<AnchorTransaction> {
     const deadline = this.deps.now() + MINING_WAIT_MS;
-    for (;;) {
+    // Bounded by the polls too: the injected clock need not move while the pass sleeps (a test's fixed clock).
+    for (let poll = 1; ; poll++) {
       const mined = await this.deps.chain.minedTransaction(tx.rpcUrl, tx.signed!.txHash);
       if (mined) return this.settle(ctx, tx, mined);
-      if (this.deps.now() >= deadline) return tx.state === 'sent' ? tx : this.save(ctx, { ...tx, state: 'sent' });
+      if (this.deps.now() >= deadline || poll >= MINING_WAIT_MS / MINING_POLL_MS) return tx.state === 'sent' ? tx : this.save(ctx, { ...tx, state: 'sent' });
       await this.sleep(MINING_POLL_MS);
     }
   }
