@@ -2,9 +2,12 @@
  * Stand-in for `ethers` in the extension build. Veramo's key manager, kms-local and
  * DID utilities import a handful of ethers helpers; ethers itself is the largest
  * package in the worker bundle and its parse time is paid on every worker start.
- * Tessera holds Ed25519 and P-256 keys and signs no Ethereum transactions, so this
- * module gives the byte helpers and the secp256k1 key helpers (noble, already in the
- * bundle) and refuses the Ethereum-only features with a clear error.
+ * Tessera's identities are Ed25519 and P-256 keys, and the one Ethereum account it
+ * has, the anchoring account, signs its chain transactions with viem in chain.js
+ * (src/core/anchoring/viem-chain.ts, loaded when anchoring first needs it), never
+ * through Veramo or ethers. So this module gives the byte helpers and the secp256k1
+ * key helpers Veramo calls (noble, already in the bundle) and refuses ethers' wallet
+ * and transaction classes with a clear error.
  */
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { keccak_256 } from '@noble/hashes/sha3';
@@ -73,5 +76,5 @@ export class Transaction {
 }
 
 function ethereumUnsupported(): Error {
-  return new Error('Ethereum transactions and wallets are not supported by this build of Tessera.');
+  return new Error("ethers' Wallet and Transaction are not supported in Tessera's worker: chain transactions are signed with viem in chain.js.");
 }
