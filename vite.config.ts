@@ -12,10 +12,41 @@ import { resolve } from 'node:path';
  *   same: no static imports are left after bundling and dynamic ones are inlined.
  *   manifest.json declares the worker without `"type": "module"` to get it (an IIFE
  *   also runs as a module, only without that gain);
+ * - `chain`: the worker's second classic script, chain.js (viem and the chain client,
+ *   src/background/chain-entry.ts). A service worker cannot import() and Vite inlines
+ *   dynamic imports, so code kept out of background.js must be a script of its own; the
+ *   worker imports it during `install` and again when the chain is first used
+ *   (src/background/index.ts, adapters/lazy-anchor-chain.ts);
  * - `content` and `inpage`: classic scripts (IIFE), as Chrome requires for content scripts.
  * Every pass writes into the same out dir (default `dist/`).
  */
-export type BuildTarget = 'ui' | 'background' | 'content' | 'inpage';
+export type BuildTarget = 'ui' | 'background' | 'chain' | 'content' | 'inpage';
+
+const ENTRIES: Record<Exclude<BuildTarget, 'ui'>, string> = {
+  background: 'src/background/index.ts',
+  chain: 'src/background/chain-entry.ts',
+  content: 'src/content/index.ts',
+  inpage: 'src/inpage/index.ts',
+};
+
+/**
+ * Modules the worker's bundler may drop when nothing uses their exports. Each holds a
+ * Veramo class we never construct, re-exported by a package index we import from, and
+ * defined with `class … extends`, which the bundler must otherwise keep in case it has
+ * effects (it has none: a class and its imports):
+ * - kms-local's SecretBox (and with it all of @stablelib/nacl): our vault encrypts;
+ * - did-resolver's UniversalResolver (and cross-fetch): we resolve did:key and did:jwk locally.
+ */
+const UNUSED_WITHOUT_EFFECTS = ['/node_modules/@veramo/kms-local/build/secret-box.js', '/node_modules/@veramo/did-resolver/build/universal-resolver.js'];
+
+/**
+ * One copy each in the worker: did-jwt pins multiformats 9 and uint8arrays 3,
+ * @veramo/key-manager's uint8arrays 4 brings multiformats 12, and the top level has
+ * multiformats 13. What did-jwt and Veramo use of them (base16/58btc/64url and UTF-8
+ * conversion, varint) is the same in every version, so each resolves to the top-level
+ * package instead of bundling four codec tables.
+ */
+const SHARED_IN_WORKER = ['multiformats', 'uint8arrays'];
 
 const root = import.meta.dirname;
 const ui = resolve(root, 'src/ui');
@@ -60,25 +91,30 @@ export function extensionBuildConfig(target: BuildTarget, outDir = resolve(root,
       },
     };
   }
-  const entry = resolve(root, `src/${target}/index.ts`);
+  const entry = resolve(root, ENTRIES[target]);
   return {
     ...common,
     // A classic script has no import.meta; the worker's own URL is what it meant
     // (only Vite's preload helper reads it, for dependencies an inlined import never has).
     define: { ...common.define, 'import.meta.url': 'self.location.href', 'import.meta.resolve': 'undefined' },
     publicDir: false,
-    plugins: [stubVeramoPluginSchemas()],
+    plugins: [stubVeramoPluginSchemas(), ...(target === 'background' ? [keepOutOfWorkerStart()] : [])],
     resolve: {
-      // See each stub for why: both are large, and the wallet never uses what they hold.
+      // See each stub for why: each is large, and the worker never uses what it holds.
       alias: {
         'z-schema': resolve(root, 'src/background/build-stubs/z-schema.ts'),
         ethers: resolve(root, 'src/background/build-stubs/ethers.ts'),
+        debug: resolve(root, 'src/background/build-stubs/debug.ts'),
       },
+      dedupe: SHARED_IN_WORKER,
     },
     build: {
       ...common.build,
       rollupOptions: {
         input: entry,
+        treeshake: {
+          moduleSideEffects: (id: string) => !UNUSED_WITHOUT_EFFECTS.some((path) => id.replace(/\\/g, '/').endsWith(path)),
+        },
         output: {
           format: 'iife',
           entryFileNames: `${target}.js`,
@@ -98,6 +134,20 @@ function stubVeramoPluginSchemas(): Plugin {
     resolveId(source, importer) {
       const fromCoreTypes = importer?.replace(/\\/g, '/').includes('/@veramo/core-types/build/');
       return fromCoreTypes && source === './plugin.schema.js' ? stub : null;
+    },
+  };
+}
+
+/** Fails the background pass if chain code reaches it: viem belongs in chain.js, loaded when first needed. */
+function keepOutOfWorkerStart(): Plugin {
+  const chainPackages = /\/node_modules\/(viem|ox|abitype)\//;
+  return {
+    name: 'tessera:keep-chain-out-of-background',
+    generateBundle() {
+      const leaked = [...this.getModuleIds()].filter((id) => chainPackages.test(id.replace(/\\/g, '/')));
+      if (leaked.length > 0) {
+        this.error(`background.js must not contain the chain client (it is chain.js, loaded on demand); it imports ${leaked.slice(0, 3).join(', ')}`);
+      }
     },
   };
 }

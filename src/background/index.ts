@@ -8,12 +8,30 @@ import { Wallet } from '../core/wallet/wallet.ts';
 import { AlarmScheduler, jobOfAlarm } from './adapters/alarm-scheduler.ts';
 import { WindowApprovalPresenter } from './adapters/approval-windows.ts';
 import { IndexedDbKeyValueStore } from './adapters/indexeddb-store.ts';
+import { CHAIN_SCRIPT, LazyAnchorChain } from './adapters/lazy-anchor-chain.ts';
 import { TabPageEvents } from './adapters/page-events.ts';
 import { BrowserHttpFetcher } from './adapters/http-fetcher.ts';
 import { classifySender } from './adapters/sender.ts';
 import { BrowserSessionStore } from './adapters/session-store.ts';
 import { routePageMessage } from './routers/page-router.ts';
 import { routeUiMessage } from './routers/ui-router.ts';
+
+/**
+ * chain.js (viem and the chain client) is imported here, during `install`, only so that
+ * Chrome keeps it: a service worker may importScripts() later, at any time and after any
+ * restart, exactly the scripts it imported while installing (any other URL throws a
+ * NetworkError), and it cannot import() at all. Each later start leaves chain.js
+ * unparsed until the anchoring first uses the chain (adapters/lazy-anchor-chain.ts).
+ * A failure is logged rather than thrown: it would fail the install, and with it the
+ * whole wallet, for an optional feature (the chain adapter then reports it when used).
+ */
+self.addEventListener('install', () => {
+  try {
+    importScripts(CHAIN_SCRIPT);
+  } catch (error) {
+    console.error(`Tessera: ${CHAIN_SCRIPT} could not be imported at install; anchoring will not work`, error);
+  }
+});
 
 const wallet = new Wallet({
   store: new IndexedDbKeyValueStore(),
@@ -23,6 +41,7 @@ const wallet = new Wallet({
   scheduler: new AlarmScheduler(),
   fetcher: new BrowserHttpFetcher(),
   now: Date.now,
+  chain: new LazyAnchorChain(),
 });
 
 /**

@@ -4,8 +4,16 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DEFAULT_EXTENSION_DIR, launchWithExtension, type ExtensionBrowser } from '../../scripts/lib/extension-browser.ts';
+import {
+  DEFAULT_EXTENSION_DIR,
+  evaluateWith,
+  getServiceWorker,
+  launchWithExtension,
+  stopServiceWorkers,
+  type ExtensionBrowser,
+} from '../../scripts/lib/extension-browser.ts';
 
 const dist = process.env.TESSERA_EXTENSION_DIR ?? DEFAULT_EXTENSION_DIR;
 const manifest = JSON.parse(readFileSync(join(dist, 'manifest.json'), 'utf8')) as {
@@ -54,6 +62,15 @@ describe('bundle policy', () => {
     }
   });
 
+  test('chain.js, the chain client the worker loads on demand, is a classic script that evaluates no code', () => {
+    const code = readFileSync(resolve(dist, 'chain.js'), 'utf8');
+    expect(code).not.toMatch(/^\s*(import|export)\s/m);
+    expect(code).not.toMatch(/\beval\s*\(|\bFunction\s*\(/);
+    // The worker's start bundle only names it; viem lives here alone.
+    expect(code).toMatch(/__tesseraChain/);
+    expect(readFileSync(resolve(dist, 'background.js'), 'utf8')).not.toMatch(/eth_sendRawTransaction/);
+  });
+
   test('the content scripts are classic scripts: the inpage one in the MAIN world', () => {
     const [inpage, content] = manifest.content_scripts;
     expect(inpage).toMatchObject({ js: ['inpage.js'], world: 'MAIN' });
@@ -92,5 +109,68 @@ describe('CSP in force', () => {
     );
     expect(outcome).toEqual({ ran: false, violated: 'script-src-elem' });
     await page.close();
+  });
+});
+
+describe('chain code loaded on demand', () => {
+  let browser: ExtensionBrowser;
+  beforeAll(async () => {
+    browser = await launchWithExtension({ extensionDirs: [dist] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  // Hardhat's published account 0: a key whose address everyone knows.
+  const KEY = 'ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
+  const ADDRESS = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
+
+  /** Stops the worker and returns the fresh one (a marker set before the stop is gone). */
+  async function restartedWorker(): Promise<Worker> {
+    const before = await getServiceWorker(browser.context, browser.extensionId);
+    await before.evaluate(() => ((globalThis as { __beforeRestart?: boolean }).__beforeRestart = true));
+    for (let attempt = 0; attempt < 5; attempt++) {
+      // A worker still settling its install may not be stopped yet: stop until one is.
+      if ((await stopServiceWorkers(browser.context)).length === 0) continue;
+      const worker = await getServiceWorker(browser.context, browser.extensionId);
+      if (await worker.evaluate(() => (globalThis as { __beforeRestart?: boolean }).__beforeRestart !== true)) return worker;
+    }
+    throw new Error('the service worker did not restart');
+  }
+
+  test('a restarted worker has not loaded chain.js, can import it at any time, and its chain client works there', async () => {
+    // The installing worker imported (and so ran) chain.js: that is what keeps it importable.
+    const installed = await getServiceWorker(browser.context, browser.extensionId);
+    expect(await installed.evaluate(() => typeof globalThis.__tesseraChain)).toBe('object');
+
+    let worker = await restartedWorker();
+    expect(await worker.evaluate(() => typeof globalThis.__tesseraChain)).toBe('undefined');
+
+    const address = await evaluateWith(
+      worker,
+      async (keyHex: string) => {
+        importScripts('chain.js');
+        const key = Uint8Array.from(keyHex.match(/../g) ?? [], (h) => parseInt(h, 16));
+        return globalThis.__tesseraChain?.createViemAnchorChain().address(key);
+      },
+      KEY,
+    );
+    expect(address).toBe(ADDRESS);
+
+    // Again after another restart: what the worker imported at install stays importable...
+    worker = await restartedWorker();
+    expect(await worker.evaluate(() => typeof globalThis.__tesseraChain)).toBe('undefined');
+    expect(await worker.evaluate(() => (importScripts('chain.js'), typeof globalThis.__tesseraChain?.createViemAnchorChain))).toBe('function');
+    // ...and a script of the extension it did not import then is refused: the install import is what makes chain.js loadable.
+    expect(
+      await worker.evaluate(() => {
+        try {
+          importScripts('inpage.js');
+          return 'imported';
+        } catch (error) {
+          return (error as Error).name;
+        }
+      }),
+    ).toBe('NetworkError');
   });
 });
