@@ -8,7 +8,8 @@
  *   b) full approve round trip
  *   c) service-worker cold start → first answered request (goal ≤ 1.6× baseline), and warm
  *   d) unlock with the chosen KDF (against one bare PBKDF2 in the same page)
- *   e) gzip sizes of each entry bundle (goal: background ≤ 250 KB gzip)
+ *   e) gzip sizes of each entry bundle (goal: the worker's start bundle background.js ≤ 150 kB
+ *      gzip; chain.js, the chain client it loads when anchoring first needs it, on its own row)
  * Then, in Node, the credentials part (credentials.ts): f) verification vs did-jwt-vc,
  * g) save/list at 1,000 and 10,000 vs @veramo/data-store-json, h) DCQL matching.
  * The reliability suite's heavy mode (reliability-part.ts) runs only when asked for.
@@ -71,7 +72,8 @@ const ARTIFACTS = join(ROOT, 'artifacts/bench');
 
 const PASSWORD = 'bench-password-4-tessera';
 const KDF = { name: 'PBKDF2-SHA-256', iterations: 600_000 } as const;
-const BACKGROUND_GZIP_GOAL_BYTES = 250_000;
+/** The worker's start bundle (issue 8: ≤ 150 KB gzip, chain code loaded when first needed). */
+const BACKGROUND_GZIP_GOAL_BYTES = 150_000;
 const APPROVAL_WINDOW_MAX_RATIO = 1.3;
 const COLD_START_MAX_RATIO = 1.6;
 const WATCHDOG_MS = 12 * 60_000;
@@ -325,7 +327,7 @@ function sizeRows(tessera: EntrySize[], baseline: EntrySize[]): Row[] {
       tessera: [e.gzipBytes],
       baseline: b ? [b.gzipBytes] : null,
       ...(e.entry === 'background.js'
-        ? { maxValue: BACKGROUND_GZIP_GOAL_BYTES, goalText: '≤ 250 kB gzip' }
+        ? { maxValue: BACKGROUND_GZIP_GOAL_BYTES, goalText: '≤ 150 kB gzip' }
         : {}),
     });
   });

@@ -1,7 +1,8 @@
 /**
- * Gzip sizes (zlib level 9) of each entry bundle: the service worker, the two content
- * scripts, and per UI page the JS and CSS its index.html loads, following the script
- * and stylesheet tags and the static imports between the emitted chunks.
+ * Gzip sizes (zlib level 9) of each entry bundle: the service worker's start script,
+ * its chain client (chain.js, imported only when anchoring first needs the chain), the
+ * two content scripts, and per UI page the JS and CSS its index.html loads, following
+ * the script and stylesheet tags and the static imports between the emitted chunks.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, posix, relative, resolve } from 'node:path';
@@ -102,11 +103,11 @@ export function pageEntry(root: string, htmlFile: string, entry = htmlFile): Ent
   return entryOf(entry, root, [...seen], [...lazy]);
 }
 
-/** Tessera's entry bundles in dist/: background, content, inpage, and each UI page. */
+/** Tessera's entry bundles in dist/: background, chain, content, inpage, and each UI page. */
 export function tesseraSizes(distDir: string): EntrySize[] {
   const root = resolve(distDir);
   const out: EntrySize[] = [];
-  for (const f of ['background.js', 'content.js', 'inpage.js']) {
+  for (const f of ['background.js', 'chain.js', 'content.js', 'inpage.js']) {
     if (!existsSync(join(root, f))) throw new Error(`missing ${f} in ${root} (did the build run?)`);
     out.push(entryOf(f, root, [f]));
   }
