@@ -1,15 +1,10 @@
-import type { Hex } from '../../protocol/receipt-proof.ts';
-import { sha256, toHex } from '../encoding.ts';
+import { receiptHash } from './receipt-hash.ts';
 import type { AnchorTransaction, AnchoringSettings } from './anchoring-records.ts';
 
 /** One revocation per grant, one anchor per size: the ids say so, so neither is ever queued twice. */
 export const revocationId = (grantId: string) => `rv-${grantId}`;
 export const anchorId = (treeSize: number) => `an-${treeSize}`;
 
-/** `receiptHash` of DESIGN.md §6: SHA-256 of the receipt JWT's ASCII bytes, 0x-hex. */
-export async function receiptHashOf(receipt: string): Promise<Hex> {
-  return `0x${toHex(await sha256(receipt))}`;
-}
 
 function queued(settings: AnchoringSettings, at: number): Omit<AnchorTransaction, 'id' | 'kind' | 'treeSize' | 'root' | 'checkpoint' | 'grantId' | 'receiptHash'> | null {
   if (!settings.rpcUrl || !settings.contract || settings.chainId === null) return null;
@@ -30,10 +25,10 @@ function queued(settings: AnchoringSettings, at: number): Omit<AnchorTransaction
   };
 }
 
-export async function newRevocation(settings: AnchoringSettings, grantId: string, receipt: string, at: number): Promise<AnchorTransaction | null> {
+export function newRevocation(settings: AnchoringSettings, grantId: string, receipt: string, at: number): AnchorTransaction | null {
   const base = queued(settings, at);
   if (!base) return null;
-  return { ...base, id: revocationId(grantId), kind: 'revoke', treeSize: null, root: null, checkpoint: null, grantId, receiptHash: await receiptHashOf(receipt) };
+  return { ...base, id: revocationId(grantId), kind: 'revoke', treeSize: null, root: null, checkpoint: null, grantId, receiptHash: receiptHash(receipt) };
 }
 
 export function newAnchor(settings: AnchoringSettings, head: { size: number; root: string; note: string }, at: number): AnchorTransaction | null {

@@ -1,11 +1,11 @@
 import { base58 } from '@scure/base';
-import { sha256 } from '@noble/hashes/sha2';
 import { methodJwk, privateMembers } from '../credentials/issuer-key.ts';
 import { decodeBase64Url, decodeCompactJwt, isObject, messageOf, verifyIssuerSignature } from '../credentials/formats/jws.ts';
 import type { DidDocument, DidResolver, VerificationMethod } from '../credentials/types.ts';
 import { fromUtf8, toBase64, toBase64Url, toHex } from '../encoding.ts';
 import { CONSENT_RECEIPT_TYPE } from '../grants/consent-receipt.ts';
 import { fromBase64Url } from '../ledger/base64url.ts';
+import { receiptHash } from './receipt-hash.ts';
 import { entryLeafHash, payloadDigest, type LedgerEntry } from '../ledger/entry.ts';
 import { rootFromInclusionProof } from '../ledger/merkle-verify.ts';
 import { equalBytes } from '../ledger/merkle-hash.ts';
@@ -56,10 +56,7 @@ type Outcome = { ok: true; detail: string } | { ok: false; detail: string };
 const pass = (detail: string): Outcome => ({ ok: true, detail });
 const fail = (detail: string): Outcome => ({ ok: false, detail });
 
-/** SHA-256 of the receipt JWT's ASCII bytes, 0x-hex: the `receiptHash` of TesseraAnchor. */
-export function receiptHash(receipt: string): Hex {
-  return `0x${toHex(sha256(asciiBytes(receipt)))}`;
-}
+export { receiptHash } from './receipt-hash.ts';
 
 /** 0x-hex of a base64url 32-byte hash (how a root is written in an Anchored event). */
 export const base64UrlHashToHex = (hash: string): Hex => `0x${toHex(fromBase64Url(hash))}`;
@@ -364,14 +361,4 @@ async function checkRevocation(proof: ReceiptProof, chain: AnchorChainReader, rp
   return block === 0
     ? { ...pass(`not revoked: revokedAt(${account}, ${hash}) is 0`), block: null }
     : { ...pass(`revoked in block ${block} by the anchoring account ${account}`), block };
-}
-
-function asciiBytes(text: string): Uint8Array {
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code > 0x7f) throw new RangeError('A receipt JWT is ASCII');
-    bytes[i] = code;
-  }
-  return bytes;
 }
