@@ -18,7 +18,7 @@ import {
   readContract,
   sendRawTransaction,
 } from 'viem/actions';
-import { privateKeyToAccount, signTransaction } from 'viem/accounts';
+import { privateKeyToAddress, signTransaction } from 'viem/accounts';
 import type { AnchorCall, AnchorChain, ChainTarget, MinedChainTransaction, SignedChainTransaction } from '../ports.ts';
 import { TESSERA_ANCHOR_ABI } from './tessera-anchor-artifact.ts';
 
@@ -136,7 +136,7 @@ export function createViemAnchorChain(options: ViemAnchorChainOptions = {}): Anc
     },
 
     async address(privateKey) {
-      return privateKeyToAccount(privateKeyHex(privateKey)).address;
+      return privateKeyToAddress(privateKeyHex(privateKey));
     },
 
     async balance(rpcUrl, address) {
@@ -148,7 +148,7 @@ export function createViemAnchorChain(options: ViemAnchorChainOptions = {}): Anc
     async prepare(target: ChainTarget, chainId: number, privateKey: Uint8Array, call: AnchorCall): Promise<SignedChainTransaction> {
       if (!Number.isSafeInteger(chainId) || chainId <= 0) throw new Error(`A chain id is a positive integer, not ${chainId}.`);
       const key = privateKeyHex(privateKey);
-      const from = privateKeyToAccount(key).address;
+      const from = privateKeyToAddress(key);
       const to = checkedAddress(target.contract);
       const data = encodeCall(call);
       const { nodeChainId, nonce, gas, fees } = await ask(target.rpcUrl, `preparing the ${call.fn} transaction`, async (client) => {
