@@ -76,8 +76,9 @@ export function addressOf(privateKey: Uint8Array): Hex {
 export class MemoryAnchorChain implements AnchorChain {
   readonly id: number;
   readonly rpcUrl: string;
-  /** The TesseraAnchor deployment (the only address with code). */
+  /** The first TesseraAnchor deployment; `deployAnother()` adds more (each its own revocation map). */
   readonly contract: Hex = checksumAddress(`0x${toHex(randomBytes(20))}`);
+  private readonly deployments = new Set<string>([this.contract.toLowerCase()]);
   /** Off: broadcast transactions wait in the mempool until `mine()`. */
   automine = true;
   /** Every node call throws as an unreachable node does. */
@@ -134,6 +135,13 @@ export class MemoryAnchorChain implements AnchorChain {
   }
 
   /** How many successful anchor(logId, treeSize, …) transactions were mined. */
+  /** Deploys another TesseraAnchor on this chain and returns its address. */
+  deployAnother(): Hex {
+    const address = checksumAddress(`0x${toHex(randomBytes(20))}`);
+    this.deployments.add(address.toLowerCase());
+    return address;
+  }
+
   minedAnchors(logId: Hex, treeSize: number): number {
     return this.history.filter((h) => h.mined.status === 'success' && h.call.fn === 'anchor' && sameHex(h.call.logId, logId) && h.call.treeSize === treeSize).length;
   }
@@ -162,7 +170,7 @@ export class MemoryAnchorChain implements AnchorChain {
 
   async hasCode(rpcUrl: string, address: Hex): Promise<boolean> {
     this.reachable(rpcUrl);
-    return sameHex(address, this.contract);
+    return this.deployments.has(address.toLowerCase());
   }
 
   async balance(rpcUrl: string, address: Hex): Promise<bigint> {
@@ -183,14 +191,14 @@ export class MemoryAnchorChain implements AnchorChain {
 
   async revokedAt(target: ChainTarget, by: Hex, receiptHash: Hex): Promise<number> {
     this.reachable(target.rpcUrl);
-    if (!sameHex(target.contract, this.contract)) throw new Error(`There is no TesseraAnchor at ${target.contract} on the chain at ${target.rpcUrl}.`);
-    return this.revocations.get(revocationKey(by, receiptHash)) ?? 0;
+    if (!this.deployments.has(target.contract.toLowerCase())) throw new Error(`There is no TesseraAnchor at ${target.contract} on the chain at ${target.rpcUrl}.`);
+    return this.revocations.get(revocationKey(target.contract, by, receiptHash)) ?? 0;
   }
 
   async prepare(target: ChainTarget, chainId: number, privateKey: Uint8Array, call: AnchorCall): Promise<SignedChainTransaction> {
     this.reachable(target.rpcUrl);
     if (chainId !== this.id) throw new Error(`The chain at ${target.rpcUrl} has chain id ${this.id}, not ${chainId}.`);
-    if (!sameHex(target.contract, this.contract)) throw new Error(`There is no contract at ${target.contract}: gas estimation failed.`);
+    if (!this.deployments.has(target.contract.toLowerCase())) throw new Error(`There is no contract at ${target.contract}: gas estimation failed.`);
     const from = addressOf(privateKey);
     const body: TransactionBody = { chainId, from, to: checksumAddress(target.contract), nonce: this.pendingNonce(from), call };
     const raw: Hex = `0x${toHex(utf8(JSON.stringify(body)))}`;
@@ -250,14 +258,14 @@ export class MemoryAnchorChain implements AnchorChain {
       revoked: [],
     };
     if (!reverted && body.call.fn === 'anchor') {
-      mined.anchored.push({ contract: this.contract, logId: body.call.logId, treeSize: body.call.treeSize, root: body.call.root });
+      mined.anchored.push({ contract: body.to, logId: body.call.logId, treeSize: body.call.treeSize, root: body.call.root });
     }
     if (!reverted && body.call.fn === 'revoke') {
-      const key = revocationKey(body.from, body.call.receiptHash);
+      const key = revocationKey(body.to, body.from, body.call.receiptHash);
       // The contract's rule: the first call by an account records the block and emits; a repeat does nothing.
       if (!this.revocations.has(key)) {
         this.revocations.set(key, blockNumber);
-        mined.revoked.push({ contract: this.contract, by: body.from, receiptHash: body.call.receiptHash });
+        mined.revoked.push({ contract: body.to, by: body.from, receiptHash: body.call.receiptHash });
       }
     }
     this.receipts.set(tx.txHash, mined);
@@ -298,7 +306,7 @@ export class MemoryAnchorChain implements AnchorChain {
   }
 }
 
-const revocationKey = (by: Hex, receiptHash: Hex) => `${by.toLowerCase()}:${receiptHash.toLowerCase()}`;
+const revocationKey = (contract: Hex, by: Hex, receiptHash: Hex) => `${contract.toLowerCase()}:${by.toLowerCase()}:${receiptHash.toLowerCase()}`;
 const hashOf = (raw: Hex): Hex => `0x${toHex(keccak_256(fromHex(raw.slice(2))))}`;
 
 function decode(raw: Hex): TransactionBody {

@@ -1,7 +1,11 @@
 import { receiptHash } from './receipt-hash.ts';
 import type { AnchorTransaction, AnchoringSettings } from './anchoring-records.ts';
 
-/** One revocation per grant, one anchor per size: the ids say so, so neither is ever queued twice. */
+/**
+ * One revocation per grant, one anchor per size, per chain and contract: the ids say
+ * so, so neither is ever queued twice for the same target. A record left from another
+ * target (the user pointed anchoring elsewhere) is replaced by the new one.
+ */
 export const revocationId = (grantId: string) => `rv-${grantId}`;
 export const anchorId = (treeSize: number) => `an-${treeSize}`;
 
@@ -36,3 +40,7 @@ export function newAnchor(settings: AnchoringSettings, head: { size: number; roo
   if (!base) return null;
   return { ...base, id: anchorId(head.size), kind: 'anchor', treeSize: head.size, root: head.root, checkpoint: head.note, grantId: null, receiptHash: null };
 }
+
+/** Whether `tx` went (or goes) to the chain and contract `settings` name now. */
+export const sameTarget = (tx: AnchorTransaction | undefined, settings: AnchoringSettings): tx is AnchorTransaction =>
+  tx !== undefined && tx.chainId === settings.chainId && tx.contract === settings.contract;

@@ -7,7 +7,8 @@ import { randomBytes, toBase64Url, toHex } from '../encoding.ts';
 import { MemoryKeyValueStore } from '../storage/memory-store.ts';
 import { fromBase64Url } from '../ledger/base64url.ts';
 import { deriveVaultKeys } from '../vault/vault-keys.ts';
-import { newAnchor, newRevocation, receiptHashOf } from './anchor-queue-items.ts';
+import { newAnchor, newRevocation } from './anchor-queue-items.ts';
+import { receiptHash } from './receipt-hash.ts';
 import { AnchorSender, callOf, rootHex, type SendContext } from './anchor-sender.ts';
 import type { AnchorTransaction, AnchoringSettings } from './anchoring-records.ts';
 import { AnchoringStore, initialAnchoringState } from './anchoring-store.ts';
@@ -40,6 +41,7 @@ beforeEach(async () => {
   sender = new AnchorSender({
     chain,
     commit,
+    unlocked: async () => true,
     now: () => clock.now,
     sleep: async (ms) => {
       sleeps++;
@@ -103,7 +105,7 @@ describe('AnchorSender: a transaction from queued to confirmed', () => {
     const tx = await queuedRevocation();
     const done = await sender.advance(ctx, tx);
     expect(done?.state).toBe('confirmed');
-    expect(chain.minedCalls()).toEqual([{ fn: 'revoke', receiptHash: await receiptHashOf(receiptOf('grant-1')) }]);
+    expect(chain.minedCalls()).toEqual([{ fn: 'revoke', receiptHash: receiptHash(receiptOf('grant-1')) }]);
     expect(await chain.revokedAt({ rpcUrl: chain.rpcUrl, contract: chain.contract }, ctx.account.address, tx.receiptHash!)).toBe(done!.blockNumber);
     expect((await anchoring.state()).ownEntries).toBe(1);
     expect(events).toMatchObject([{ type: 'anchor.sent', kind: 'revoke', grantId: 'grant-1' }]);
@@ -127,7 +129,7 @@ describe('AnchorSender: a transaction from queued to confirmed', () => {
   it('waits a bounded number of polls for mining even when its clock does not move', async () => {
     chain.automine = false;
     let polls = 0;
-    const frozen = new AnchorSender({ chain, commit, now: () => T0, sleep: async () => void polls++ });
+    const frozen = new AnchorSender({ chain, unlocked: async () => true, commit, now: () => T0, sleep: async () => void polls++ });
     const pending = await frozen.advance(ctx, await queuedAnchor(3));
     expect(pending?.state).toBe('sent');
     expect(polls).toBeGreaterThan(0);
@@ -208,7 +210,7 @@ describe('AnchorSender: the node down or failing', () => {
 
   it('an account that cannot pay stays queued, saying so, and goes once funded', async () => {
     chain = new MemoryAnchorChain({ initialBalance: 0n });
-    sender = new AnchorSender({ chain, commit, now: () => clock.now, sleep: async () => {} });
+    sender = new AnchorSender({ chain, unlocked: async () => true, commit, now: () => clock.now, sleep: async () => {} });
     settings = { ...settings, rpcUrl: chain.rpcUrl, contract: chain.contract };
     const tx = await queuedRevocation();
     const failed = await sender.advance(ctx, tx);

@@ -14,11 +14,15 @@ export const anchorTxLock = (id: string) => `anchor-tx:${id}`;
 /** How long one pass waits for a sent transaction to be mined before leaving it to the next pass. */
 const MINING_WAIT_MS = 4_000;
 const MINING_POLL_MS = 250;
+/** A transaction still pending after that is looked at again this much later. */
+const PENDING_CHECK_MS = 30_000;
 
 export interface AnchorSenderDeps {
   chain: AnchorChain;
   commit: CommitPoint;
   now: () => number;
+  /** Whether the wallet is still unlocked (a mined transaction's ledger entry needs it). */
+  unlocked: () => Promise<boolean>;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -105,7 +109,10 @@ export class AnchorSender {
     for (let poll = 1; ; poll++) {
       const mined = await this.deps.chain.minedTransaction(tx.rpcUrl, tx.signed!.txHash);
       if (mined) return this.settle(ctx, tx, mined);
-      if (this.deps.now() >= deadline || poll >= MINING_WAIT_MS / MINING_POLL_MS) return tx.state === 'sent' ? tx : this.save(ctx, { ...tx, state: 'sent' });
+      // Not mined yet: look again at the next check, not on every commit meanwhile.
+      if (this.deps.now() >= deadline || poll >= MINING_WAIT_MS / MINING_POLL_MS) {
+        return this.save(ctx, { ...tx, state: 'sent', nextAttemptAt: new Date(this.deps.now() + PENDING_CHECK_MS).toISOString() });
+      }
       await this.sleep(MINING_POLL_MS);
     }
   }
@@ -119,6 +126,9 @@ export class AnchorSender {
     const done: AnchorTransaction = { ...tx, state: 'confirmed', blockNumber: mined.blockNumber, lastError: null, nextAttemptAt: null, updatedAt: at };
     await this.deps.commit.run(
       async (unit) => {
+        // The `anchor.sent` entry needs the unlocked ledger: locked meanwhile, the
+        // transaction stays as it is and the next pass (after unlock) finds it mined.
+        if (!(await this.deps.unlocked())) throw new Error('The wallet locked before the transaction was recorded.');
         const state = await ctx.store.state();
         const next = { ...state, ownEntries: state.ownEntries + 1 };
         if (tx.kind === 'anchor' && tx.treeSize !== null && tx.treeSize > (state.lastAnchor?.treeSize ?? 0)) {

@@ -1,3 +1,5 @@
+import type { AnchoringSettings } from '../anchoring/anchoring-records.ts';
+
 /**
  * What happened in the wallet, as the use cases announce it. Events are collected by
  * the unit of work and published only after its writes committed, so a subscriber
@@ -36,8 +38,8 @@ export type DomainEvent =
       root: string | null;
       grantId: string | null;
     }
-  /** Anchoring was turned on or off, or pointed elsewhere (not a ledger entry; the sender wakes). */
-  | { type: 'anchoring.changed' };
+  /** Anchoring was turned on or off, or pointed elsewhere (not a ledger entry; earlier revocations are queued, the sender wakes). */
+  | { type: 'anchoring.changed'; settings: AnchoringSettings };
 
 export type DomainEventType = DomainEvent['type'];
 

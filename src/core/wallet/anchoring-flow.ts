@@ -1,7 +1,7 @@
 import type { AnchorTransactionView, AnchoringView } from '../../protocol/anchoring-views.ts';
 import type { Hex, ReceiptProof } from '../../protocol/receipt-proof.ts';
 import { anchorDue, unanchoredEntries } from '../anchoring/anchor-policy.ts';
-import { newAnchor, newRevocation, revocationId } from '../anchoring/anchor-queue-items.ts';
+import { newAnchor, sameTarget } from '../anchoring/anchor-queue-items.ts';
 import { ANCHORING_STATE_LOCK, AnchorSender, anchorTxLock } from '../anchoring/anchor-sender.ts';
 import type { AnchorTransaction, AnchoringAccount, AnchoringSettings } from '../anchoring/anchoring-records.ts';
 import { receiptProofFor } from '../anchoring/receipt-proofs.ts';
@@ -45,7 +45,8 @@ export class AnchoringFlow {
 
   constructor(private readonly ctx: FlowContext) {
     const { chain, now } = ctx.ports;
-    this.sender = chain ? new AnchorSender({ chain, commit: ctx.commit, now }) : null;
+    const unlocked = async () => (await ctx.session.current()) !== null;
+    this.sender = chain ? new AnchorSender({ chain, commit: ctx.commit, now, unlocked }) : null;
   }
 
   async view(): Promise<AnchoringView> {
@@ -79,7 +80,8 @@ export class AnchoringFlow {
   /**
    * Saves the settings. Turning anchoring on checks the chain first (the chain id is
    * read from the RPC, the contract must have code there) and creates the anchoring
-   * account on first use; revocations of receipts made while it was off are queued.
+   * account on first use; revocations of receipts made while it was off are queued
+   * (by the anchoring enricher, in the same transaction).
    */
   async save(input: AnchoringInput): Promise<AnchoringView> {
     const wallet = await this.ctx.session.require();
@@ -92,26 +94,30 @@ export class AnchoringFlow {
     let chainId = stored.chainId;
     if (input.enabled && rpcUrl && contract) {
       chainId = await chain.chainId(rpcUrl).catch((error: unknown) => {
-        throw new DomainError('invalid_input', `rpcUrl: the chain at ${rpcUrl} did not answer (${messageOf(error)}).`);
+        throw new DomainError('invalid_input', `rpcUrl: ${messageOf(error)}`);
       });
       const hasCode = await chain.hasCode(rpcUrl, contract).catch((error: unknown) => {
-        throw new DomainError('invalid_input', `rpcUrl: the chain at ${rpcUrl} did not answer (${messageOf(error)}).`);
+        throw new DomainError('invalid_input', `rpcUrl: ${messageOf(error)}`);
       });
       if (!hasCode) throw new DomainError('invalid_input', `contract: there is no contract at ${contract} on chain ${chainId}.`);
     }
     const settings: AnchoringSettings = { enabled: input.enabled, rpcUrl, contract, chainId, everyEntries: input.everyEntries, everyMinutes: input.everyMinutes };
     const account = input.enabled ? await this.accountOf(wallet, chain) : null;
-    const revoked = input.enabled ? (await wallet.grants.list()).filter((g) => g.receipt && isRevoked(g)) : [];
     await this.ctx.commit.run(
       async (unit) => {
         const state = await wallet.anchoring.state();
-        unit.write(await wallet.anchoring.stateOp({ ...state, settings, account: state.account ?? account }));
-        for (const grant of revoked) {
-          if (await wallet.anchoring.transaction(revocationId(grant.id))) continue;
-          const tx = await newRevocation(settings, grant.id, grant.receipt!, this.ctx.ports.now());
-          if (tx) unit.write(await wallet.anchoring.transactionOp(tx));
+        const moved = state.settings.chainId !== settings.chainId || state.settings.contract !== settings.contract;
+        // Another chain or contract has none of this wallet's anchors: start over there
+        // (the enricher queues every earlier revocation for it in this transaction).
+        const fresh = moved ? { lastAnchor: null, ownEntries: 0, lastQueuedAt: null } : {};
+        unit.write(await wallet.anchoring.stateOp({ ...state, ...fresh, settings, account: state.account ?? account }));
+        if (moved) {
+          for (const tx of await wallet.anchoring.transactions()) {
+            if (tx.state !== 'queued' && tx.state !== 'sent') continue;
+            unit.write(await wallet.anchoring.transactionOp({ ...tx, state: 'failed', lastError: 'Anchoring now goes to another chain or contract.', nextAttemptAt: null }));
+          }
         }
-        unit.emit({ type: 'anchoring.changed' });
+        unit.emit({ type: 'anchoring.changed', settings });
       },
       { lock: [ANCHORING_STATE_LOCK] },
     );
@@ -119,8 +125,9 @@ export class AnchoringFlow {
     this.settingsVersion++;
     this.off = null;
     void this.kick();
+    // `every` keeps an existing period: cancel first, so a new T takes effect.
+    await this.ctx.ports.scheduler.cancel('anchoring');
     if (settings.enabled) await this.ctx.ports.scheduler.every('anchoring', settings.everyMinutes);
-    else await this.ctx.ports.scheduler.cancel('anchoring');
     return this.view();
   }
 
@@ -130,8 +137,9 @@ export class AnchoringFlow {
     const state = await wallet.anchoring.state();
     if (!state.settings.enabled) throw new DomainError('invalid_request', 'Chain anchoring is off: turn it on in the settings first.');
     const size = await wallet.ledger.size();
-    if (state.lastAnchor && size <= state.lastAnchor.treeSize) {
-      throw new DomainError('invalid_request', `The chain already has the whole activity log (${state.lastAnchor.treeSize} entries).`);
+    // Only the wallet's own anchor entries since: nothing the holder did is missing from the chain.
+    if (state.lastAnchor && unanchoredEntries(state, size) === 0) {
+      throw new DomainError('invalid_request', `The chain already has the whole activity log (${state.lastAnchor.treeSize} entries and the record of anchoring them).`);
     }
     await this.queueAnchor(wallet, true);
     this.kick();
@@ -202,9 +210,11 @@ export class AnchoringFlow {
     const context = { store: wallet.anchoring, account: state.account };
     let nextDue: number | null = null;
     for (const queued of await wallet.anchoring.transactions()) {
-      const due = queued.state === 'sent' || (queued.state === 'queued' && (queued.nextAttemptAt === null || Date.parse(queued.nextAttemptAt) <= now));
+      if (!sameTarget(queued, state.settings)) continue;
+      const open = queued.state === 'sent' || queued.state === 'queued';
+      const due = open && (queued.nextAttemptAt === null || Date.parse(queued.nextAttemptAt) <= now);
       if (!due) {
-        if (queued.state === 'queued') nextDue = Math.min(nextDue ?? Infinity, Date.parse(queued.nextAttemptAt!));
+        if (open) nextDue = Math.min(nextDue ?? Infinity, Date.parse(queued.nextAttemptAt!));
         continue;
       }
       const after = await this.sender.advance(context, queued);
@@ -227,7 +237,7 @@ export class AnchoringFlow {
         if (!anchorDue(state, queue, size, now, onDemand)) return;
         const head = await wallet.ledger.signedHead();
         const tx = newAnchor(state.settings, head, now);
-        if (!tx || (await wallet.anchoring.transaction(tx.id))) return;
+        if (!tx || sameTarget(await wallet.anchoring.transaction(tx.id), state.settings)) return;
         unit.write(await wallet.anchoring.transactionOp(tx), await wallet.anchoring.stateOp({ ...state, lastQueuedAt: new Date(now).toISOString() }));
       },
       { lock: [ANCHORING_STATE_LOCK] },
@@ -253,7 +263,6 @@ export class AnchoringFlow {
   }
 }
 
-const isRevoked = (grant: GrantRecord) => grant.events.some((e) => e.type === 'withdrawn');
 const messageOf = (error: unknown) => describeValue(error instanceof Error ? error.message : error, 200);
 
 /** The RPC is the user's choice (their own node, a provider): http or https, nothing else. */
