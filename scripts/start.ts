@@ -11,10 +11,17 @@
  *   a year's access to the resident card's name and address; the consent window is
  *   approved; the library reads under the grant without a window; the dashboard's
  *   Access tab before and after revoking the grant, the Activity tab with its integrity
- *   state, and the library's next read refused with 4100), save a screenshot per step under
+ *   state, and the library's next read refused with 4100), then chain anchoring on the
+ *   development chain (scripts/lib/demo-anchoring.ts: Settings, a grant anchored with
+ *   "Anchor now" pending then mined, the receipt downloaded and checked by
+ *   `verify-receipt`, revoked, checked again), save a screenshot per step under
  *   artifacts/demo-<timestamp>/ and print what happened. Exits non-zero if a step fails.
+ * Both modes run the development chain (a hardhat node with TesseraAnchor deployed,
+ * DESIGN.md §6) for as long as the demo runs.
  *
  * Flags: `--no-build` (use dist/ as it is), `--headless` (the journey even with a display).
+ * `TESSERA_EXTENSION_DIR=<dir>` builds into and loads that folder instead of dist/ (as the
+ * end-to-end tests do), so a walk on a shared machine leaves dist/ alone.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -37,6 +44,8 @@ import { startDemoServer, type DemoServer } from '../demo/server.ts';
 import { startRegistry, type RegistryServer } from '../demo/registry/server.ts';
 import { startCity, type CityServer } from '../demo/city/server.ts';
 import { startLibrary, type LibraryServer } from '../demo/library/server.ts';
+import { startDevChain, type DevChain } from './lib/dev-chain.ts';
+import { anchoringJourney, fundAnchoringAccounts } from './lib/demo-anchoring.ts';
 
 interface CitizenSites {
   registry: RegistryServer;
@@ -47,15 +56,20 @@ interface CitizenSites {
 const root = resolve(import.meta.dirname, '..');
 const args = new Set(process.argv.slice(2));
 const DEMO_PASSWORD = 'tessera-demo-password';
+const EXTENSION_DIR = process.env.TESSERA_EXTENSION_DIR ? resolve(process.env.TESSERA_EXTENSION_DIR) : DEFAULT_EXTENSION_DIR;
 
 function build(): void {
   if (args.has('--no-build')) {
-    console.log('Skipping the build (--no-build); using dist/ as it is.');
+    console.log(`Skipping the build (--no-build); using ${EXTENSION_DIR} as it is.`);
     return;
   }
   process.stdout.write('Building the extension (npm run build)… ');
   const started = performance.now();
-  const result = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8', shell: process.platform === 'win32' });
+  const result = spawnSync('npm', ['run', 'build', ...(EXTENSION_DIR === DEFAULT_EXTENSION_DIR ? [] : ['--', EXTENSION_DIR])], {
+    cwd: root,
+    encoding: 'utf8',
+    shell: process.platform === 'win32',
+  });
   if (result.status !== 0) {
     console.log('failed.');
     process.stdout.write(result.stdout ?? '');
@@ -65,8 +79,8 @@ function build(): void {
   console.log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 }
 
-async function interactive(server: DemoServer, citizen: CitizenSites): Promise<void> {
-  const browser = await launchWithExtension({ extensionDirs: [DEFAULT_EXTENSION_DIR], headless: false, viewport: null });
+async function interactive(server: DemoServer, citizen: CitizenSites, chain: DevChain): Promise<void> {
+  const browser = await launchWithExtension({ extensionDirs: [EXTENSION_DIR], headless: false, viewport: null });
   const site = await browser.context.newPage();
   await site.goto(server.url());
   await (await browser.context.newPage()).goto(citizen.registry.url());
@@ -83,13 +97,20 @@ async function interactive(server: DemoServer, citizen: CitizenSites): Promise<v
   console.log('  7. Back at the registry, "Revoke" a credential: the city\'s next request finds nothing to share.');
   console.log(`  8. City library (${citizen.library.url()}): "Get a library card" asks for a year's access to your resident card;`);
   console.log('     "Renew my library card" reads under that grant without a window; revoke it in the dashboard\'s Access tab.');
+  console.log('  9. Chain anchoring: in the dashboard\'s Settings turn it on with the development chain:');
+  console.log(`       RPC URL  ${chain.rpcUrl}`);
+  console.log(`       contract ${chain.contract}`);
+  console.log('     The demo sends the anchoring account 1 ETH once the dashboard shows it; then "Anchor now", download a');
+  console.log('     receipt in the Access tab and check it: npm run verify-receipt -- <file> --rpc ' + chain.rpcUrl);
   console.log('Close the browser (or press Ctrl+C) to stop.');
+  const stopFunding = fundAnchoringAccounts(browser.context, browser.extensionId, chain, (line) => console.log(line));
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    stopFunding();
     await browser.close();
-    await Promise.all([server.close(), citizen.registry.close(), citizen.city.close(), citizen.library.close()]);
+    await Promise.all([server.close(), citizen.registry.close(), citizen.city.close(), citizen.library.close(), chain.stop()]);
   };
   process.once('SIGINT', () => void stop().then(() => process.exit(0)));
   process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
@@ -144,19 +165,19 @@ async function waitForState(page: Page, states: string[], timeoutMs = 30_000): P
   }
 }
 
-async function journey(server: DemoServer, citizen: CitizenSites): Promise<void> {
+async function journey(server: DemoServer, citizen: CitizenSites, chain: DevChain): Promise<void> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const dir = resolve(root, 'artifacts', `demo-${stamp}`);
   mkdirSync(dir, { recursive: true });
   const j: Journey = { dir, shots: 0 };
-  console.log(`No DISPLAY: walking the login, citizen and library journeys headless. Screenshots: ${relative(root, dir)}/`);
+  console.log(`No DISPLAY: walking the login, citizen, library and anchoring journeys headless. Screenshots: ${relative(root, dir)}/`);
   console.log('');
   const siteUrl = server.url('127.0.0.1', '/');
   const origin = new URL(siteUrl).origin;
 
   try {
     const browser = await step('Launch Chromium with Tessera', async () => {
-      const b = await launchWithExtension({ extensionDirs: [DEFAULT_EXTENSION_DIR] });
+      const b = await launchWithExtension({ extensionDirs: [EXTENSION_DIR] });
       j.browser = b;
       return { value: b, lines: [`extension id ${b.extensionId}`, `demo site ${siteUrl}`] };
     });
@@ -285,6 +306,13 @@ async function journey(server: DemoServer, citizen: CitizenSites): Promise<void>
 
     await citizenJourney(j, context, id, citizen);
     await libraryJourney(j, context, id, citizen.library);
+    await anchoringJourney(
+      { step, shot: (page, name) => shot(j, page, name), shotOf: (part, name) => shotOf(j, part, name), dir: j.dir },
+      context,
+      id,
+      citizen.library,
+      chain,
+    );
 
     console.log('');
     console.log(`All steps passed. Screenshots in ${relative(root, dir)}/`);
@@ -684,14 +712,16 @@ const server = await startDemoServer();
 const registry = await startRegistry();
 const city = await startCity({ trustedIssuers: [{ did: registry.did, name: 'Aldmere Civic Registry' }] });
 const library = await startLibrary({ trustedIssuers: [registry.did] });
+const chain = await startDevChain();
 console.log(`Demo site: ${server.url()} (also ${server.url('localhost')})`);
 console.log(`Civic registry (issuer): ${registry.url()} — ${registry.did}`);
 console.log(`City services (Digital Credentials API): ${city.url()}`);
 console.log(`City library (data-access grants): ${library.url()}`);
+console.log(`Development chain ${chain.chainId}: ${chain.rpcUrl}, TesseraAnchor at ${chain.contract}`);
 try {
-  if (process.env.DISPLAY && !args.has('--headless')) await interactive(server, { registry, city, library });
-  else await journey(server, { registry, city, library });
+  if (process.env.DISPLAY && !args.has('--headless')) await interactive(server, { registry, city, library }, chain);
+  else await journey(server, { registry, city, library }, chain);
 } finally {
-  await Promise.all([server.close(), registry.close(), city.close(), library.close()]);
+  await Promise.all([server.close(), registry.close(), city.close(), library.close(), chain.stop()]);
 }
 process.exit(process.exitCode ?? 0);
