@@ -14,6 +14,9 @@ import type { AnchorChain } from '../ports.ts';
 import type { FlowContext } from './flow-context.ts';
 import type { UnlockedWallet } from './wallet-session.ts';
 
+/** How a node says the account cannot pay (geth, Hardhat, viem's own wording all include it). */
+const INSUFFICIENT_FUNDS = /insufficient funds/i;
+
 /** Confirmed transactions the dashboard lists after the open ones. */
 const RECENT_CONFIRMED = 10;
 
@@ -62,6 +65,7 @@ export class AnchoringFlow {
         balanceError = describeValue(error instanceof Error ? error.message : error, 200);
       }
     }
+    if (balanceWei !== null && balanceWei !== '0') await this.fundsArrived(wallet, queue);
     const open = queue.filter((tx) => tx.state !== 'confirmed').reverse();
     const confirmed = queue.filter((tx) => tx.state === 'confirmed').reverse().slice(0, RECENT_CONFIRMED);
     const last = state.lastAnchor;
@@ -129,6 +133,22 @@ export class AnchoringFlow {
     await this.ctx.ports.scheduler.cancel('anchoring');
     if (settings.enabled) await this.ctx.ports.scheduler.every('anchoring', settings.everyMinutes);
     return this.view();
+  }
+
+  /**
+   * The account has ether now: what waited for it goes at once instead of at its
+   * backoff (a new account always meets its first anchor unfunded).
+   */
+  private async fundsArrived(wallet: UnlockedWallet, queue: readonly AnchorTransaction[]): Promise<void> {
+    const waiting = queue.filter((tx) => tx.state === 'queued' && tx.nextAttemptAt !== null && INSUFFICIENT_FUNDS.test(tx.lastError ?? ''));
+    if (waiting.length === 0) return;
+    await this.ctx.commit.run(async (unit) => {
+      for (const tx of waiting) {
+        const current = await wallet.anchoring.transaction(tx.id);
+        if (current?.state === 'queued') unit.write(await wallet.anchoring.transactionOp({ ...current, nextAttemptAt: null }));
+      }
+    }, { lock: waiting.map((tx) => anchorTxLock(tx.id)) });
+    void this.kick();
   }
 
   /** "Anchor now": queues an anchor of the whole ledger (unless the chain has it) and starts sending. */
