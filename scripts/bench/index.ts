@@ -13,6 +13,8 @@
  * Then, in Node, the credentials part (credentials.ts): f) verification vs did-jwt-vc,
  * g) save/list at 1,000 and 10,000 vs @veramo/data-store-json, h) DCQL matching.
  * The reliability suite's heavy mode (reliability-part.ts) runs only when asked for.
+ * The anchoring part (anchoring.ts) measures on a development chain: gas per anchored
+ * entry and per revocation, the receipt proof's size, and revoke → mined in Chromium.
  * Prints a table and writes artifacts/bench/bench-<time>.json and latest.json.
  *
  * Tessera is built into bench-dist/tessera, never dist/. A step that fails or comes out
@@ -24,7 +26,8 @@
  * --warmup N (default 2), --unlock-runs N (default 5), --skip-build (use a copy of dist/),
  * --extension DIR (measure a copy of that built extension),
  * --only credentials (= --skip-browser: no build, no browser, ~2 min),
- * --only browser (= --skip-credentials), --only reliability, --with-reliability.
+ * --only browser (= --skip-credentials), --only reliability, --with-reliability,
+ * --only anchoring (builds; a hardhat node and Chromium; ~3 min), --skip-anchoring.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -76,7 +79,9 @@ const KDF = { name: 'PBKDF2-SHA-256', iterations: 600_000 } as const;
 const BACKGROUND_GZIP_GOAL_BYTES = 150_000;
 const APPROVAL_WINDOW_MAX_RATIO = 1.3;
 const COLD_START_MAX_RATIO = 1.6;
-const WATCHDOG_MS = 12 * 60_000;
+const WATCHDOG_MS = 20 * 60_000;
+/** Measured rounds of the anchoring part's revoke timing (after one warm-up round). */
+const ANCHORING_TIMING_ROUNDS = 7;
 
 interface Options {
   iterations: number;
@@ -90,6 +95,8 @@ interface Options {
   reliability: boolean;
   /** The activity ledger part (ledger.ts): appends, verification, proofs at 10,000 and 100,000. */
   ledger: boolean;
+  /** The chain-anchoring part (anchoring.ts): gas, proof size, revoke → mined on a development chain. */
+  anchoring: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -103,6 +110,7 @@ function parseOptions(argv: string[]): Options {
     credentials: true,
     reliability: false,
     ledger: true,
+    anchoring: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -127,23 +135,26 @@ function parseOptions(argv: string[]): Options {
     else if (flag === '--skip-credentials') options.credentials = false;
     else if (flag === '--with-reliability') options.reliability = true;
     else if (flag === '--skip-ledger') options.ledger = false;
+    else if (flag === '--skip-anchoring') options.anchoring = false;
     else if (flag === '--only') {
       const part = inline ?? argv[++i];
-      if (part !== 'credentials' && part !== 'browser' && part !== 'reliability' && part !== 'ledger') {
-        throw new Error(`--only needs credentials, browser, reliability or ledger, got ${String(part)}`);
+      if (part !== 'credentials' && part !== 'browser' && part !== 'reliability' && part !== 'ledger' && part !== 'anchoring') {
+        throw new Error(`--only needs credentials, browser, reliability, ledger or anchoring, got ${String(part)}`);
       }
       options.browser = part === 'browser';
       options.credentials = part === 'credentials';
       options.reliability = part === 'reliability';
       options.ledger = part === 'ledger';
+      options.anchoring = part === 'anchoring';
     } else {
       throw new Error(
-        `unknown option ${arg} (known: --iterations N, --warmup N, --unlock-runs N, --skip-build, --extension DIR, --only credentials|browser|reliability|ledger, --skip-browser, --skip-credentials, --skip-ledger, --with-reliability)`,
+        `unknown option ${arg} (known: --iterations N, --warmup N, --unlock-runs N, --skip-build, --extension DIR, --only credentials|browser|reliability|ledger|anchoring, --skip-browser, --skip-credentials, --skip-ledger, --skip-anchoring, --with-reliability)`,
       );
     }
   }
-  if (!options.browser && !options.credentials && !options.reliability && !options.ledger) throw new Error('nothing to measure: every part skipped');
-  if (!options.browser) options.build = false;
+  if (!options.browser && !options.credentials && !options.reliability && !options.ledger && !options.anchoring) throw new Error('nothing to measure: every part skipped');
+  // The anchoring part drives the built extension too.
+  if (!options.browser && !options.anchoring) options.build = false;
   return options;
 }
 
@@ -501,6 +512,7 @@ async function main(): Promise<number> {
   }
   const reliability = options.reliability ? await runReliabilityPart(log) : null;
   const ledger = options.ledger ? await runLedgerPart(log, notes) : null;
+  const anchoring = options.anchoring ? await runAnchoringPart(options, b?.tesseraDir ?? null, notes) : null;
   if (reliability?.failure) notes.push(`reliability: ${reliability.failure.split('\n')[0]}`);
 
   for (const stray of strayRejections) notes.push(`a promise left behind rejected: ${stray}`);
@@ -516,7 +528,7 @@ async function main(): Promise<number> {
     date: startedAt.toISOString(),
     durationMs: Math.round(totalMs),
     buildMs: b?.buildMs == null ? null : Math.round(b.buildMs),
-    parts: { browser: options.browser, credentials: options.credentials, reliability: options.reliability, ledger: options.ledger },
+    parts: { browser: options.browser, credentials: options.credentials, reliability: options.reliability, ledger: options.ledger, anchoring: options.anchoring },
     options,
     git: gitInfo(),
     machine: {
@@ -559,9 +571,10 @@ async function main(): Promise<number> {
     kdf: KDF,
     results: rows,
     breakdown: b && breakdown(b.phases),
-    failures: { browser: b?.failure ?? null, reliability: reliability?.failure ?? null },
+    failures: { browser: b?.failure ?? null, reliability: reliability?.failure ?? null, anchoring: anchoring?.failure ?? null },
     reliability: reliability && { durationMs: reliability.durationMs, figures: reliability.figures },
     ledger,
+    anchoring: anchoring && { durationMs: anchoring.durationMs, rows: anchoring.rows, chain: anchoring.chain, gas: anchoring.gas, proofs: anchoring.proofs, timing: anchoring.timing, method: anchoring.method },
     raw: {
       ...(b ? { approval: b.phases.approval ?? null, silent: b.phases.silent ?? null, unlock: b.phases.unlock ?? null, sizes: b.sizes } : {}),
       ...(credentials ? { credentials: { durationMs: credentials.durationMs, ...credentials.raw } } : {}),
@@ -580,15 +593,17 @@ async function main(): Promise<number> {
   if (rows.length > 0) log(formatTable(rows));
   if (reliability?.figures) log(['reliability figures:', ...formatFigures(reliability.figures)].join('\n'));
   if (ledger) log(['ledger figures:', ...formatFigures(ledger)].join('\n'));
+  if (anchoring && anchoring.rows.length > 0) log(['chain anchoring:', anchoring.table].join('\n'));
   log('');
   log(`machine: ${cpuList.length} × ${cpuList[0]?.model ?? '?'}, node ${process.version}${b?.chromium ? `, ${b.chromium.product}` : ''}`);
   if (credentials) log(`credentials part (Node): ${(credentials.durationMs / 1000).toFixed(0)} s`);
   for (const note of new Set(notes)) log(`note: ${note}`);
-  const missed = rows.filter((r) => r.met === false).map((r) => r.metric);
-  if (rows.some((r) => r.met !== null)) log(missed.length ? `goals missed: ${missed.join('; ')}` : 'all goals met');
+  const goalRows = [...rows, ...(anchoring?.rows ?? [])];
+  const missed = goalRows.filter((r) => r.met === false).map((r) => r.metric);
+  if (goalRows.some((r) => r.met !== null)) log(missed.length ? `goals missed: ${missed.join('; ')}` : 'all goals met');
   log(`report: ${relative(process.cwd(), file)} (and artifacts/bench/latest.json), ${(totalMs / 1000).toFixed(0)} s`);
   // A measurement that failed is an error, but only after its report is written.
-  return b?.failure || reliability?.failure ? 1 : 0;
+  return b?.failure || reliability?.failure || anchoring?.failure ? 1 : 0;
 }
 
 const watchdog = setTimeout(() => {
@@ -624,4 +639,21 @@ async function runLedgerPart(log: (line: string) => void, notes: string[]): Prom
     notes.push(`ledger: ${error instanceof Error ? error.message : 'failed'}`);
     return null;
   }
+}
+
+/** The anchoring part (scripts/bench/anchoring.ts), timing the extension the browser part built, or staging one. */
+async function runAnchoringPart(options: Options, builtDir: string | null, notes: string[]) {
+  const { runAnchoringBench } = await import('./anchoring.ts');
+  let extensionDir = builtDir;
+  if (!extensionDir) {
+    try {
+      extensionDir = stageExtensions(options).tesseraDir;
+    } catch (error) {
+      // The gas and proof figures need no extension; only the revoke timing is lost.
+      notes.push(`anchoring: no extension to time (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+  const result = await runAnchoringBench({ extensionDir, timingRounds: ANCHORING_TIMING_ROUNDS }, log);
+  notes.push(...result.notes);
+  return result;
 }
