@@ -159,6 +159,7 @@ export class AnchorSender {
           treeSize: tx.treeSize,
           root: tx.root,
           grantId: tx.grantId,
+          consistency: tx.consistency ? { fromSize: tx.consistency.fromSize, proof: tx.consistency.proof } : null,
         });
       },
       { lock: [ANCHORING_STATE_LOCK, anchorTxLock(tx.id)] },

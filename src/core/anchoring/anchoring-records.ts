@@ -72,6 +72,11 @@ export interface AnchorTransaction {
   checkpoint: string | null;
   grantId: string | null;
   receiptHash: Hex | null;
+  /**
+   * Anchors after the first: the RFC 9162 consistency proof (base64url) from the last
+   * anchored size and root to this one, checked before it was queued.
+   */
+  consistency?: { fromSize: number; fromRoot: string; proof: string[] } | null;
   /** Set once signed, before the first broadcast: a retry looks it up before sending again. */
   signed: { txHash: Hex; raw: Hex; nonce: number } | null;
   blockNumber: number | null;

@@ -37,6 +37,8 @@ export type DomainEvent =
       treeSize: number | null;
       root: string | null;
       grantId: string | null;
+      /** Anchors after the first: the size it extends and the consistency proof from there (base64url). */
+      consistency: { fromSize: number; proof: string[] } | null;
     }
   /** Anchoring was turned on or off, or pointed elsewhere (not a ledger entry; earlier revocations are queued, the sender wakes). */
   | { type: 'anchoring.changed'; settings: AnchoringSettings };

@@ -66,8 +66,8 @@ export function toLedgerItems(event: DomainEvent): LedgerItem[] {
     case 'deletion.requested':
       return [item('deletion.requested', event.grantId, { origin: event.origin })];
     case 'anchor.sent': {
-      const { kind, chainId, contract, txHash, blockNumber, treeSize, root, grantId } = event;
-      return [item('anchor.sent', event.transactionId, { kind, chainId, contract, txHash, blockNumber, treeSize, root, grantId })];
+      const { kind, chainId, contract, txHash, blockNumber, treeSize, root, grantId, consistency } = event;
+      return [item('anchor.sent', event.transactionId, { kind, chainId, contract, txHash, blockNumber, treeSize, root, grantId, consistency })];
     }
     case 'wallet.locked':
     case 'wallet.unlocked':

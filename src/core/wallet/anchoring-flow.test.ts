@@ -1,3 +1,4 @@
+import { verifyConsistency } from '../ledger/merkle-verify.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AnchoringView } from '../../protocol/anchoring-views.ts';
 import type { DataAccessResult } from '../../protocol/rpc.ts';
@@ -220,6 +221,42 @@ describe('anchoring the ledger', () => {
     await settled();
     const open = (await view()).transactions.filter((t) => t.state !== 'confirmed');
     expect(open.map((t) => t.kind)).toEqual(['anchor']);
+  });
+});
+
+describe('successive anchors', () => {
+  it('each anchor after the first carries a consistency proof from the last, which verifies, and its ledger entry records it', async () => {
+    await enable({ everyEntries: 100 });
+    const first = (await view()).lastAnchor!;
+    await addEntries(2);
+    await wallet.anchoring.anchorNow();
+    await settled();
+    const second = (await view()).lastAnchor!;
+    expect(second.treeSize).toBeGreaterThan(first.treeSize);
+    const tx = await (await unlocked()).anchoring.transaction(`an-${second.treeSize}`);
+    expect(tx?.consistency).toMatchObject({ fromSize: first.treeSize, fromRoot: first.root });
+    const proof = tx!.consistency!.proof.map(fromBase64Url);
+    expect(verifyConsistency(first.treeSize, second.treeSize, fromBase64Url(first.root), fromBase64Url(second.root), proof)).toBe(true);
+    const ledger = (await unlocked()).ledger;
+    const [entry] = await ledger.page((await ledger.size()) - 1, 1);
+    expect(entry?.entry.kind).toBe('anchor.sent');
+    expect(JSON.parse(entry!.payload!).consistency).toEqual({ fromSize: first.treeSize, proof: tx!.consistency!.proof });
+  });
+
+  it('a log that does not extend the anchored one is not anchored: the transaction fails, saying why', async () => {
+    await enable({ everyEntries: 100 });
+    const store = (await unlocked()).anchoring;
+    const state = await store.state();
+    // As if the chain held the root of another history of the same size.
+    const forged = { ...state, lastAnchor: { ...state.lastAnchor!, root: 'A'.repeat(42) + 'E' } };
+    await ports.store.write([await store.stateOp(forged)]);
+    const broadcasts = chain.broadcasts.length;
+    await addEntries(1);
+    await wallet.anchoring.anchorNow();
+    await settled();
+    const failed = (await view()).transactions.find((t) => t.kind === 'anchor' && t.state === 'failed');
+    expect(failed?.lastError).toMatch(/no longer extends the one anchored at \d+ entries \(consistency proof failed\)/);
+    expect(chain.broadcasts.length).toBe(broadcasts);
   });
 });
 

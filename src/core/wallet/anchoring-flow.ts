@@ -3,7 +3,9 @@ import type { Hex, ReceiptProof } from '../../protocol/receipt-proof.ts';
 import { anchorDue, unanchoredEntries } from '../anchoring/anchor-policy.ts';
 import { newAnchor, sameTarget } from '../anchoring/anchor-queue-items.ts';
 import { ANCHORING_STATE_LOCK, AnchorSender, anchorTxLock } from '../anchoring/anchor-sender.ts';
-import type { AnchorTransaction, AnchoringAccount, AnchoringSettings } from '../anchoring/anchoring-records.ts';
+import type { AnchorTransaction, AnchoringAccount, AnchoringSettings, ConfirmedAnchor } from '../anchoring/anchoring-records.ts';
+import { fromBase64Url } from '../ledger/base64url.ts';
+import { verifyConsistency } from '../ledger/merkle-verify.ts';
 import { receiptProofFor } from '../anchoring/receipt-proofs.ts';
 import type { DomainEvent } from '../commit/domain-events.ts';
 import { describeValue } from '../describe.ts';
@@ -256,8 +258,14 @@ export class AnchoringFlow {
         const now = this.ctx.ports.now();
         if (!anchorDue(state, queue, size, now, onDemand)) return;
         const head = await wallet.ledger.signedHead();
-        const tx = newAnchor(state.settings, head, now);
-        if (!tx || sameTarget(await wallet.anchoring.transaction(tx.id), state.settings)) return;
+        const queued = newAnchor(state.settings, head, now);
+        if (!queued || sameTarget(await wallet.anchoring.transaction(queued.id), state.settings)) return;
+        // Successive anchors must describe one append-only log: the new tree has to
+        // extend the anchored one, or the wallet refuses to put it on the chain.
+        const consistency = state.lastAnchor ? await consistencyFrom(wallet, state.lastAnchor, head) : null;
+        const tx: AnchorTransaction = state.lastAnchor && !consistency
+          ? { ...queued, state: 'failed', lastError: `The activity log no longer extends the one anchored at ${state.lastAnchor.treeSize} entries (consistency proof failed): not anchored.` }
+          : { ...queued, consistency };
         unit.write(await wallet.anchoring.transactionOp(tx), await wallet.anchoring.stateOp({ ...state, lastQueuedAt: new Date(now).toISOString() }));
       },
       { lock: [ANCHORING_STATE_LOCK] },
@@ -281,6 +289,14 @@ export class AnchoringFlow {
     if (!chain) throw new DomainError('invalid_request', 'This build of the wallet has no chain client.');
     return chain;
   }
+}
+
+/** The consistency proof from the last anchor to `head`, if it verifies; else null. */
+async function consistencyFrom(wallet: UnlockedWallet, last: ConfirmedAnchor, head: { size: number; root: string }) {
+  if (head.size <= last.treeSize) return null;
+  const proof = await wallet.ledger.consistencyProof(last.treeSize, head.size);
+  const ok = verifyConsistency(last.treeSize, head.size, fromBase64Url(last.root), fromBase64Url(head.root), proof.map(fromBase64Url));
+  return ok ? { fromSize: last.treeSize, fromRoot: last.root, proof } : null;
 }
 
 const messageOf = (error: unknown) => describeValue(error instanceof Error ? error.message : error, 200);
