@@ -194,6 +194,11 @@ export class AnchoringFlow {
   readonly onCommitted = async (events: readonly DomainEvent[]): Promise<void> => {
     // Its own confirmations do not wake it (the pass that wrote them is still running).
     if (events.every((e) => e.type === 'anchor.sent' || e.type === 'wallet.locked')) return;
+    // A revocation was just queued: should this worker stop before its pass is done,
+    // the alarm still wakes one to send it (a pass sets the alarm to what it leaves).
+    if (!this.off && events.some((e) => e.type === 'grant.revoked' || e.type === 'anchoring.changed')) {
+      await this.ctx.ports.scheduler.once('anchoring-retry', 0.5);
+    }
     this.kick();
   };
 

@@ -71,8 +71,8 @@ export class Wallet {
     await this.ports.scheduler.every('status-check', STATUS_CHECK_PERIOD_MINUTES);
     await this.ports.scheduler.every('grant-expiry', GRANT_EXPIRY_PERIOD_MINUTES);
     await this.desk.reconcile();
-    // Transactions a stopped worker left queued or sent go on (when unlocked).
-    void this.anchoring.kick();
+    // Not the anchoring queue: what a stopped worker left queued or sent has its
+    // 'anchoring-retry' alarm (and the policy its period), so a cold start reads nothing for it.
   }
 
   /** A timed job fired (the scheduler adapter calls this). */
