@@ -1,5 +1,5 @@
-import type { AnchorTransactionKind, AnchorTransactionState } from '../../protocol/anchoring-views.ts';
-import type { Hex } from '../../protocol/receipt-proof.ts';
+import type { AnchorTransactionKind, AnchorTransactionState, AnchoringSettingsView } from '../../protocol/anchoring-views.ts';
+import type { Hex, ReceiptProofAnchor } from '../../protocol/receipt-proof.ts';
 
 /**
  * What the vault keeps for chain anchoring (DESIGN.md §6), all sealed by
@@ -7,14 +7,8 @@ import type { Hex } from '../../protocol/receipt-proof.ts';
  * index from a data grant to the ledger entry that commits to its receipt.
  */
 
-export interface AnchoringSettings {
-  enabled: boolean;
-  rpcUrl: string | null;
-  contract: Hex | null;
-  chainId: number | null;
-  everyEntries: number;
-  everyMinutes: number;
-}
+/** As the dashboard shows them (chain id read from the RPC when saved). */
+export type AnchoringSettings = AnchoringSettingsView;
 
 /** The anchoring account (secp256k1): it pays for and signs every anchor and revocation. */
 export interface AnchoringAccount {
@@ -26,19 +20,16 @@ export interface AnchoringAccount {
   createdAt: string;
 }
 
-/** A mined anchor: the proofs of every entry below `treeSize` are built against it. */
-export interface ConfirmedAnchor {
+/**
+ * A mined anchor: the proofs of every entry below `treeSize` are built against it
+ * (its chain members are a receipt proof's `anchor`).
+ */
+export interface ConfirmedAnchor extends ReceiptProofAnchor {
   treeSize: number;
   /** base64url. */
   root: string;
   /** The signed checkpoint of this size and root. */
   checkpoint: string;
-  chainId: number;
-  contract: Hex;
-  account: Hex;
-  logId: Hex;
-  txHash: Hex;
-  blockNumber: number;
   at: string;
 }
 

@@ -28,13 +28,6 @@ export async function receiptProofFor(wallet: { ledger: Ledger; anchoring: Ancho
     inclusion: proof.inclusion,
     root: proof.root,
     checkpoint: anchor.checkpoint,
-    anchor: {
-      chainId: anchor.chainId,
-      contract: anchor.contract,
-      account: anchor.account,
-      logId: anchor.logId,
-      txHash: anchor.txHash,
-      blockNumber: anchor.blockNumber,
-    },
+    anchor: { chainId: anchor.chainId, contract: anchor.contract, account: anchor.account, logId: anchor.logId, txHash: anchor.txHash, blockNumber: anchor.blockNumber },
   };
 }
