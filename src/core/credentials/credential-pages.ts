@@ -1,3 +1,4 @@
+import type { WriteOp } from '../ports.ts';
 import type { EncryptedCollection } from '../storage/encrypted-collection.ts';
 import { CredentialIndex } from './credential-index.ts';
 import { type CredentialPage, decodePage, encodePage, isCredentialPage } from './credential-page-codec.ts';
@@ -57,10 +58,21 @@ export class CredentialPages {
     return index;
   }
 
-  /** Stores `records` as the whole content of `page`; a new page is counted in the directory first. */
-  async write(index: CredentialIndex, page: number, records: CredentialRecord[]): Promise<void> {
-    if (page >= index.pageCount) await this.entries.put(DIRECTORY_ID, { pageCount: page + 1 });
-    await this.entries.put(pageId(page), encodePage(page, records));
+  /**
+   * The writes that store `records` as the whole content of `page` (a new page is
+   * counted in the directory in the same transaction). The caller commits them, with
+   * its ledger entries.
+   */
+  async writeOps(index: CredentialIndex, page: number, records: CredentialRecord[]): Promise<WriteOp[]> {
+    const ops: WriteOp[] = [];
+    if (page >= index.pageCount) ops.push(await this.entries.putOp(DIRECTORY_ID, { pageCount: page + 1 }));
+    ops.push(await this.entries.putOp(pageId(page), encodePage(page, records)));
+    return ops;
+  }
+
+  /** Stores writes directly (for callers outside the commit point, e.g. Veramo's data store). */
+  commitDirectly(ops: readonly WriteOp[]): Promise<void> {
+    return this.entries.write(ops);
   }
 
   /**

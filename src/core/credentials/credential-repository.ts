@@ -2,6 +2,10 @@ import type { EncryptedCollection } from '../storage/encrypted-collection.ts';
 import type { CredentialIndex } from './credential-index.ts';
 import { type CredentialEntry, CredentialPages } from './credential-pages.ts';
 import type { CredentialRecord, CredentialStatus } from './types.ts';
+import type { WriteOp } from '../ports.ts';
+
+/** Stores a change's writes: the caller's unit of work (with its ledger entries), or the store directly. */
+export type CommitWrites = (ops: WriteOp[]) => Promise<void>;
 
 /**
  * The credentials the wallet holds, stored in encrypted pages (credential-pages.ts),
@@ -34,19 +38,25 @@ export class CredentialRepository {
     return (await this.load()).records.get(id);
   }
 
-  async save(record: CredentialRecord): Promise<void> {
+  /**
+   * Each change below computes its writes inside the repository's turn and hands them
+   * to `commit` — the caller's unit of work, which stores them with the ledger entries
+   * they cause in one transaction — and only then updates the index. Without `commit`
+   * the writes are stored on their own.
+   */
+  async save(record: CredentialRecord, commit: CommitWrites = this.direct): Promise<void> {
     await this.exclusive(async (index) => {
       const page = index.pageOf.get(record.id) ?? index.pageWithRoom();
-      await this.pages.write(index, page, index.pageWith(page, { put: record }));
+      await commit(await this.pages.writeOps(index, page, index.pageWith(page, { put: record })));
       index.place(record, page);
     });
   }
 
-  async delete(id: string): Promise<boolean> {
+  async delete(id: string, commit: CommitWrites = this.direct): Promise<boolean> {
     return this.exclusive(async (index) => {
       const page = index.pageOf.get(id);
       if (page === undefined) return false;
-      await this.pages.write(index, page, index.pageWith(page, { drop: id }));
+      await commit(await this.pages.writeOps(index, page, index.pageWith(page, { drop: id })));
       index.remove(id);
       return true;
     });
@@ -54,19 +64,26 @@ export class CredentialRepository {
 
   /**
    * Records a status check. A check that changes nothing that is stored for a reason
-   * (see `sameStatus`) writes nothing: the new `checkedAt` is kept for this session only.
+   * (see `sameStatus`) writes nothing (and does not call `commit`): the new `checkedAt`
+   * is kept for this session only.
    */
-  async setStatus(id: string, statusResult: CredentialStatus): Promise<CredentialRecord | undefined> {
+  async setStatus(
+    id: string,
+    statusResult: CredentialStatus,
+    commit: (ops: WriteOp[], previous: CredentialRecord) => Promise<void> = this.direct,
+  ): Promise<CredentialRecord | undefined> {
     return this.exclusive(async (index) => {
       const record = index.records.get(id);
       if (!record) return undefined;
       const updated = { ...record, statusResult };
       const page = index.pageOf.get(id) as number;
-      if (!sameStatus(record.statusResult, statusResult)) await this.pages.write(index, page, index.pageWith(page, { put: updated }));
+      if (!sameStatus(record.statusResult, statusResult)) await commit(await this.pages.writeOps(index, page, index.pageWith(page, { put: updated })), record);
       index.place(updated, page);
       return updated;
     });
   }
+
+  private readonly direct: CommitWrites = (ops) => this.pages.commitDirectly(ops);
 
   /** Runs one change at a time against the loaded index; a failed change leaves the index as it was. */
   private exclusive<T>(change: (index: CredentialIndex) => Promise<T>): Promise<T> {

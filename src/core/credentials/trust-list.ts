@@ -1,5 +1,9 @@
 import { CoreError } from '../errors.ts';
+import type { WriteOp } from '../ports.ts';
 import type { EncryptedCollection } from '../storage/encrypted-collection.ts';
+
+/** The record lock of one trust-list entry (its read-modify-write through the commit point). */
+export const trustLock = (did: string) => `trust:${did.trim()}`;
 
 /** An issuer the user has chosen to trust, with the name the wallet shows for it. */
 export interface TrustedIssuer {
@@ -39,8 +43,11 @@ export class TrustList {
     return all.sort((a, b) => a.label.localeCompare(b.label) || (a.did < b.did ? -1 : a.did > b.did ? 1 : 0));
   }
 
-  /** Trusts `did` under `label`; if it is already trusted, only the label changes. */
-  async add(did: string, label: string): Promise<TrustedIssuer> {
+  /**
+   * The write that trusts `did` under `label` (if it is already trusted, only the
+   * label changes), for the caller's unit of work; hold `trustLock(did)` around it.
+   */
+  async addOp(did: string, label: string): Promise<{ op: WriteOp; issuer: TrustedIssuer }> {
     const cleanDid = validateDid(did);
     const cleanLabel = validateLabel(label);
     const existing = await this.issuers.get(cleanDid);
@@ -49,15 +56,28 @@ export class TrustList {
       label: cleanLabel,
       addedAt: existing?.addedAt ?? new Date(this.now()).toISOString(),
     };
-    await this.issuers.put(cleanDid, issuer);
+    return { op: await this.issuers.putOp(cleanDid, issuer), issuer };
+  }
+
+  /** Trusts `did` under `label`, stored on its own. */
+  async add(did: string, label: string): Promise<TrustedIssuer> {
+    const { op, issuer } = await this.addOp(did, label);
+    await this.issuers.write([op]);
     return issuer;
   }
 
-  /** Stops trusting `did`; false if it was not trusted. */
-  async remove(did: string): Promise<boolean> {
+  /** The write that stops trusting `did`; null if it is not trusted. */
+  async removeOp(did: string): Promise<WriteOp | null> {
     const key = did.trim();
-    if (!DID_PATTERN.test(key)) return false;
-    return this.issuers.delete(key);
+    if (!DID_PATTERN.test(key) || (await this.issuers.get(key)) === undefined) return null;
+    return this.issuers.deleteOp(key);
+  }
+
+  /** Stops trusting `did`, stored on its own; false if it was not trusted. */
+  async remove(did: string): Promise<boolean> {
+    const op = await this.removeOp(did);
+    if (op) await this.issuers.write([op]);
+    return op !== null;
   }
 
   async isTrusted(did: string): Promise<boolean> {

@@ -55,6 +55,11 @@ export class EncryptedCollection<T> {
     return existed;
   }
 
+  /** Stores `ops` (this collection's `putOp`/`deleteOp`s, or any) in one transaction. */
+  async write(ops: readonly WriteOp[]): Promise<void> {
+    if (ops.length > 0) await this.store.write(ops);
+  }
+
   /** The write for `put`, for callers that combine several writes into one transaction. */
   async putOp(id: string, value: T): Promise<WriteOp> {
     const slot = await this.slotFor(id);

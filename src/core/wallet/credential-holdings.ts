@@ -1,5 +1,5 @@
 import type { CredentialDetailView, CredentialView } from '../../protocol/internal.ts';
-import type { TrustedIssuer } from '../credentials/trust-list.ts';
+import { trustLock, type TrustedIssuer } from '../credentials/trust-list.ts';
 import type { CredentialRecord } from '../credentials/types.ts';
 import { DomainError } from '../errors.ts';
 import { toCredentialView } from './credential-views.ts';
@@ -23,10 +23,13 @@ export class CredentialHoldings {
 
   async delete(id: string): Promise<void> {
     const wallet = await this.ctx.session.require();
-    await this.ctx.commit.run(async (unit) => {
-      if (!(await wallet.credentials.delete(id))) throw new DomainError('not_found', 'No such credential.');
-      unit.emit({ type: 'credential.deleted', credentialId: id });
-    });
+    const deleted = await wallet.credentials.delete(id, (ops) =>
+      this.ctx.commit.run(async (unit) => {
+        unit.write(...ops);
+        unit.emit({ type: 'credential.deleted', credentialId: id });
+      }),
+    );
+    if (!deleted) throw new DomainError('not_found', 'No such credential.');
   }
 
   /** "Check now": the holder asks, so the status list is fetched even if its ttl has not passed. */
@@ -47,18 +50,28 @@ export class CredentialHoldings {
 
   async trustIssuer(did: string, label: string): Promise<TrustedIssuer[]> {
     const wallet = await this.ctx.session.require();
-    await this.ctx.commit.run(async (unit) => {
-      await wallet.trust.add(did, label);
-      unit.emit({ type: 'trust.changed', did, trusted: true });
-    });
+    await this.ctx.commit.run(
+      async (unit) => {
+        const { op, issuer } = await wallet.trust.addOp(did, label);
+        unit.write(op);
+        unit.emit({ type: 'trust.changed', did: issuer.did, trusted: true });
+      },
+      { lock: [trustLock(did)] },
+    );
     return wallet.trust.list();
   }
 
   async distrustIssuer(did: string): Promise<TrustedIssuer[]> {
     const wallet = await this.ctx.session.require();
-    await this.ctx.commit.run(async (unit) => {
-      if (await wallet.trust.remove(did)) unit.emit({ type: 'trust.changed', did, trusted: false });
-    });
+    await this.ctx.commit.run(
+      async (unit) => {
+        const op = await wallet.trust.removeOp(did);
+        if (!op) return;
+        unit.write(op);
+        unit.emit({ type: 'trust.changed', did, trusted: false });
+      },
+      { lock: [trustLock(did)] },
+    );
     return wallet.trust.list();
   }
 

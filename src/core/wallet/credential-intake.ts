@@ -115,10 +115,13 @@ export class CredentialIntake {
       receivedFrom,
       statusResult: status,
     };
-    await this.ctx.commit.run(async (unit) => {
-      await wallet.credentials.save(record);
-      unit.emit({ type: 'credential.received', credentialId: record.id, from: receivedFrom, format: record.format, types: record.types, issuer: record.issuer });
-    });
+    // The credential's page and its ledger entry land in one transaction.
+    await wallet.credentials.save(record, (ops) =>
+      this.ctx.commit.run(async (unit) => {
+        unit.write(...ops);
+        unit.emit({ type: 'credential.received', credentialId: record.id, from: receivedFrom, format: record.format, types: record.types, issuer: record.issuer });
+      }),
+    );
     return record;
   }
 }

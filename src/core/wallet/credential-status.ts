@@ -38,11 +38,14 @@ export class CredentialStatusService {
   async refresh(wallet: UnlockedWallet, record: CredentialRecord, force: boolean): Promise<CredentialRecord> {
     if (!force && !isDue(record.statusResult, this.ports.now())) return record;
     const status = await this.statusOf(record);
-    const updated = (await wallet.credentials.setStatus(record.id, status)) ?? record;
-    if (status.state !== record.statusResult.state) {
-      await this.commit.run(async (unit) => unit.emit({ type: 'credential.status', credentialId: record.id, state: status.state }));
-    }
-    return updated;
+    // The new status and (when the state changed) its ledger entry land in one transaction.
+    const updated = await wallet.credentials.setStatus(record.id, status, (ops, previous) =>
+      this.commit.run(async (unit) => {
+        unit.write(...ops);
+        if (status.state !== previous.statusResult.state) unit.emit({ type: 'credential.status', credentialId: record.id, state: status.state });
+      }),
+    );
+    return updated ?? record;
   }
 
   /** The scheduled check: every held credential whose status is due (by its list's ttl). */
