@@ -168,14 +168,15 @@ export class AnchoringFlow {
     return this.view();
   }
 
-  /** Retries one waiting or failed transaction now (a failed one is signed afresh). */
+  /** Retries one waiting or failed transaction now (a failed one is signed afresh); a confirmed one is left as it is. */
   async retry(transactionId: string): Promise<AnchoringView> {
     const wallet = await this.ctx.session.require();
     await this.ctx.commit.run(
       async (unit) => {
         const tx = await wallet.anchoring.transaction(transactionId);
         if (!tx) throw new DomainError('not_found', 'No such anchoring transaction.');
-        if (tx.state === 'confirmed') throw new DomainError('invalid_request', 'That transaction is already on the chain.');
+        // Already mined (the wallet sent it meanwhile): nothing to retry, and nothing wrong.
+        if (tx.state === 'confirmed') return;
         const fresh = tx.state === 'failed' ? { signed: null, state: 'queued' as const } : {};
         unit.write(await wallet.anchoring.transactionOp({ ...tx, ...fresh, nextAttemptAt: null }));
       },
