@@ -4,7 +4,7 @@
  * chain.js carries only what anchoring needs. Used by the wallet (loaded on demand in
  * the service worker) and by the CLI.
  */
-import { createClient, decodeEventLog, encodeFunctionData, getAddress, http, keccak256, toHex, type Client, type Hex } from 'viem';
+import { createClient, decodeEventLog, encodeFunctionData, getAddress, http, keccak256, type Client, type Hex } from 'viem';
 import {
   estimateFeesPerGas,
   estimateGas,
@@ -21,6 +21,8 @@ import {
 import { privateKeyToAddress, signTransaction } from 'viem/accounts';
 import type { AnchorCall, AnchorChain, ChainTarget, MinedChainTransaction, SignedChainTransaction } from '../ports.ts';
 import { TESSERA_ANCHOR_ABI } from './tessera-anchor-artifact.ts';
+import { assertRpcUrl, checkedAddress, checkedBytes32, checkedHex, privateKeyHex } from './viem-chain-checks.ts';
+import { hasErrorNamed, nodeMessage, readableError } from './viem-chain-errors.ts';
 
 export interface ViemAnchorChainOptions {
   /** How long one JSON-RPC request waits for an answer (default 10 s); a call makes at most two attempts. */
@@ -37,7 +39,6 @@ const RETRY_COUNT = 1;
  * once it is mined (Hardhat, geth). Each is checked by looking the hash up.
  */
 const MAY_ALREADY_HAVE = /already known|known transaction|already imported|alreadyknown|nonce too low/i;
-const INSUFFICIENT_FUNDS = /insufficient funds|enough funds|exceeds transaction sender account balance|outoffunds/i;
 
 export function createViemAnchorChain(options: ViemAnchorChainOptions = {}): AnchorChain {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -222,81 +223,4 @@ function tesseraAnchorEvent(data: Hex, topics: readonly Hex[]) {
   } catch {
     return null; // another event, or one that only shares a signature and does not decode
   }
-}
-
-function privateKeyHex(privateKey: Uint8Array): Hex {
-  if (!(privateKey instanceof Uint8Array) || privateKey.length !== 32) {
-    throw new Error(`An anchoring account's private key is 32 bytes, not ${privateKey instanceof Uint8Array ? privateKey.length : typeof privateKey}.`);
-  }
-  return toHex(privateKey);
-}
-
-function assertRpcUrl(rpcUrl: string): void {
-  let url: URL;
-  try {
-    url = new URL(rpcUrl);
-  } catch {
-    throw new Error(`The chain's RPC URL ${JSON.stringify(rpcUrl)} is not a URL.`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`The chain's RPC URL must be http: or https:, not ${url.protocol} (${rpcUrl}).`);
-}
-
-function checkedHex(value: Hex, what: string): Hex {
-  if (typeof value !== 'string' || !/^0x(?:[0-9a-fA-F]{2})*$/.test(value)) throw new Error(`The ${what} is not 0x-hex bytes: ${JSON.stringify(value)}.`);
-  return value;
-}
-
-function checkedBytes32(value: Hex, what: string): Hex {
-  if (typeof value !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(value)) throw new Error(`The ${what} is not 32 bytes of 0x-hex: ${JSON.stringify(value)}.`);
-  return value;
-}
-
-function checkedAddress(value: Hex): Hex {
-  if (typeof value !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(value)) throw new Error(`Not an Ethereum address (20 bytes of 0x-hex): ${JSON.stringify(value)}.`);
-  return value;
-}
-
-/** Whether `error` or one of its causes carries viem's error `name`. */
-function hasErrorNamed(error: unknown, name: string): boolean {
-  for (let e = error; e instanceof Error; e = e.cause) if (e.name === name) return true;
-  return false;
-}
-
-/** The node's own words: viem carries the JSON-RPC error message as `details` (through its wrappers). */
-function nodeMessage(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const details = (error as { details?: unknown }).details;
-  return typeof details === 'string' && details !== '' ? details : ((error as { shortMessage?: string }).shortMessage ?? error.message);
-}
-
-function readableError(rpcUrl: string, what: string, error: unknown, timeoutMs: number): Error {
-  if (hasErrorNamed(error, 'TimeoutError')) {
-    return new Error(`The chain at ${rpcUrl} did not answer (no reply within ${timeoutMs / 1000} s, ${what}).`, { cause: error });
-  }
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if (e.name !== 'HttpRequestError') continue;
-    const status = (e as { status?: number }).status;
-    const reason = status ? `HTTP ${status}` : networkReason(e);
-    return new Error(`The chain at ${rpcUrl} did not answer (${reason}, ${what}).`, { cause: error });
-  }
-  const message = nodeMessage(error);
-  if (what === 'sending the transaction') {
-    if (INSUFFICIENT_FUNDS.test(message)) {
-      return new Error(`The node refused the transaction: insufficient funds — the anchoring account cannot pay for its gas; fund it (the node at ${rpcUrl} said: ${message}).`, { cause: error });
-    }
-    return new Error(`The node refused the transaction: ${message} (${rpcUrl}).`, { cause: error });
-  }
-  if (INSUFFICIENT_FUNDS.test(message)) {
-    return new Error(`The chain at ${rpcUrl} refused ${what}: insufficient funds — the anchoring account cannot pay for its gas; fund it (${message}).`, { cause: error });
-  }
-  return new Error(`The chain at ${rpcUrl} failed ${what}: ${message}`, { cause: error });
-}
-
-/** What fetch said (connection refused, redirect refused, DNS), from the innermost cause. */
-function networkReason(error: Error): string {
-  let innermost: Error = error;
-  for (let e: unknown = error.cause; e instanceof Error; e = e.cause) innermost = e;
-  const code = (innermost as { code?: unknown }).code;
-  if (typeof code === 'string') return code;
-  return innermost === error ? nodeMessage(error) : innermost.message;
 }

@@ -1,15 +1,15 @@
-import type { AnchorTransactionView, AnchoringView } from '../../protocol/anchoring-views.ts';
+import type { AnchoringView } from '../../protocol/anchoring-views.ts';
 import type { Hex, ReceiptProof } from '../../protocol/receipt-proof.ts';
 import { anchorDue, unanchoredEntries } from '../anchoring/anchor-policy.ts';
 import { newAnchor, sameTarget } from '../anchoring/anchor-queue-items.ts';
 import { ANCHORING_STATE_LOCK, AnchorSender, anchorTxLock } from '../anchoring/anchor-sender.ts';
-import type { AnchorTransaction, AnchoringAccount, AnchoringSettings, ConfirmedAnchor } from '../anchoring/anchoring-records.ts';
-import { fromBase64Url } from '../ledger/base64url.ts';
-import { verifyConsistency } from '../ledger/merkle-verify.ts';
+import type { AnchorTransaction, AnchoringAccount, AnchoringSettings } from '../anchoring/anchoring-records.ts';
+import { consistencyFrom } from '../anchoring/anchor-consistency.ts';
+import { newAnchoringAccount } from '../anchoring/anchoring-account.ts';
 import { receiptProofFor } from '../anchoring/receipt-proofs.ts';
+import { toAnchoringView } from '../anchoring/anchoring-view.ts';
 import type { DomainEvent } from '../commit/domain-events.ts';
 import { describeValue } from '../describe.ts';
-import { randomBytes, toBase64Url, toHex } from '../encoding.ts';
 import { DomainError } from '../errors.ts';
 import type { GrantRecord } from '../grants/grant-record.ts';
 import type { AnchorChain } from '../ports.ts';
@@ -19,8 +19,6 @@ import type { UnlockedWallet } from './wallet-session.ts';
 /** How a node says the account cannot pay (geth, Hardhat, viem's own wording all include it). */
 const INSUFFICIENT_FUNDS = /insufficient funds/i;
 
-/** Confirmed transactions the dashboard lists after the open ones. */
-const RECENT_CONFIRMED = 10;
 
 export interface AnchoringInput {
   enabled: boolean;
@@ -64,23 +62,11 @@ export class AnchoringFlow {
       try {
         balanceWei = (await chain.balance(state.settings.rpcUrl, state.account.address)).toString();
       } catch (error) {
-        balanceError = describeValue(error instanceof Error ? error.message : error, 200);
+        balanceError = messageOf(error);
       }
     }
     if (balanceWei !== null && balanceWei !== '0') await this.fundsArrived(wallet, queue);
-    const open = queue.filter((tx) => tx.state !== 'confirmed').reverse();
-    const confirmed = queue.filter((tx) => tx.state === 'confirmed').reverse().slice(0, RECENT_CONFIRMED);
-    const last = state.lastAnchor;
-    return {
-      settings: { ...state.settings },
-      account: state.account ? { address: state.account.address, logId: state.account.logId } : null,
-      balanceWei,
-      balanceError,
-      ledgerSize,
-      lastAnchor: last ? { treeSize: last.treeSize, root: last.root, txHash: last.txHash, blockNumber: last.blockNumber, at: last.at } : null,
-      unanchoredEntries: unanchoredEntries(state, ledgerSize),
-      transactions: [...open, ...confirmed].map(toTransactionView),
-    };
+    return toAnchoringView(state, queue, ledgerSize, { balanceWei, balanceError });
   }
 
   /**
@@ -268,7 +254,7 @@ export class AnchoringFlow {
         if (!queued || sameTarget(await wallet.anchoring.transaction(queued.id), state.settings)) return;
         // Successive anchors must describe one append-only log: the new tree has to
         // extend the anchored one, or the wallet refuses to put it on the chain.
-        const consistency = state.lastAnchor ? await consistencyFrom(wallet, state.lastAnchor, head) : null;
+        const consistency = state.lastAnchor ? await consistencyFrom(wallet.ledger, state.lastAnchor, head) : null;
         const tx: AnchorTransaction = state.lastAnchor && !consistency
           ? { ...queued, state: 'failed', lastError: `The activity log no longer extends the one anchored at ${state.lastAnchor.treeSize} entries (consistency proof failed): not anchored.` }
           : { ...queued, consistency };
@@ -279,15 +265,7 @@ export class AnchoringFlow {
   }
 
   private async accountOf(wallet: UnlockedWallet, chain: AnchorChain): Promise<AnchoringAccount> {
-    const existing = (await wallet.anchoring.state()).account;
-    if (existing) return existing;
-    const privateKey = randomBytes(32);
-    return {
-      privateKey: toBase64Url(privateKey),
-      address: await chain.address(privateKey),
-      logId: `0x${toHex(randomBytes(32))}`,
-      createdAt: new Date(this.ctx.ports.now()).toISOString(),
-    };
+    return (await wallet.anchoring.state()).account ?? newAnchoringAccount(chain, this.ctx.ports.now());
   }
 
   private requireChain(): AnchorChain {
@@ -295,14 +273,6 @@ export class AnchoringFlow {
     if (!chain) throw new DomainError('invalid_request', 'This build of the wallet has no chain client.');
     return chain;
   }
-}
-
-/** The consistency proof from the last anchor to `head`, if it verifies; else null. */
-async function consistencyFrom(wallet: UnlockedWallet, last: ConfirmedAnchor, head: { size: number; root: string }) {
-  if (head.size <= last.treeSize) return null;
-  const proof = await wallet.ledger.consistencyProof(last.treeSize, head.size);
-  const ok = verifyConsistency(last.treeSize, head.size, fromBase64Url(last.root), fromBase64Url(head.root), proof.map(fromBase64Url));
-  return ok ? { fromSize: last.treeSize, fromRoot: last.root, proof } : null;
 }
 
 const messageOf = (error: unknown) => describeValue(error instanceof Error ? error.message : error, 200);
@@ -318,23 +288,4 @@ function checkRpcUrl(text: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new DomainError('invalid_input', 'rpcUrl: must be an http: or https: URL.');
   if (url.username || url.password) throw new DomainError('invalid_input', 'rpcUrl: must not carry a user name or password.');
   return url.href;
-}
-
-function toTransactionView(tx: AnchorTransaction): AnchorTransactionView {
-  return {
-    id: tx.id,
-    kind: tx.kind,
-    state: tx.state,
-    treeSize: tx.treeSize,
-    root: tx.root,
-    grantId: tx.grantId,
-    receiptHash: tx.receiptHash,
-    txHash: tx.signed?.txHash ?? null,
-    blockNumber: tx.blockNumber,
-    attempts: tx.attempts,
-    nextAttemptAt: tx.nextAttemptAt,
-    lastError: tx.lastError,
-    createdAt: tx.createdAt,
-    updatedAt: tx.updatedAt,
-  };
 }
