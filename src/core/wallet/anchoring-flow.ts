@@ -1,24 +1,21 @@
 import type { AnchoringView } from '../../protocol/anchoring-views.ts';
-import type { Hex, ReceiptProof } from '../../protocol/receipt-proof.ts';
+import type { Hex } from '../../protocol/receipt-proof.ts';
 import { anchorDue, unanchoredEntries } from '../anchoring/anchor-policy.ts';
 import { newAnchor, sameTarget } from '../anchoring/anchor-queue-items.ts';
 import { ANCHORING_STATE_LOCK, AnchorSender, anchorTxLock } from '../anchoring/anchor-sender.ts';
 import type { AnchorTransaction, AnchoringAccount, AnchoringSettings } from '../anchoring/anchoring-records.ts';
 import { consistencyFrom } from '../anchoring/anchor-consistency.ts';
 import { newAnchoringAccount } from '../anchoring/anchoring-account.ts';
-import { receiptProofFor } from '../anchoring/receipt-proofs.ts';
 import { toAnchoringView } from '../anchoring/anchoring-view.ts';
 import type { DomainEvent } from '../commit/domain-events.ts';
 import { describeValue } from '../describe.ts';
 import { DomainError } from '../errors.ts';
-import type { GrantRecord } from '../grants/grant-record.ts';
 import type { AnchorChain } from '../ports.ts';
 import type { FlowContext } from './flow-context.ts';
 import type { UnlockedWallet } from './wallet-session.ts';
 
 /** How a node says the account cannot pay (geth, Hardhat, viem's own wording all include it). */
 const INSUFFICIENT_FUNDS = /insufficient funds/i;
-
 
 export interface AnchoringInput {
   enabled: boolean;
@@ -170,11 +167,6 @@ export class AnchoringFlow {
     );
     this.kick();
     return this.view();
-  }
-
-  /** The proof of a data grant's receipt once an anchor covers it, else null. */
-  async proofFor(wallet: UnlockedWallet, grant: GrantRecord): Promise<ReceiptProof | null> {
-    return grant.receipt ? receiptProofFor(wallet, grant) : null;
   }
 
   /** Commit subscriber: anything the ledger recorded may make an anchor due; a revocation is queued to send. */

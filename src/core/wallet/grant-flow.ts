@@ -1,7 +1,7 @@
 import type { DeletionRequestView, GrantView, ReceiptView } from '../../protocol/internal.ts';
 import { createDeletionRequest } from '../grants/deletion-request.ts';
 import type { SiteGrantView } from '../../protocol/rpc.ts';
-import type { ReceiptProof } from '../../protocol/receipt-proof.ts';
+import { receiptProofFor } from '../anchoring/receipt-proofs.ts';
 import { DomainError } from '../errors.ts';
 import { toGrantView, toSiteGrantView, type GrantEvent, type GrantRecord } from '../grants/grant-record.ts';
 import { grantLock } from '../grants/grant-service.ts';
@@ -11,9 +11,6 @@ import type { FlowContext } from './flow-context.ts';
 
 /** Who has access to what: the holder's view and revocation, and a site's view of its own grants. */
 export class GrantFlow {
-  /** Builds a data grant's receipt proof once anchored (set by the composition root: anchoring is its own flow). */
-  proofs: (wallet: UnlockedWallet, grant: GrantRecord) => Promise<ReceiptProof | null> = async () => null;
-
   constructor(private readonly ctx: FlowContext) {}
 
   async listForHolder(): Promise<GrantView[]> {
@@ -34,7 +31,7 @@ export class GrantFlow {
     const wallet = await this.ctx.session.require();
     const grant = await wallet.grants.get(grantId);
     if (!grant?.receipt) throw new DomainError('not_found', 'That grant has no receipt.');
-    return { grantId, receipt: grant.receipt, receiptProof: await this.proofs(wallet, grant) };
+    return { grantId, receipt: grant.receipt, receiptProof: await receiptProofFor(wallet, grant) };
   }
 
   /** A deletion request to the requester, signed by the grant's pairwise DID; recorded in the activity log. */
@@ -59,7 +56,7 @@ export class GrantFlow {
     const own = grants
       .filter((g): g is GrantRecord => g !== undefined && g.requester.origin === origin)
       .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
-    return Promise.all(own.map(async (g) => ({ ...toSiteGrantView(g, now), receiptProof: await this.proofs(wallet, g) })));
+    return Promise.all(own.map(async (g) => ({ ...toSiteGrantView(g, now), receiptProof: await receiptProofFor(wallet, g) })));
   }
 
   /** A site gives up one of its grants; another site's id gets the answer an unknown one gets. */

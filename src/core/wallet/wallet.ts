@@ -49,7 +49,6 @@ export class Wallet {
     this.grants = new GrantFlow(this.context());
     this.activity = new ActivityFlow(this.context());
     this.anchoring = new AnchoringFlow(this.context());
-    this.grants.proofs = (wallet, grant) => this.anchoring.proofFor(wallet, grant);
     this.commit.subscribe(this.anchoring.onCommitted);
     this.desk.register('offer', async () => (await this.credentials()).intake.approvalKind);
     this.desk.register('credentials', async () => (await this.credentials()).presentation.approvalKind);
