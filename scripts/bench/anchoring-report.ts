@@ -3,21 +3,13 @@
  * one more unit, and its table in the bench's columns. A ratio is Tessera ÷ baseline,
  * or baseline ÷ Tessera shown as "× cheaper" where less is the point (gas per entry).
  */
+import type { Row } from './report.ts';
 import { median, round, summarize, type Summary } from './stats.ts';
 
 export type AnchoringUnit = 'gas' | 'B' | 'ms';
 
-export interface AnchoringRow {
-  id: string;
-  metric: string;
-  unit: AnchoringUnit;
-  tessera: Summary;
-  baseline: Summary | null;
-  ratio: number | null;
-  ratioOf?: 'baseline/tessera';
-  goal: string | null;
-  met: boolean | null;
-}
+/** A bench row (report.ts) whose unit may also be gas. */
+export type AnchoringRow = Omit<Row, 'unit'> & { unit: AnchoringUnit };
 
 export interface AnchoringRowSpec {
   id: string;
