@@ -6,7 +6,7 @@ export const DATABASE_NAME = 'tessera';
  * Bumped whenever COLLECTIONS grows: the upgrade creates the missing stores and
  * keeps the existing ones with their data (3: the activity ledger's three stores; 4: chain anchoring's three).
  */
-const DATABASE_VERSION = 4;
+const DATABASE_VERSION = 5;
 
 /**
  * IndexedDB adapter of core's KeyValueStore: one object store per collection,

@@ -21,5 +21,9 @@ export const COLLECTIONS = [
   'anchoring',
   'anchorQueue',
   'receiptEntries',
+  // Research access (core/research): the accreditation bodies the user trusts, and the
+  // data-category policy.
+  'accreditors',
+  'research',
 ] as const;
 export type Collection = (typeof COLLECTIONS)[number];

@@ -12,6 +12,7 @@ import { PairwiseIdentities, type PairwiseRecord } from '../identity/pairwise.ts
 import { EncryptedCollection } from '../storage/encrypted-collection.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { AnchoringStore } from '../anchoring/anchoring-store.ts';
+import { ResearchStore } from '../research/research-store.ts';
 import { deriveVaultKeys, type VaultKeys } from '../vault/vault-keys.ts';
 import type { WalletPorts } from '../ports.ts';
 import { readSettings } from './settings.ts';
@@ -29,6 +30,8 @@ export interface UnlockedWallet {
   ledger: Ledger;
   /** Chain anchoring's state, account and queue (DESIGN.md §6). */
   anchoring: AnchoringStore;
+  /** Research access: the accreditation bodies and the data-category policy (DESIGN.md §8). */
+  research: ResearchStore;
 }
 
 /** storage.session key of the unwrapped vault secret (memory only, never on disk). */
@@ -117,6 +120,7 @@ export class WalletSession {
       trust: new TrustList(new EncryptedCollection<TrustedIssuer>(store, 'trust', keys), now),
       ledger: new Ledger(store, keys, { now: () => new Date(now()) }),
       anchoring: new AnchoringStore(store, keys),
+      research: new ResearchStore(store, keys, now),
     };
   }
 }
