@@ -11,23 +11,18 @@
  *
  * Nothing here knows about the wallet: it issues to whatever DID a verified login names.
  */
-import { randomInt, randomUUID } from 'node:crypto';
-import { gzipSync, deflateSync } from 'node:zlib';
+import { randomUUID } from 'node:crypto';
 import { EdDSASigner } from 'did-jwt';
 import { createVerifiableCredentialJwt, type JwtCredentialPayload } from 'did-jwt-vc';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { digest, generateSalt } from '@sd-jwt/crypto-nodejs';
-import { createEd25519Did, jwkFromDidKey, signCompactJws, type Ed25519Did } from './did-key.ts';
+import { createEd25519Did, jwkFromDidKey, type Ed25519Did } from './did-key.ts';
+import { BitstringStatusList, TokenStatusList } from '../status-lists.ts';
+
+export { BITSTRING_BYTES, BITSTRING_TTL_MS, TOKEN_LIST_BYTES, TOKEN_TTL_SECONDS } from '../status-lists.ts';
 
 export const PID_VCT = 'urn:eudi:pid:1';
 export const RESIDENT_TYPE = 'ResidentCredential';
-/** Bitstring Status List minimum: 16 KB = 131,072 entries (group privacy). */
-export const BITSTRING_BYTES = 16 * 1024;
-/** Token Status List size (1 bit per credential). */
-export const TOKEN_LIST_BYTES = 2 * 1024;
-/** How long a verifier may cache a list: short, so the demo's "Revoke" shows at once. */
-export const BITSTRING_TTL_MS = 1_000;
-export const TOKEN_TTL_SECONDS = 1;
 
 export type CredentialKind = 'resident' | 'pid';
 export type StatusListKind = 'revocation' | 'token';
@@ -85,11 +80,7 @@ export class RegistryIssuer {
   readonly name: string;
   readonly origin: string;
   readonly issued: IssuedCredential[] = [];
-  /** Bit i = MSB-first bit of byte i>>3 (W3C Bitstring Status List). */
-  private readonly bitstring = new Uint8Array(BITSTRING_BYTES);
-  /** Status i = bit (i % 8) of byte i>>3, least significant first (IETF Token Status List, bits 1). */
-  private readonly tokenBytes = new Uint8Array(TOKEN_LIST_BYTES);
-  private readonly usedIndexes: Record<StatusListKind, Set<number>> = { revocation: new Set(), token: new Set() };
+  private readonly lists = { revocation: new BitstringStatusList(), token: new TokenStatusList() };
 
   constructor(options: RegistryIssuerOptions) {
     this.key = options.key ?? createEd25519Did();
@@ -134,13 +125,7 @@ export class RegistryIssuer {
           address: { ...data.address },
         },
         // did-jwt-vc's type knows only { id, type }; the entry's other members are W3C Bitstring Status List's.
-        credentialStatus: {
-          id: `${statusUrl}#${index}`,
-          type: 'BitstringStatusListEntry',
-          statusPurpose: 'revocation',
-          statusListIndex: String(index),
-          statusListCredential: statusUrl,
-        } as { id: string; type: string },
+        credentialStatus: this.lists.revocation.entry(statusUrl, index) as { id: string; type: string },
       },
     };
     const credential = await createVerifiableCredentialJwt(
@@ -189,76 +174,27 @@ export class RegistryIssuer {
    * INVALID). False if the index was never issued.
    */
   revoke(list: StatusListKind, index: number): boolean {
-    if (!this.usedIndexes[list].has(index)) return false;
-    const bytes = list === 'revocation' ? this.bitstring : this.tokenBytes;
-    const byte = index >> 3;
-    const mask = list === 'revocation' ? 0x80 >> (index & 7) : 1 << (index & 7);
-    bytes[byte] = (bytes[byte] ?? 0) | mask;
+    if (!this.lists[list].revoke(index)) return false;
     for (const c of this.issued) if (c.statusList === list && c.statusIndex === index) c.revoked = true;
     return true;
   }
 
   isRevoked(list: StatusListKind, index: number): boolean {
-    const bytes = list === 'revocation' ? this.bitstring : this.tokenBytes;
-    const byte = bytes[index >> 3] ?? 0;
-    return list === 'revocation' ? (byte & (0x80 >> (index & 7))) !== 0 : (byte & (1 << (index & 7))) !== 0;
+    return this.lists[list].isRevoked(index);
   }
 
   /** The W3C BitstringStatusListCredential, as a VC-JWT signed by the registry. */
-  async bitstringStatusListCredential(): Promise<string> {
-    const url = this.statusUrl('revocation');
-    const now = Math.floor(Date.now() / 1000);
-    const payload: JwtCredentialPayload = {
-      nbf: now,
-      exp: now + 24 * 3600,
-      jti: url,
-      vc: {
-        '@context': ['https://www.w3.org/2018/credentials/v1', 'https://www.w3.org/ns/credentials/status/v1'],
-        type: ['VerifiableCredential', 'BitstringStatusListCredential'],
-        credentialSubject: {
-          id: `${url}#list`,
-          type: 'BitstringStatusList',
-          statusPurpose: 'revocation',
-          encodedList: `u${gzipSync(this.bitstring).toString('base64url')}`,
-          ttl: BITSTRING_TTL_MS,
-        },
-      },
-    };
-    return createVerifiableCredentialJwt(
-      payload,
-      { did: this.did, signer: EdDSASigner(this.key.secretKey), alg: 'EdDSA' },
-      { header: { alg: 'EdDSA', kid: this.kid, typ: 'JWT' }, removeOriginalFields: false },
-    );
+  bitstringStatusListCredential(): Promise<string> {
+    return this.lists.revocation.credential(this.key, this.statusUrl('revocation'));
   }
 
   /** The IETF Status List Token (`statuslist+jwt`) for the PID credentials. */
   tokenStatusList(): string {
-    const now = Math.floor(Date.now() / 1000);
-    return signCompactJws(
-      this.key,
-      { typ: 'statuslist+jwt', kid: this.kid },
-      {
-        sub: this.statusUrl('token'),
-        iss: this.did,
-        iat: now,
-        exp: now + 24 * 3600,
-        ttl: TOKEN_TTL_SECONDS,
-        status_list: { bits: 1, lst: deflateSync(this.tokenBytes).toString('base64url') },
-      },
-    );
+    return this.lists.token.token(this.key, this.statusUrl('token'));
   }
 
   private allocate(list: StatusListKind): number {
-    const size = (list === 'revocation' ? BITSTRING_BYTES : TOKEN_LIST_BYTES) * 8;
-    const used = this.usedIndexes[list];
-    // Random indexes, so a credential's position says nothing about when it was issued.
-    for (;;) {
-      const index = randomInt(0, size);
-      if (!used.has(index)) {
-        used.add(index);
-        return index;
-      }
-    }
+    return this.lists[list].allocate();
   }
 
   private record(
