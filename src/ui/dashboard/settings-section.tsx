@@ -1,6 +1,12 @@
-/** The Settings tab: the issuers the user trusts, security (password, auto-lock), and chain anchoring. */
+/**
+ * The Settings tab: the issuers the user trusts, the accreditation bodies (a list of
+ * their own) and the data categories for research access, security (password,
+ * auto-lock), and chain anchoring.
+ */
 import type { WalletStateView } from '../../protocol/internal.ts';
+import { AccreditorsSection } from './accreditors-section.tsx';
 import { AnchoringSection } from './anchoring-section.tsx';
+import { ResearchPolicySection } from './research-policy-section.tsx';
 import { SecuritySection } from './security-section.tsx';
 import { TrustedIssuersSection } from './trusted-issuers-section.tsx';
 
@@ -21,6 +27,8 @@ export function SettingsSection({
         Settings
       </h2>
       <TrustedIssuersSection onLocked={onLocked} onChanged={onTrustChanged} />
+      <AccreditorsSection onLocked={onLocked} />
+      <ResearchPolicySection onLocked={onLocked} />
       <SecuritySection state={state} onState={onState} />
       <AnchoringSection onLocked={onLocked} />
     </div>
