@@ -1,7 +1,7 @@
 /**
  * One credential in full: every claim, validity, the DID it is bound to, where it came
- * from, its status (with "Check now"), the raw form, and deletion behind a
- * confirmation step.
+ * from, its status (with "Check now"), its data categories (set by hand or automatic),
+ * the raw form, and deletion behind a confirmation step.
  */
 import { useState } from 'preact/hooks';
 import type { CredentialDetailView } from '../../protocol/internal.ts';
@@ -22,6 +22,7 @@ import { useAction, usePolled } from '../components/hooks.ts';
 import { OriginBadge } from '../components/origin-badge.tsx';
 import { ErrorText, Loading } from '../components/page.tsx';
 import { UiRequestError, sendUiCommand } from '../components/wallet-client.ts';
+import { CredentialCategories } from './credential-categories.tsx';
 
 export function CredentialDetail({
   id,
@@ -78,6 +79,7 @@ export function CredentialDetail({
         pollError={detail.error}
         onStatus={(view) => detail.accept({ ...credential, ...view })}
         onDeleted={onDeleted}
+        onLocked={onLocked}
       />
     </div>
   );
@@ -88,11 +90,14 @@ function DetailBody({
   pollError,
   onStatus,
   onDeleted,
+  onLocked,
 }: {
   credential: CredentialDetailView;
   pollError: string | null;
+  /** A command answered the credential anew (its status, its categories). */
   onStatus: (view: Omit<CredentialDetailView, 'raw'>) => void;
   onDeleted: () => void;
+  onLocked: () => void;
 }) {
   const { id, status } = credential;
   const check = useAction();
@@ -185,6 +190,8 @@ function DetailBody({
         ) : null}
         <ErrorText message={check.error} testId={`refresh-error-${id}`} />
       </section>
+
+      <CredentialCategories credential={credential} onChanged={onStatus} onLocked={onLocked} />
 
       <section class="card">
         <h3>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPolicyDrafts, draftsFromPolicy, newDraft, patternLines, type CategoryDraft } from './research-policy-model.ts';
+import { checkPolicyDrafts, draftsFromPolicy, newDraft, offeredCategories, patternLines, type CategoryDraft } from './research-policy-model.ts';
 
 const policy = {
   categories: [
@@ -67,5 +67,13 @@ describe('checkPolicyDrafts', () => {
       command: { command: 'setResearchPolicy', categories: [{ name: 'health', typePatterns: ['Health'] }, { name: 'finance', typePatterns: ['Bank', 'IBAN'] }], sensitive: ['health'] },
     });
     expect(checkPolicyDrafts([])).toEqual({ ok: true, command: { command: 'setResearchPolicy', categories: [], sensitive: [] } });
+  });
+});
+
+describe('offeredCategories', () => {
+  it('the policy’s categories in order, then those the credential is in that the policy dropped', () => {
+    expect(offeredCategories(['health', 'finance'], ['finance'])).toEqual(['health', 'finance']);
+    expect(offeredCategories(['health'], ['legacy', 'health'])).toEqual(['health', 'legacy']);
+    expect(offeredCategories([], [])).toEqual([]);
   });
 });

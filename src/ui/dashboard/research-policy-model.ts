@@ -77,3 +77,11 @@ export function checkPolicyDrafts(drafts: readonly CategoryDraft[]): PolicyCheck
   const sensitive = drafts.filter((draft) => draft.sensitive).map((draft) => draft.name.trim());
   return { ok: true, command: { command: 'setResearchPolicy', categories, sensitive } };
 }
+
+/**
+ * The categories a credential can be put in by hand: the policy's, in its order, then
+ * any the credential is still in that the policy no longer defines (so they can be unticked).
+ */
+export function offeredCategories(policyNames: readonly string[], current: readonly string[]): string[] {
+  return [...policyNames, ...current.filter((name) => !policyNames.includes(name))];
+}
