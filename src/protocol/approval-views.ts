@@ -1,4 +1,5 @@
 import type { CredentialView } from './holder-views.ts';
+import type { GuardianView, RequesterView } from './research-views.ts';
 
 /** What the approval window shows of a pending request, per kind (answers to `getApproval`). */
 
@@ -30,11 +31,17 @@ export interface ConsentClaimView {
   requested: boolean;
   /** SD-JWT: the user may withhold or add it. jwt_vc_json: false — the whole credential leaves. */
   disclosable: boolean;
+  /** Research purposes: why this claim is a direct identifier (HIPAA Safe Harbor), e.g. "a full date"; else absent. */
+  directIdentifier?: string | null;
+  /** A verified requester's study does not list this claim among those it may ask for. */
+  beyondAccreditation?: boolean;
 }
 
 export interface ConsentCandidateView {
   credential: CredentialView;
   claims: ConsentClaimView[];
+  /** Why this credential cannot be shared with this requester (a sensitive category, unverified requester); else absent. */
+  blocked?: string | null;
 }
 
 export interface ConsentQueryView {
@@ -46,6 +53,8 @@ export interface ConsentQueryView {
   candidates: ConsentCandidateView[];
   /** False when the query sets require_cryptographic_holder_binding: false. */
   holderBinding: boolean;
+  /** Research purposes: the site accepts alternatives and the wallet preselected the least identifying one it can answer. */
+  minimised?: boolean;
 }
 
 /** A site asks for credentials (OpenID4VP + DCQL, via the Digital Credentials API or wallet_requestCredentials). */
@@ -66,12 +75,11 @@ export interface PurposeView {
   description: string;
   /** Consented to separately (AI model training): its own checkbox, unticked by default. */
   separate: boolean;
+  /** A verified requester's study does not list this purpose among its approved data uses. */
+  beyondAccreditation?: boolean;
 }
 
-/** Who asks, as far as the wallet could verify it (accreditation: issue of research access). */
-export type RequesterView =
-  | { verified: false; origin: string; reason: string }
-  | { verified: true; origin: string; name: string; did: string; accreditor: string; study: string | null; ethicsApproval: string | null };
+export type { RequesterView } from './research-views.ts';
 
 /** A site asks for ongoing access to data for stated purposes and a term. */
 export interface DataAccessApprovalView {
@@ -89,6 +97,10 @@ export interface DataAccessApprovalView {
   /** How long the requester says it keeps what it receives (null: not stated). */
   retentionDays: number | null;
   queries: ConsentQueryView[];
+  /** Where the request goes beyond the requester's accreditation, in plain words (one per finding). */
+  warnings: string[];
+  /** The credential asked for is a child's held by the user as parent or guardian; else null. */
+  guardian: GuardianView | null;
 }
 
 export type ApprovalView = IdentityApprovalView | OfferApprovalView | CredentialsApprovalView | DataAccessApprovalView;

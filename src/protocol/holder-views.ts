@@ -1,5 +1,6 @@
 import type { ReceiptProof } from './receipt-proof.ts';
 import type { PurposeView, RequesterView } from './approval-views.ts';
+import type { GuardianView } from './research-views.ts';
 
 /** What the dashboard and popup show: credentials, issuers, grants, receipts and the activity log. */
 
@@ -31,6 +32,10 @@ export interface CredentialView {
   /** The wallet DID the credential is bound to. */
   holderDid: string;
   status: CredentialStatusView;
+  /** Data categories (§8), e.g. ["health"]: by the policy's type patterns, or as the user set them. */
+  categories?: string[];
+  /** The user set the categories by hand (else they follow the policy). */
+  categoriesSetByUser?: boolean;
 }
 
 export interface CredentialDetailView extends CredentialView {
@@ -75,6 +80,8 @@ export interface GrantView {
   retentionDays: number | null;
   lastAccessAt: string | null;
   requester: RequesterView;
+  /** Shared as parent or guardian of the data subject; the grant ends when the child comes of age. */
+  guardian?: GuardianView | null;
   /** A receipt exists (data grants): `getReceipt` downloads it. */
   hasReceipt: boolean;
   events: GrantEventView[];
@@ -108,7 +115,9 @@ export type ActivityKind =
   | 'grant.expired'
   | 'trust.changed'
   | 'deletion.requested'
-  | 'anchor.sent';
+  | 'anchor.sent'
+  | 'accreditor.changed'
+  | 'requester.checked';
 
 export interface ActivityEntryView {
   seq: number;

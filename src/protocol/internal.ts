@@ -11,6 +11,7 @@ import type {
   ReceiptView,
   TrustedIssuerView,
 } from './holder-views.ts';
+import type { AccreditorView, ResearchPolicyView } from './research-views.ts';
 
 /**
  * Commands from the extension's own pages (onboarding, approval window, popup,
@@ -45,6 +46,7 @@ const CredentialSelection = v.strictObject({
   separatePurposes: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(128))), v.maxLength(16))),
 });
 export type CredentialSelection = v.InferOutput<typeof CredentialSelection>;
+const CategoryName = v.pipe(v.string('must be a string'), v.regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a category name (lower-case letters, digits, -)'));
 const DidString = v.pipe(v.string('must be a string'), v.regex(/^did:[a-z0-9]+:\S{1,2000}$/, 'must be a DID'));
 const CredentialText = v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty'), v.maxLength(65536, 'is too large (over 64 KiB)'));
 
@@ -89,6 +91,35 @@ export const UiCommandSchema = v.variant('command', [
     label: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(80, 'must be at most 80 characters')),
   }),
   v.strictObject({ command: v.literal('removeTrustedIssuer'), did: DidString }),
+  /** The accreditation trust list (§8), separate from the credential issuers. */
+  v.strictObject({ command: v.literal('listAccreditors') }),
+  v.strictObject({
+    command: v.literal('addAccreditor'),
+    did: DidString,
+    label: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(80, 'must be at most 80 characters')),
+  }),
+  v.strictObject({ command: v.literal('removeAccreditor'), did: DidString }),
+  /** The data categories and which of them are never shared with an unverified requester. */
+  v.strictObject({ command: v.literal('getResearchPolicy') }),
+  v.strictObject({
+    command: v.literal('setResearchPolicy'),
+    categories: v.pipe(
+      v.array(
+        v.strictObject({
+          name: CategoryName,
+          typePatterns: v.pipe(v.array(v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(256, 'is too long'))), v.maxLength(64, 'has too many patterns')),
+        }),
+      ),
+      v.maxLength(32, 'has too many categories'),
+    ),
+    sensitive: v.pipe(v.array(CategoryName), v.maxLength(32, 'has too many categories')),
+  }),
+  /** Sets a credential's categories by hand (null: follow the policy again). */
+  v.strictObject({
+    command: v.literal('setCredentialCategories'),
+    credentialId: Id,
+    categories: v.nullable(v.pipe(v.array(CategoryName), v.maxLength(32, 'has too many categories'))),
+  }),
   /** The receipt of a grant and, once anchored, its proof (download `receipt-<id>`). */
   v.strictObject({ command: v.literal('getReceipt'), grantId: Id }),
   /** A deletion request (GDPR Art. 17) signed by the grant's pairwise DID, citing grant and receipt. */
@@ -165,6 +196,7 @@ export interface WalletStateView {
 export type * from './approval-views.ts';
 export type * from './holder-views.ts';
 export * from './anchoring-views.ts';
+export type * from './research-views.ts';
 export type { ReceiptProof } from './receipt-proof.ts';
 
 /** What each command answers. */
@@ -187,6 +219,12 @@ export interface UiResults {
   listTrustedIssuers: TrustedIssuerView[];
   addTrustedIssuer: TrustedIssuerView[];
   removeTrustedIssuer: TrustedIssuerView[];
+  listAccreditors: AccreditorView[];
+  addAccreditor: AccreditorView[];
+  removeAccreditor: AccreditorView[];
+  getResearchPolicy: ResearchPolicyView;
+  setResearchPolicy: ResearchPolicyView;
+  setCredentialCategories: CredentialView;
   getReceipt: ReceiptView;
   createDeletionRequest: DeletionRequestView;
   listActivity: ActivityPageView;

@@ -18,6 +18,10 @@ const USER_ACTIONS = new Set<UiCommand['command']>([
   'refreshCredentialStatus',
   'addTrustedIssuer',
   'removeTrustedIssuer',
+  'addAccreditor',
+  'removeAccreditor',
+  'setResearchPolicy',
+  'setCredentialCategories',
   'getReceipt',
   'createDeletionRequest',
   'deleteActivityPayload',
@@ -131,7 +135,7 @@ type CredentialCommand = Exclude<
 >;
 
 async function runCredentialCommand(wallet: Wallet, command: CredentialCommand): Promise<unknown> {
-  const { intake, holdings } = await wallet.credentials();
+  const { intake, holdings, research } = await wallet.credentials();
   switch (command.command) {
     case 'listCredentials':
       return holdings.list();
@@ -150,5 +154,17 @@ async function runCredentialCommand(wallet: Wallet, command: CredentialCommand):
       return holdings.trustIssuer(command.did, command.label);
     case 'removeTrustedIssuer':
       return holdings.distrustIssuer(command.did);
+    case 'listAccreditors':
+      return research.accreditors();
+    case 'addAccreditor':
+      return research.addAccreditor(command.did, command.label);
+    case 'removeAccreditor':
+      return research.removeAccreditor(command.did);
+    case 'getResearchPolicy':
+      return research.policy();
+    case 'setResearchPolicy':
+      return research.setPolicy(command.categories, command.sensitive);
+    case 'setCredentialCategories':
+      return research.setCredentialCategories(command.credentialId, command.categories);
   }
 }

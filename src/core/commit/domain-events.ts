@@ -24,6 +24,9 @@ export type DomainEvent =
   /** A one-time share (DC API, wallet_requestCredentials): which credentials and claim paths left, never values. */
   | { type: 'credential.presented'; origin: string; credentials: { id: string; types: string[]; claimPaths: (string | number)[][] }[] }
   | { type: 'trust.changed'; did: string; trusted: boolean }
+  | { type: 'accreditor.changed'; did: string; trusted: boolean }
+  /** A data-access request's requester, as checked (§8); logged when the user decides. */
+  | { type: 'requester.checked'; origin: string; verified: boolean; did: string | null; reason: string | null; accreditor: string | null; study: string | null }
   | { type: 'deletion.requested'; grantId: string; origin: string }
   /** An anchoring transaction was mined: the ledger's root (`anchor`) or a revocation (`revoke`) is on the chain. */
   | {

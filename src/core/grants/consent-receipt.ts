@@ -43,13 +43,31 @@ function receiptBody(grant: GrantRecord) {
     id: grant.id,
     version: grant.version,
     createdAt: grant.createdAt,
-    requester: { origin: grant.requester.origin, id: grant.requester.id, verification: grant.requester.verification.status },
-    holder: { id: grant.holder.pairwiseDid, ...(grant.holder.role ? { role: grant.holder.role } : {}) },
+    requester: { origin: grant.requester.origin, id: grant.requester.id, verification: grant.requester.verification.status, ...accreditationOf(grant) },
+    holder: {
+      id: grant.holder.pairwiseDid,
+      ...(grant.holder.role ? { role: grant.holder.role } : {}),
+      ...(grant.holder.comesOfAgeAt ? { dataSubjectComesOfAgeAt: grant.holder.comesOfAgeAt } : {}),
+    },
     purposes: grant.purposes,
     credentials: (grant.access?.credentials ?? []).map((c) => ({ format: c.format, types: c.types, claimPaths: c.claimPaths })),
     expiresAt: grant.expiresAt,
     usageLimit: grant.usageLimit,
     retentionDays: grant.access?.retentionDays ?? null,
     requestHash: grant.requestHash,
+  };
+}
+
+/** A verified requester's accreditation as the receipt records it: the body, the accreditation and the study. */
+function accreditationOf(grant: GrantRecord) {
+  const verification = grant.requester.verification;
+  if (verification.status !== 'accredited') return {};
+  return {
+    name: grant.requester.displayName,
+    accreditation: {
+      id: verification.credentialId,
+      issuer: verification.issuer,
+      ...(verification.facts?.studyId ? { study: verification.facts.studyId, ethicsApproval: verification.facts.ethicsApproval } : {}),
+    },
   };
 }

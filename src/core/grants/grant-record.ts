@@ -1,4 +1,7 @@
-import type { GrantEventView, GrantView, PurposeView, RequesterView } from '../../protocol/internal.ts';
+import type { GrantEventView, GrantView, PurposeView, RequesterView, VerifiedRequesterView } from '../../protocol/internal.ts';
+
+/** What the grant keeps of a verified requester's accreditation (as the consent window showed it). */
+export type AccreditedRequesterFacts = Omit<VerifiedRequesterView, 'verified' | 'origin'>;
 import { purposeTerm } from './purposes.ts';
 import type { SiteGrantView } from '../../protocol/rpc.ts';
 
@@ -18,10 +21,12 @@ export interface GrantRecord {
     /** DID or client_id, when the requester proved one. */
     id: string | null;
     displayName: string;
-    verification: { status: 'unverified' } | { status: 'accredited'; credentialId: string; issuer: string };
+    verification:
+      | { status: 'unverified'; reason?: string }
+      | { status: 'accredited'; credentialId: string; issuer: string; facts?: AccreditedRequesterFacts };
   };
   /** `role`: e.g. `dpv:ParentOfDataSubject` when the holder acts as guardian (§8). */
-  holder: { pairwiseDid: string; role?: string };
+  holder: { pairwiseDid: string; role?: string; comesOfAgeAt?: string | null };
   // processing
   purposes: string[];
   credentialTypes: string[];
@@ -102,6 +107,7 @@ export function toGrantView(grant: GrantRecord, now: number): GrantView {
     retentionDays: grant.access?.retentionDays ?? null,
     lastAccessAt: lastAccessAt(grant),
     requester: requesterView(grant),
+    guardian: grant.holder.role ? { role: grant.holder.role, comesOfAgeAt: grant.holder.comesOfAgeAt ?? null } : null,
     hasReceipt: Boolean(grant.receipt),
     events: grant.events.map((e) => ({ ...e })),
   };
@@ -116,18 +122,29 @@ export function purposeView(term: string): PurposeView {
 
 function requesterView(grant: GrantRecord): RequesterView {
   const { requester } = grant;
-  if (requester.verification.status === 'accredited') {
+  const { verification } = requester;
+  if (verification.status === 'accredited') {
     return {
       verified: true,
       origin: requester.origin,
-      name: requester.displayName,
-      did: requester.id ?? '',
-      accreditor: requester.verification.issuer,
-      study: null,
-      ethicsApproval: null,
+      ...(verification.facts ?? {
+        name: requester.displayName,
+        did: requester.id ?? '',
+        accreditor: verification.issuer,
+        accreditorDid: verification.issuer,
+        affiliationAndRole: null,
+        researcherStatus: null,
+        study: null,
+        studyId: null,
+        ethicsApproval: null,
+        dataUses: [],
+        dataCategories: [],
+        claims: [],
+        validUntil: null,
+      }),
     };
   }
-  return { verified: false, origin: requester.origin, reason: 'The requester did not prove who it is.' };
+  return { verified: false, origin: requester.origin, reason: verification.reason ?? 'The requester did not prove who it is.', did: requester.id };
 }
 
 /** What a site may see of its own grant. */

@@ -18,6 +18,8 @@ export const LEDGER_KINDS = [
   'trust.changed',
   'deletion.requested',
   'anchor.sent',
+  'accreditor.changed',
+  'requester.checked',
 ] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 

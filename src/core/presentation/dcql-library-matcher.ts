@@ -2,16 +2,22 @@ import { DcqlQuery, type DcqlCredential, type DcqlCredentialQuery } from 'dcql';
 import type { CredentialFormat, CredentialRecord } from '../credentials/types.ts';
 import { claimsFingerprinter } from './dcql-fingerprint.ts';
 
-/** A record the library found to answer the query, with the first claim set it satisfies (null: no claim_sets). */
+/** A record the library found to answer the query, with the claim set it answers by (null: no claim_sets). */
 export interface LibraryMatch {
   record: CredentialRecord;
   claimSet: number | null;
+  /** The claim set was chosen over an earlier one the record also satisfies (data minimisation). */
+  minimised: boolean;
 }
+
+/** Picks one of the claim sets (indexes into `claim_sets`, in the verifier's order) a record satisfies. */
+export type ClaimSetChooser = (satisfied: readonly number[]) => number;
 
 interface Group {
   input: DcqlCredential;
-  /** The library's verdict: the first satisfied claim set (null: none asked), or undefined: no match. */
+  /** The library's verdict: the chosen satisfied claim set (null: none asked), or undefined: no match. */
   claimSet?: number | null;
+  minimised?: boolean;
 }
 
 const QUERY_FORMATS: Record<string, readonly CredentialFormat[]> = {
@@ -33,7 +39,11 @@ export class LibraryMatcher {
   private readonly records: CredentialRecord[] = [];
   private readonly recordGroups: Group[] = [];
 
-  constructor(private readonly query: DcqlCredentialQuery) {
+  /** `chooseClaimSet`: which satisfied claim set to answer by (default the verifier's first). */
+  constructor(
+    private readonly query: DcqlCredentialQuery,
+    private readonly chooseClaimSet?: ClaimSetChooser,
+  ) {
     this.meta = metaFilter(query);
     this.fingerprint = claimsFingerprinter(query.claims);
   }
@@ -55,12 +65,17 @@ export class LibraryMatcher {
     const single = { credentials: [this.query] } as DcqlQuery;
     const outcome = DcqlQuery.query(single, list.map((group) => group.input)).credential_matches[this.query.id];
     for (const valid of outcome?.valid_credentials ?? []) {
-      list[valid.input_credential_index]!.claimSet = valid.claims.valid_claim_sets[0].claim_set_index ?? null;
+      const group = list[valid.input_credential_index]!;
+      const satisfied = valid.claims.valid_claim_sets.map((set) => set.claim_set_index).filter((index) => index !== undefined);
+      const first = satisfied[0] ?? null;
+      const chosen = first !== null && this.chooseClaimSet && satisfied.length > 1 ? this.chooseClaimSet(satisfied) : first;
+      group.claimSet = satisfied.includes(chosen as number) ? chosen : first;
+      group.minimised = group.claimSet !== first;
     }
     const matched: LibraryMatch[] = [];
     for (let i = 0; i < this.records.length; i++) {
-      const claimSet = this.recordGroups[i]!.claimSet;
-      if (claimSet !== undefined) matched.push({ record: this.records[i]!, claimSet });
+      const group = this.recordGroups[i]!;
+      if (group.claimSet !== undefined) matched.push({ record: this.records[i]!, claimSet: group.claimSet, minimised: group.minimised ?? false });
     }
     return matched;
   }

@@ -2,7 +2,7 @@ import type { DcqlCredentialQuery, DcqlQuery } from 'dcql';
 import type { CredentialRecord } from '../credentials/types.ts';
 import { claimPathKey, resolveClaimPaths, type ClaimPath, type ClaimPathPointer, type ClaimValue } from './claim-path.ts';
 import { isSatisfiedBy, type CredentialSetOutcome } from './credential-sets.ts';
-import { LibraryMatcher, type LibraryMatch } from './dcql-library-matcher.ts';
+import { LibraryMatcher, type ClaimSetChooser, type LibraryMatch } from './dcql-library-matcher.ts';
 
 /** One claim a credential query asks for. */
 export interface RequestedClaim {
@@ -34,8 +34,20 @@ export interface CredentialQueryMatch {
    * expanded): the consent window's checked boxes and the default SD-JWT disclosures.
    */
   requestedPathsOf(recordId: string): ClaimPath[];
-  /** Which claim set a candidate satisfies first, or null (no claim_sets, or not a candidate). */
+  /** Which claim set a candidate answers by, or null (no claim_sets, or not a candidate). */
   claimSetOf(recordId: string): number | null;
+  /** The candidate answers by a less identifying claim set than the verifier's first (see `MatchOptions.chooseClaimSet`). */
+  minimisedFor(recordId: string): boolean;
+}
+
+export interface MatchOptions {
+  /** Epoch ms: also drop credentials past their `validUntil`. */
+  now?: number;
+  /**
+   * Which of the claim sets a credential satisfies it answers by, per query (default:
+   * the verifier's first). Research requests prefer the least identifying (core/research).
+   */
+  chooseClaimSet?: (query: DcqlCredentialQuery) => ClaimSetChooser | undefined;
 }
 
 export interface DcqlMatch {
@@ -60,9 +72,9 @@ export function isPresentable(record: CredentialRecord, now?: number): boolean {
  * Runs a DCQL query against the held credentials with the dcql library. `now` (ms),
  * when given, also drops credentials past their `validUntil`.
  */
-export function matchDcql(query: DcqlQuery, records: readonly CredentialRecord[], options: { now?: number } = {}): DcqlMatch {
+export function matchDcql(query: DcqlQuery, records: readonly CredentialRecord[], options: MatchOptions = {}): DcqlMatch {
   // One pass over the records for all queries: each record is read once while it is in cache.
-  const matchers = query.credentials.map((credentialQuery) => new LibraryMatcher(credentialQuery));
+  const matchers = query.credentials.map((credentialQuery) => new LibraryMatcher(credentialQuery, options.chooseClaimSet?.(credentialQuery)));
   for (const record of records) {
     if (!isPresentable(record, options.now)) continue;
     for (const matcher of matchers) matcher.add(record);
@@ -92,7 +104,7 @@ function queryMatch(credentialQuery: DcqlCredentialQuery, matches: LibraryMatch[
     index === null || !claimSets ? claims : (claimSets[index] ?? []).flatMap((id) => claims.filter((claim) => claim.id === id));
 
   const candidates = matches.map((m) => m.record);
-  type Entry = { record: CredentialRecord; claimSet: number | null; paths?: ClaimPath[] };
+  type Entry = { record: CredentialRecord; claimSet: number | null; minimised: boolean; paths?: ClaimPath[] };
   let byId: Map<string, Entry> | undefined;
   const lookup = (recordId: string) => (byId ??= new Map(matches.map((m): [string, Entry] => [m.record.id, { ...m }]))).get(recordId);
   const usedSets = new Set(matches.map((m) => m.claimSet));
@@ -107,6 +119,7 @@ function queryMatch(credentialQuery: DcqlCredentialQuery, matches: LibraryMatch[
     candidates,
     requestedPaths: dedupe([...usedSets].flatMap((index) => claimsOfSet(index).map((claim) => claim.path))),
     claimSetOf: (recordId) => lookup(recordId)?.claimSet ?? null,
+    minimisedFor: (recordId) => lookup(recordId)?.minimised ?? false,
     requestedPathsOf(recordId) {
       const entry = lookup(recordId);
       if (!entry) return [];

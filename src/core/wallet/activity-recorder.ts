@@ -63,6 +63,12 @@ export function toLedgerItems(event: DomainEvent): LedgerItem[] {
       ];
     case 'trust.changed':
       return [item('trust.changed', event.did, { did: event.did, trusted: event.trusted })];
+    case 'accreditor.changed':
+      return [item('accreditor.changed', event.did, { did: event.did, trusted: event.trusted })];
+    case 'requester.checked': {
+      const { origin, verified, did, reason, accreditor, study } = event;
+      return [item('requester.checked', origin, { origin, verified, did, reason, accreditor, study })];
+    }
     case 'deletion.requested':
       return [item('deletion.requested', event.grantId, { origin: event.origin })];
     case 'anchor.sent': {

@@ -89,7 +89,13 @@ export class ApprovalDesk {
 
   async resolve(approvalId: string, decision: 'approve' | 'reject', selection?: CredentialSelection): Promise<void> {
     if (decision === 'reject') {
-      await this.settle(approvalId, () => Promise.reject(new DomainError('user_rejected', 'User rejected the request.')));
+      let rejected: PendingApproval | undefined;
+      await this.settle(approvalId, (approval) => {
+        rejected = approval;
+        return Promise.reject(new DomainError('user_rejected', 'User rejected the request.'));
+      });
+      const wallet = await this.session.current();
+      if (rejected && wallet) await (await this.handler(rejected.kind)).rejected?.(wallet, rejected);
       return;
     }
     const wallet = await this.session.require();

@@ -23,4 +23,6 @@ export interface ApprovalKindHandler<K extends ApprovalKind = ApprovalKind> {
   kind: K;
   view(wallet: UnlockedWallet, approval: ApprovalOf<K>): Promise<ApprovalShown>;
   approve(wallet: UnlockedWallet, approval: ApprovalOf<K>, selection: CredentialSelection | undefined): Promise<unknown>;
+  /** After the user rejected it (the site has its answer): what the kind records of a refusal. */
+  rejected?(wallet: UnlockedWallet, approval: ApprovalOf<K>): Promise<void>;
 }

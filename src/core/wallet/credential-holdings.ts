@@ -12,7 +12,8 @@ export class CredentialHoldings {
 
   async list(): Promise<CredentialView[]> {
     const wallet = await this.ctx.session.require();
-    return Promise.all((await wallet.credentials.list()).map((r) => toCredentialView(wallet, r)));
+    const policy = await wallet.research.policy();
+    return Promise.all((await wallet.credentials.list()).map((r) => toCredentialView(wallet, r, policy)));
   }
 
   async detail(id: string): Promise<CredentialDetailView> {

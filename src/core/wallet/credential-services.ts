@@ -5,6 +5,7 @@ import { CredentialPresentation } from './credential-presentation.ts';
 import { CredentialStatusService } from './credential-status.ts';
 import { DataAccessFlow } from './data-access-flow.ts';
 import type { CredentialContext, FlowContext } from './flow-context.ts';
+import { ResearchSettings } from './research-settings.ts';
 
 /**
  * The credential use cases, built together because they share one DID resolver and
@@ -16,6 +17,7 @@ export interface CredentialServices {
   presentation: CredentialPresentation;
   holdings: CredentialHoldings;
   dataAccess: DataAccessFlow;
+  research: ResearchSettings;
 }
 
 export function createCredentialServices(context: FlowContext): CredentialServices {
@@ -27,5 +29,6 @@ export function createCredentialServices(context: FlowContext): CredentialServic
     presentation: new CredentialPresentation(ctx),
     holdings: new CredentialHoldings(ctx),
     dataAccess: new DataAccessFlow(ctx),
+    research: new ResearchSettings(ctx),
   };
 }

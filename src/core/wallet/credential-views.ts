@@ -1,10 +1,15 @@
 import type { CredentialView } from '../../protocol/internal.ts';
 import type { CredentialRecord } from '../credentials/types.ts';
+import { categoriesOf, type ResearchPolicy } from '../research/data-categories.ts';
 import type { UnlockedWallet } from './wallet-session.ts';
 
-/** How the wallet's pages show a credential: its claims, issuer (and whether trusted) and status. */
-export async function toCredentialView(wallet: UnlockedWallet, record: CredentialRecord): Promise<CredentialView> {
+/**
+ * How the wallet's pages show a credential: its claims, issuer (and whether trusted),
+ * status and data categories. Callers showing many pass the policy, read once.
+ */
+export async function toCredentialView(wallet: UnlockedWallet, record: CredentialRecord, policy?: ResearchPolicy): Promise<CredentialView> {
   const label = await wallet.trust.labelOf(record.issuer);
+  const categoryPolicy = policy ?? (await wallet.research.policy());
   return {
     id: record.id,
     format: record.format,
@@ -21,5 +26,7 @@ export async function toCredentialView(wallet: UnlockedWallet, record: Credentia
     receivedFrom: record.receivedFrom,
     holderDid: record.holder.did,
     status: { state: record.statusResult.state, checkedAt: record.statusResult.checkedAt, reason: record.statusResult.reason },
+    categories: categoriesOf(categoryPolicy, record),
+    categoriesSetByUser: record.id in categoryPolicy.overrides,
   };
 }

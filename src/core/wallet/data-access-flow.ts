@@ -14,6 +14,22 @@ import { approvalHeader, type ApprovalKindHandler } from './approval-kinds.ts';
 import { chooseCredentials, consentQueries, matchHeld, matchWithFreshStatus, presentOrAsk, releasedPaths } from './presentation-choices.ts';
 import type { UnlockedWallet } from './wallet-session.ts';
 import type { CredentialContext } from './flow-context.ts';
+import type { GuardianView } from '../../protocol/internal.ts';
+import type { DomainEvent } from '../commit/domain-events.ts';
+import type { CredentialRecord } from '../credentials/types.ts';
+import { leastIdentifyingClaimSet } from '../research/claim-set-choice.ts';
+import { guardianOf, guardianTermEnd } from '../research/guardian.ts';
+import { checkRequester, type RequesterCheck } from '../research/requester-check.ts';
+import {
+  accreditationWarnings,
+  blockedReason,
+  grantRequester,
+  isResearch,
+  purposeViews,
+  requesterView,
+  researchQueries,
+  type ResearchConsent,
+} from './research-consent.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -25,6 +41,10 @@ export interface DataAccessRequest {
   durationDays: number;
   usageLimit: number | null;
   retentionDays: number | null;
+  /** The requester's VP JWT (§8), if the request carried one. */
+  requesterVp: string | null;
+  /** Its check, made before the window opened (absent: the wallet was locked then; made on first view). */
+  requester?: RequesterCheck;
 }
 
 const noGrant = () => new DomainError('unauthorized', 'No active grant for this request.');
@@ -36,11 +56,22 @@ const noGrant = () => new DomainError('unauthorized', 'No active grant for this 
  * without a prompt, until the grant is revoked, expires or runs out.
  */
 export class DataAccessFlow {
+  /** Checks made on first view for approvals that arrived while the wallet was locked. */
+  private readonly lateChecks = new Map<string, Promise<RequesterCheck>>();
+
   constructor(private readonly ctx: CredentialContext) {}
 
   async request(origin: string, requestId: string, params: RequestDataAccessParams): Promise<DataAccessResult> {
     const request = checkRequest(params);
     const requestHash = await hashJson({ method: 'wallet_requestDataAccess', origin, params });
+    if (request.requesterVp !== null) {
+      // The pending check comes first: a second request waits for nothing and costs no check.
+      if (await this.ctx.desk.queue.hasPending(origin, 'data-access')) {
+        throw new DomainError('pending', 'A data-access request from this origin is already pending; wait for it to finish.');
+      }
+      const wallet = await this.ctx.session.current();
+      if (wallet) request.requester = await this.checkRequester(wallet, origin, request);
+    }
     return (await this.ctx.desk.ask(requestId, { kind: 'data-access', origin, requestId, requestHash, request })) as DataAccessResult;
   }
 
@@ -48,29 +79,71 @@ export class DataAccessFlow {
     kind: 'data-access',
     view: async (wallet, approval) => {
       const request = approval.request as DataAccessRequest;
-      const match = await matchHeld(wallet, request.dcqlQuery, this.ctx.ports.now());
-      const purposes = checkedPurposes(request.purposes);
+      const consent = await this.researchConsent(wallet, approval.id, approval.origin, request);
+      const match = await matchHeld(wallet, request.dcqlQuery, this.ctx.ports.now(), matchOptions(consent));
+      const queries = researchQueries(consent, await consentQueries(wallet, request.dcqlQuery, match));
+      const guardian = guardianOfRecords(match.queries.map((q) => q.candidates[0]));
+      const termEnd = new Date(this.ctx.ports.now() + request.durationDays * DAY_MS).toISOString();
       return {
         show: {
           ...approvalHeader(approval),
-          requester: { verified: false, origin: approval.origin, reason: 'The site did not prove who it is (no accreditation).' },
-          purposes: purposes.map(({ term, label, description, separate }) => ({ term, label, description, separate })),
+          requester: requesterView(consent),
+          purposes: purposeViews(consent),
           durationDays: request.durationDays,
-          expiresAt: new Date(this.ctx.ports.now() + request.durationDays * DAY_MS).toISOString(),
+          expiresAt: guardianTermEnd(termEnd, guardian) ?? termEnd,
           usageLimit: request.usageLimit,
           retentionDays: request.retentionDays,
-          queries: await consentQueries(wallet, request.dcqlQuery, match),
+          queries,
+          warnings: accreditationWarnings(consent, queries),
+          guardian,
         },
       };
     },
     approve: async (wallet, approval, selection) => {
       const request = approval.request as DataAccessRequest;
-      const purposes = consentedPurposes(checkedPurposes(request.purposes), selection?.separatePurposes ?? []);
-      const match = await matchWithFreshStatus(wallet, this.ctx.status, request.dcqlQuery, this.ctx.ports.now());
+      const consent = await this.researchConsent(wallet, approval.id, approval.origin, request);
+      const purposes = consentedPurposes(consent.purposes, selection?.separatePurposes ?? []);
+      const match = await matchWithFreshStatus(wallet, this.ctx.status, request.dcqlQuery, this.ctx.ports.now(), matchOptions(consent));
       const choices = chooseCredentials(match, selection);
-      return this.grant(wallet, approval.origin, approval.requestHash, request, purposes, choices);
+      for (const choice of choices) {
+        const blocked = blockedReason(consent, choice.record);
+        if (blocked) throw new DomainError('invalid_input', blocked);
+      }
+      const guardian = guardianOfRecords(choices.map((c) => c.record));
+      return this.grant(wallet, approval.origin, approval.requestHash, request, purposes, choices, consent, guardian);
+    },
+    rejected: async (_wallet, approval) => {
+      const request = approval.request as DataAccessRequest;
+      this.lateChecks.delete(approval.id);
+      if (request.requesterVp === null) return;
+      const check = request.requester ?? (await this.lateChecks.get(approval.id));
+      if (check) await this.ctx.commit.run(async (unit) => unit.emit(requesterChecked(approval.origin, check)));
     },
   };
+
+  /** What the research side of the consent needs: the requester as checked, the category policy, the purposes. */
+  private async researchConsent(wallet: UnlockedWallet, approvalId: string, origin: string, request: DataAccessRequest): Promise<ResearchConsent> {
+    let check: RequesterCheck | null = request.requester ?? null;
+    if (!check && request.requesterVp !== null) {
+      let late = this.lateChecks.get(approvalId);
+      if (!late) this.lateChecks.set(approvalId, (late = this.checkRequester(wallet, origin, request)));
+      check = await late;
+    }
+    return { origin, check, policy: await wallet.research.policy(), purposes: checkedPurposes(request.purposes) };
+  }
+
+  private checkRequester(wallet: UnlockedWallet, origin: string, request: DataAccessRequest): Promise<RequesterCheck> {
+    return checkRequester(
+      request.requesterVp!,
+      { origin, nonce: request.nonce, purposes: request.purposes, claimPaths: requestedClaimPaths(request.dcqlQuery) },
+      {
+        resolver: this.ctx.resolver,
+        now: this.ctx.ports.now(),
+        accreditorLabel: (did) => wallet.research.accreditors.labelOf(did),
+        statusOf: (credential) => this.ctx.status.statusOf(credential),
+      },
+    );
+  }
 
   /** The site reads under its grant: fresh presentations of exactly the approved credentials and claims. */
   async access(origin: string, params: AccessDataParams): Promise<{ vp_token: Record<string, string[]> }> {
@@ -122,6 +195,8 @@ export class DataAccessFlow {
     request: DataAccessRequest,
     purposes: PurposeTerm[],
     choices: PresentationChoice[],
+    consent: ResearchConsent,
+    guardian: GuardianView | null,
   ): Promise<DataAccessResult> {
     return this.ctx.commit.run(
       async (unit) => {
@@ -145,12 +220,20 @@ export class DataAccessFlow {
           requestHash,
           presentationHash: await hashJson(vpToken),
         });
-        const receipt = await createConsentReceipt(await wallet.pairwise.signer(site), draft);
-        const grant: GrantRecord = { ...draft, receipt };
+        // Who asked, as checked; as guardian, the grant ends when the child comes of age (§8).
+        const scoped: GrantRecord = {
+          ...draft,
+          requester: grantRequester(consent),
+          holder: guardian ? { ...draft.holder, role: guardian.role, comesOfAgeAt: guardian.comesOfAgeAt } : draft.holder,
+          expiresAt: guardianTermEnd(draft.expiresAt, guardian),
+        };
+        const receipt = await createConsentReceipt(await wallet.pairwise.signer(site), scoped);
+        const grant: GrantRecord = { ...scoped, receipt };
         unit.write(await wallet.grants.putOp(grant), await wallet.pairwise.saveOp({ ...site, grantIds: [...grantIdsOf(site), grant.id] }));
         unit.emit(
           { type: 'grant.given', grantId: grant.id, origin, kind: 'data', receipt, purposes: grant.purposes },
           { type: 'credential.presented', origin, credentials: credentials.map((c) => ({ id: c.credentialId, types: c.types, claimPaths: c.claimPaths })) },
+          ...(consent.check ? [requesterChecked(origin, consent.check)] : []),
         );
         return { grant: toSiteGrantView(grant, this.ctx.ports.now()), receipt, vp_token: vpToken };
       },
@@ -190,9 +273,6 @@ export class DataAccessFlow {
 
 /** Params → the request kept with the approval; a bad purpose or query is `invalid_input` naming the field. */
 function checkRequest(params: RequestDataAccessParams): DataAccessRequest {
-  if (params.requester !== undefined) {
-    throw new DomainError('invalid_input', 'params.requester: accreditation of requesters is not supported by this wallet version');
-  }
   const purposes = parsePurposes(params.purpose);
   if (!purposes.ok) throw new DomainError('invalid_input', `params.purpose: unknown purpose term${purposes.unknown.length > 1 ? 's' : ''} ${purposes.unknown.join(', ')}`);
   let dcqlQuery: DcqlQuery;
@@ -209,8 +289,35 @@ function checkRequest(params: RequestDataAccessParams): DataAccessRequest {
     durationDays: params.duration_days,
     usageLimit: params.usage_limit ?? null,
     retentionDays: params.retention_days ?? null,
+    requesterVp: params.requester ?? null,
   };
 }
+
+/** Research requests answer by the least identifying claim set the credential can fill (§8 Minimise). */
+const matchOptions = (consent: ResearchConsent) => (isResearch(consent.purposes) ? { chooseClaimSet: leastIdentifyingClaimSet } : {});
+
+/** Every claim path the query names (what a study's declared claims are compared with). */
+function requestedClaimPaths(query: DcqlQuery): (string | number | null)[][] {
+  return query.credentials.flatMap((c) => (c.claims ?? []).flatMap((claim) => ('path' in claim ? [claim.path as (string | number | null)[]] : [])));
+}
+
+function guardianOfRecords(records: readonly (CredentialRecord | undefined)[]): GuardianView | null {
+  for (const record of records) {
+    const guardian = record ? guardianOf(record.document) : null;
+    if (guardian) return guardian;
+  }
+  return null;
+}
+
+const requesterChecked = (origin: string, check: RequesterCheck): DomainEvent => ({
+  type: 'requester.checked',
+  origin,
+  verified: check.verified,
+  did: check.did,
+  reason: check.verified ? null : check.reason,
+  accreditor: check.verified ? check.accreditorDid : null,
+  study: check.verified ? check.study.id : null,
+});
 
 function checkedPurposes(terms: string[]): PurposeTerm[] {
   const parsed = parsePurposes(terms);

@@ -1,7 +1,7 @@
 import type { DcqlQuery } from 'dcql';
 import type { ConsentQueryView, CredentialSelection } from '../../protocol/internal.ts';
 import { DomainError } from '../errors.ts';
-import { matchDcql, type DcqlMatch } from '../presentation/dcql-match.ts';
+import { matchDcql, type DcqlMatch, type MatchOptions } from '../presentation/dcql-match.ts';
 import { SelectionError } from '../presentation/errors.ts';
 import type { PresentationChoice } from '../presentation/vp-token.ts';
 import type { CredentialStatusService } from './credential-status.ts';
@@ -14,8 +14,8 @@ import type { UnlockedWallet } from './wallet-session.ts';
  */
 
 /** Matches the stored credentials with their stored statuses: nothing is fetched while a request is merely on screen. */
-export async function matchHeld(wallet: UnlockedWallet, dcqlQuery: DcqlQuery, now: number): Promise<DcqlMatch> {
-  return matchDcql(dcqlQuery, await wallet.credentials.list(), { now });
+export async function matchHeld(wallet: UnlockedWallet, dcqlQuery: DcqlQuery, now: number, options: Omit<MatchOptions, 'now'> = {}): Promise<DcqlMatch> {
+  return matchDcql(dcqlQuery, await wallet.credentials.list(), { ...options, now });
 }
 
 /**
@@ -28,24 +28,27 @@ export async function matchWithFreshStatus(
   status: CredentialStatusService,
   dcqlQuery: DcqlQuery,
   now: number,
+  options: Omit<MatchOptions, 'now'> = {},
 ): Promise<DcqlMatch> {
-  const first = await matchHeld(wallet, dcqlQuery, now);
+  const first = await matchHeld(wallet, dcqlQuery, now, options);
   const candidates = [...new Map(first.queries.flatMap((q) => q.candidates).map((c) => [c.id, c])).values()];
   const rechecked = await Promise.all(candidates.map((record) => status.refresh(wallet, record, true)));
   const changed = rechecked.some((record, i) => record.statusResult.state !== candidates[i]?.statusResult.state);
-  return changed ? matchHeld(wallet, dcqlQuery, now) : first;
+  return changed ? matchHeld(wallet, dcqlQuery, now, options) : first;
 }
 
 /** Each query with its candidates and every claim each would release. */
-export function consentQueries(wallet: UnlockedWallet, dcqlQuery: DcqlQuery, match: DcqlMatch): Promise<ConsentQueryView[]> {
+export async function consentQueries(wallet: UnlockedWallet, dcqlQuery: DcqlQuery, match: DcqlMatch): Promise<ConsentQueryView[]> {
+  const policy = await wallet.research.policy();
   return Promise.all(
     match.queries.map(async (query) => ({
       asked: askedFor(dcqlQuery, query.queryId, query.format, query.claims.map((c) => c.path)),
       queryId: query.queryId,
       holderBinding: query.holderBinding,
+      minimised: query.candidates[0] ? query.minimisedFor(query.candidates[0].id) : false,
       candidates: await Promise.all(
         query.candidates.map(async (record) => ({
-          credential: await toCredentialView(wallet, record),
+          credential: await toCredentialView(wallet, record, policy),
           claims: record.claims.map((claim) => ({
             path: claim.path,
             value: claim.value,

@@ -19,6 +19,8 @@ export const ACTIVITY_KIND_LABEL: Record<ActivityKind, string> = {
   'trust.changed': 'Trusted issuers changed',
   'deletion.requested': 'Deletion requested',
   'anchor.sent': 'Log anchored',
+  'accreditor.changed': 'Accreditation bodies changed',
+  'requester.checked': 'Requester checked',
 };
 
 export const ACTIVITY_KINDS = Object.keys(ACTIVITY_KIND_LABEL) as ActivityKind[];
