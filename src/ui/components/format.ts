@@ -35,3 +35,12 @@ export function formatDateTime(iso: string): string {
 export function formatCount(count: number): string {
   return COUNT.format(count);
 }
+
+const DAY = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+
+/** A calendar date (`YYYY-MM-DD`, e.g. a birthday) as that same day wherever the user is. */
+export function formatDay(date: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return date;
+  const parsed = new Date(`${date}T00:00:00Z`);
+  return Number.isNaN(parsed.getTime()) ? date : DAY.format(parsed);
+}

@@ -3,6 +3,8 @@
  * site can read (credentials and claim paths — never values), until when, when it
  * last read, how much of its limit it used; revoke with a confirm, and the receipt
  * (with its chain proof once anchored) and a signed deletion request as downloads.
+ * Research grants add the verified requester and, shared as a child's parent or
+ * guardian, the coming-of-age date the grant ends on (grant-research.tsx).
  */
 import { useState } from 'preact/hooks';
 import type { GrantView } from '../../protocol/internal.ts';
@@ -15,6 +17,7 @@ import { sendUiCommand } from '../components/wallet-client.ts';
 import { usageText } from './access-model.ts';
 import { ReceiptDownloadButton } from './anchoring-receipt-button.tsx';
 import { InlineConfirm, useConfirm } from './confirm.tsx';
+import { GrantResearchFacts, GuardianNotice } from './grant-research.tsx';
 
 const KIND_LABEL: Record<GrantView['kind'], string> = { identity: 'Log in', data: 'Data access' };
 const KIND_TITLE: Record<GrantView['kind'], string> = {
@@ -149,7 +152,9 @@ export function GrantCard({ grant, onUpdated }: { grant: GrantView; onUpdated: (
             <dd>{grant.retentionDays === null ? 'Not stated' : `${formatCount(grant.retentionDays)} days`}</dd>
           </div>
         ) : null}
+        <GrantResearchFacts grant={grant} />
       </dl>
+      <GuardianNotice grant={grant} nowMs={Date.now()} />
       <div class="grant-actions row wrap">
         {active ? (
           <button

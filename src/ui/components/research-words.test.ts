@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { comingOfAgeMs, dataUseWords, daysUntilComingOfAge, guardianRoleWord } from './research-words.ts';
+
+describe('guardianRoleWord', () => {
+  it('a parent is a parent; the other DPV roles read as guardian', () => {
+    expect(guardianRoleWord('dpv:ParentOfDataSubject')).toBe('parent');
+    expect(guardianRoleWord('dpv:GuardianOfDataSubject')).toBe('guardian');
+  });
+});
+
+describe('coming of age', () => {
+  const now = Date.parse('2026-05-01T12:00:00Z');
+
+  it('is the start of the date, UTC', () => {
+    expect(comingOfAgeMs({ comesOfAgeAt: '2026-05-31' })).toBe(Date.parse('2026-05-31T00:00:00Z'));
+    expect(comingOfAgeMs({ comesOfAgeAt: null })).toBeNull();
+    expect(comingOfAgeMs(null)).toBeNull();
+    expect(comingOfAgeMs({ comesOfAgeAt: '31/05/2026' })).toBeNull();
+    expect(comingOfAgeMs({ comesOfAgeAt: '2026-13-45' })).toBeNull();
+  });
+
+  it('counts whole days left: 30 for a date 29.5 days away, 0 on the day, negative once past', () => {
+    expect(daysUntilComingOfAge({ comesOfAgeAt: '2026-05-31' }, now)).toBe(30);
+    expect(daysUntilComingOfAge({ comesOfAgeAt: '2026-06-01' }, now)).toBe(31);
+    expect(daysUntilComingOfAge({ comesOfAgeAt: '2026-05-01' }, Date.parse('2026-05-01T00:00:00Z'))).toBe(0);
+    expect(daysUntilComingOfAge({ comesOfAgeAt: '2026-04-20' }, now)).toBeLessThan(0);
+    expect(daysUntilComingOfAge({ comesOfAgeAt: null }, now)).toBeNull();
+  });
+});
+
+describe('dataUseWords', () => {
+  it('labels a term the purposes know, and keeps the bare term otherwise', () => {
+    const purposes = [
+      { term: 'duo:0000006', label: 'Health, medical or biomedical research' },
+      { term: 'legacy:Thing', label: 'legacy:Thing' },
+    ];
+    expect(dataUseWords(['duo:0000006', 'duo:0000007', 'legacy:Thing'], purposes)).toEqual([
+      { term: 'duo:0000006', label: 'Health, medical or biomedical research' },
+      { term: 'duo:0000007', label: null },
+      { term: 'legacy:Thing', label: null },
+    ]);
+  });
+});
