@@ -66,6 +66,11 @@ export interface CredentialsApprovalView {
   /** The verified client_id of a signed request, else null. */
   clientId: string | null;
   queries: ConsentQueryView[];
+  /**
+   * A signed request whose client_id DID attached an accreditation (`verifier_info`):
+   * the requester as checked (§8); else null (the window names the client_id only).
+   */
+  requester?: RequesterView | null;
 }
 
 /** A stated purpose, in the holder's words. */

@@ -29,6 +29,11 @@ export interface ParsedRequest {
    * stored with the approval, and nothing else of it is used.
    */
   encryption: ResponseEncryption | null;
+  /**
+   * Signed requests only: the ResearchAccreditation JWT VC the verifier attached in
+   * `verifier_info` (OpenID4VP 1.0 §5.1), checked against the client_id DID (§8); else null.
+   */
+  verifierAccreditation: string | null;
 }
 
 export interface DcApiRequestInput {
@@ -59,12 +64,27 @@ export async function parseDcApiRequest(
 
   if (protocol === 'openid4vp-v1-unsigned') {
     // OpenID4VP 1.0 §A.2: client_id and expected_origins of an unsigned request are ignored.
-    return { protocol, origin: input.origin, clientId: null, ...parseParameters(input.data) };
+    return { protocol, origin: input.origin, clientId: null, ...parseParameters(input.data), verifierAccreditation: null };
   }
   const { payload, clientId } = await verifyRequestObject(input.data, { origin: input.origin, now: deps.now, resolver: deps.resolver });
   // The signed payload was only a string inside `data`: bound what it decodes to as well.
   checkBounds(payload, 'request');
-  return { protocol, origin: input.origin, clientId, ...parseParameters(payload) };
+  return { protocol, origin: input.origin, clientId, ...parseParameters(payload), verifierAccreditation: accreditationIn(payload.verifier_info) };
+}
+
+/** Attestations read from `verifier_info`: a few, each `{ format, data }`. */
+const MAX_VERIFIER_INFO = 4;
+
+/** The first `jwt_vc_json` attestation in `verifier_info` (its type is checked with the accreditation). */
+function accreditationIn(verifierInfo: unknown): string | null {
+  if (verifierInfo === undefined) return null;
+  if (!Array.isArray(verifierInfo) || verifierInfo.length === 0) throw new ProtocolError('verifier_info must be a non-empty array');
+  if (verifierInfo.length > MAX_VERIFIER_INFO) throw new ProtocolError(`verifier_info has more than ${MAX_VERIFIER_INFO} attestations`);
+  for (const [i, item] of verifierInfo.entries()) {
+    if (!isPlainObject(item) || typeof item.format !== 'string') throw new ProtocolError(`verifier_info[${i}] must be an object with a format`);
+  }
+  const jwt = verifierInfo.find((item) => item.format === 'jwt_vc_json' && typeof item.data === 'string');
+  return (jwt?.data as string | undefined) ?? null;
 }
 
 /** Size, depth and member counts as for any page request (protocol/limits.ts), as an invalid_request. */
@@ -74,7 +94,7 @@ function checkBounds(value: unknown, root: string): void {
 }
 
 /** The authorization request parameters shared by unsigned requests and request objects. */
-function parseParameters(params: Record<string, unknown>): Omit<ParsedRequest, 'protocol' | 'origin' | 'clientId'> {
+function parseParameters(params: Record<string, unknown>): Omit<ParsedRequest, 'protocol' | 'origin' | 'clientId' | 'verifierAccreditation'> {
   if (params.response_type === undefined) throw new ProtocolError('response_type is missing');
   if (params.response_type !== 'vp_token') throw new ProtocolError(`response_type must be vp_token, not ${describe(params.response_type)}`);
 

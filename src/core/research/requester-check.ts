@@ -60,45 +60,76 @@ export async function checkRequester(vp: string, request: CheckedRequest, deps: 
     if (!signer) return unverified(null, "The requester's presentation names no signer (iss).");
     checkBinding(presentation, request, deps.now / 1000);
     await signedBy(presentation, signer, deps.resolver, "The requester's presentation");
-    const accreditationJwt = accreditationOf(presentation);
-    const credential = decode(accreditationJwt, 'The accreditation');
-    const issuer = typeof credential.payload.iss === 'string' ? credential.payload.iss : '';
-    const label = issuer ? await deps.accreditorLabel(issuer) : null;
-    if (label === null) throw refusal(`The accreditation is issued by ${issuer || 'no one'}, which is not on your list of accreditation bodies.`);
-    const verified = await verifyAccreditation(credential, signer, deps);
-    if (!verified.types.includes(ACCREDITATION_TYPE)) throw refusal(`The credential presented is not a ${ACCREDITATION_TYPE}.`);
-    const status = await deps.statusOf(verified);
-    if (status.state === 'revoked' || status.state === 'suspended') throw refusal(`The accreditation was ${status.state} by ${label}.`);
-    if (status.state === 'expired') throw refusal(`The accreditation expired (${status.reason ?? 'past its validity'}).`);
-    if (status.state === 'unknown') throw refusal(`The accreditation's status could not be checked: ${status.reason ?? 'no answer from its status list'}.`);
-    const subject = verified.document.credentialSubject;
-    const read = readAccreditation(isObject(subject) ? subject : {});
-    if (!read.ok) throw refusal(read.reason);
-    const { accreditation } = read;
-    if (!accreditation.origins.includes(request.origin)) {
-      throw refusal(`The accreditation does not cover this site (${request.origin}); it lists ${accreditation.origins.join(', ')}.`);
-    }
     const studyId = typeof presentation.payload.study === 'string' ? presentation.payload.study : null;
-    const study = chooseStudy(accreditation.studies, studyId, request);
-    if (typeof study === 'string') throw refusal(study);
-    if (study.validUntil !== null && study.validUntil <= deps.now) {
-      throw refusal(`The approval of study ${study.id} ended on ${new Date(study.validUntil).toISOString().slice(0, 10)}.`);
-    }
-    const jti = typeof credential.payload.jti === 'string' ? credential.payload.jti : null;
-    return {
-      verified: true,
-      did: signer,
-      accreditorDid: issuer,
-      accreditorLabel: label,
-      credentialId: jti ?? (await hashJson(accreditationJwt)),
-      accreditation,
-      study,
-    };
+    return await accreditationCheck(accreditationOf(presentation), signer, studyId, request, deps);
   } catch (error) {
-    if (error instanceof Refusal) return unverified(signer, error.message);
-    if (error instanceof CredentialError) return unverified(signer, error.message.endsWith('.') ? error.message : `${error.message}.`);
-    throw error;
+    return refused(signer, error);
   }
+}
+
+/**
+ * The accreditation half of the check, for a requester whose signature is already
+ * verified: by its VP (above), or as the `client_id` DID of a signed OpenID4VP request
+ * that carries the accreditation in `verifier_info`.
+ */
+export async function checkAccreditation(
+  accreditationJwt: string,
+  signer: string,
+  request: Omit<CheckedRequest, 'nonce'>,
+  deps: RequesterCheckDeps,
+): Promise<RequesterCheck> {
+  try {
+    return await accreditationCheck(accreditationJwt, signer, null, request, deps);
+  } catch (error) {
+    return refused(signer, error);
+  }
+}
+
+function refused(signer: string | null, error: unknown): RequesterCheck {
+  if (error instanceof Refusal) return unverified(signer, error.message);
+  if (error instanceof CredentialError) return unverified(signer, error.message.endsWith('.') ? error.message : `${error.message}.`);
+  throw error;
+}
+
+async function accreditationCheck(
+  accreditationJwt: string,
+  signer: string,
+  studyId: string | null,
+  request: Omit<CheckedRequest, 'nonce'>,
+  deps: RequesterCheckDeps,
+): Promise<RequesterCheck> {
+  const credential = decode(accreditationJwt, 'The accreditation');
+  const issuer = typeof credential.payload.iss === 'string' ? credential.payload.iss : '';
+  const label = issuer ? await deps.accreditorLabel(issuer) : null;
+  if (label === null) throw refusal(`The accreditation is issued by ${issuer || 'no one'}, which is not on your list of accreditation bodies.`);
+  const verified = await verifyAccreditation(credential, signer, deps);
+  if (!verified.types.includes(ACCREDITATION_TYPE)) throw refusal(`The credential presented is not a ${ACCREDITATION_TYPE}.`);
+  const status = await deps.statusOf(verified);
+  if (status.state === 'revoked' || status.state === 'suspended') throw refusal(`The accreditation was ${status.state} by ${label}.`);
+  if (status.state === 'expired') throw refusal(`The accreditation expired (${status.reason ?? 'past its validity'}).`);
+  if (status.state === 'unknown') throw refusal(`The accreditation's status could not be checked: ${status.reason ?? 'no answer from its status list'}.`);
+  const subject = verified.document.credentialSubject;
+  const read = readAccreditation(isObject(subject) ? subject : {});
+  if (!read.ok) throw refusal(read.reason);
+  const { accreditation } = read;
+  if (!accreditation.origins.includes(request.origin)) {
+    throw refusal(`The accreditation does not cover this site (${request.origin}); it lists ${accreditation.origins.join(', ')}.`);
+  }
+  const study = chooseStudy(accreditation.studies, studyId, request);
+  if (typeof study === 'string') throw refusal(study);
+  if (study.validUntil !== null && study.validUntil <= deps.now) {
+    throw refusal(`The approval of study ${study.id} ended on ${new Date(study.validUntil).toISOString().slice(0, 10)}.`);
+  }
+  const jti = typeof credential.payload.jti === 'string' ? credential.payload.jti : null;
+  return {
+    verified: true,
+    did: signer,
+    accreditorDid: issuer,
+    accreditorLabel: label,
+    credentialId: jti ?? (await hashJson(accreditationJwt)),
+    accreditation,
+    study,
+  };
 }
 
 class Refusal extends Error {}

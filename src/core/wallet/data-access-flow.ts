@@ -5,47 +5,38 @@ import { DomainError } from '../errors.ts';
 import { createConsentReceipt } from '../grants/consent-receipt.ts';
 import { grantStatus, toSiteGrantView, usesLeft, type GrantedCredential, type GrantRecord } from '../grants/grant-record.ts';
 import { grantLock } from '../grants/grant-service.ts';
-import { parsePurposes, type PurposeTerm } from '../grants/purposes.ts';
+import type { PurposeTerm } from '../grants/purposes.ts';
 import { grantIdsOf, pairwiseLock } from '../identity/pairwise.ts';
-import { parseDcqlQuery } from '../presentation/dcql-query.ts';
-import { ProtocolError } from '../presentation/errors.ts';
 import { createVpToken, type PresentationChoice } from '../presentation/vp-token.ts';
 import { approvalHeader, type ApprovalKindHandler } from './approval-kinds.ts';
 import { chooseCredentials, consentQueries, matchHeld, matchWithFreshStatus, presentOrAsk, releasedPaths } from './presentation-choices.ts';
 import type { UnlockedWallet } from './wallet-session.ts';
 import type { CredentialContext } from './flow-context.ts';
+import {
+  checkedPurposes,
+  checkRequest,
+  consentedPurposes,
+  guardianOfRecords,
+  matchOptions,
+  requestedClaimPaths,
+  requesterChecked,
+  type DataAccessRequest,
+} from './data-access-request.ts';
 import type { GuardianView } from '../../protocol/internal.ts';
-import type { DomainEvent } from '../commit/domain-events.ts';
-import type { CredentialRecord } from '../credentials/types.ts';
-import { leastIdentifyingClaimSet } from '../research/claim-set-choice.ts';
-import { guardianOf, guardianTermEnd } from '../research/guardian.ts';
+import { guardianTermEnd } from '../research/guardian.ts';
 import { checkRequester, type RequesterCheck } from '../research/requester-check.ts';
 import {
   accreditationWarnings,
   blockedReason,
   grantRequester,
-  isResearch,
   purposeViews,
+  requesterCheckDeps,
   requesterView,
   researchQueries,
   type ResearchConsent,
 } from './research-consent.ts';
 
 const DAY_MS = 86_400_000;
-
-/** A checked data-access request, as kept with its approval. */
-export interface DataAccessRequest {
-  purposes: string[];
-  dcqlQuery: DcqlQuery;
-  nonce: string;
-  durationDays: number;
-  usageLimit: number | null;
-  retentionDays: number | null;
-  /** The requester's VP JWT (§8), if the request carried one. */
-  requesterVp: string | null;
-  /** Its check, made before the window opened (absent: the wallet was locked then; made on first view). */
-  requester?: RequesterCheck;
-}
 
 const noGrant = () => new DomainError('unauthorized', 'No active grant for this request.');
 
@@ -136,12 +127,7 @@ export class DataAccessFlow {
     return checkRequester(
       request.requesterVp!,
       { origin, nonce: request.nonce, purposes: request.purposes, claimPaths: requestedClaimPaths(request.dcqlQuery) },
-      {
-        resolver: this.ctx.resolver,
-        now: this.ctx.ports.now(),
-        accreditorLabel: (did) => wallet.research.accreditors.labelOf(did),
-        statusOf: (credential) => this.ctx.status.statusOf(credential),
-      },
+      requesterCheckDeps(this.ctx, wallet),
     );
   }
 
@@ -269,65 +255,4 @@ export class DataAccessFlow {
     if (state === 'revoked' || state === 'suspended' || state === 'expired') throw noGrant();
     return checked;
   }
-}
-
-/** Params → the request kept with the approval; a bad purpose or query is `invalid_input` naming the field. */
-function checkRequest(params: RequestDataAccessParams): DataAccessRequest {
-  const purposes = parsePurposes(params.purpose);
-  if (!purposes.ok) throw new DomainError('invalid_input', `params.purpose: unknown purpose term${purposes.unknown.length > 1 ? 's' : ''} ${purposes.unknown.join(', ')}`);
-  let dcqlQuery: DcqlQuery;
-  try {
-    dcqlQuery = parseDcqlQuery(params.dcql_query);
-  } catch (error) {
-    if (error instanceof ProtocolError) throw new DomainError('invalid_input', `params.${error.description}`);
-    throw error;
-  }
-  return {
-    purposes: purposes.purposes.map((p) => p.term),
-    dcqlQuery,
-    nonce: params.nonce,
-    durationDays: params.duration_days,
-    usageLimit: params.usage_limit ?? null,
-    retentionDays: params.retention_days ?? null,
-    requesterVp: params.requester ?? null,
-  };
-}
-
-/** Research requests answer by the least identifying claim set the credential can fill (§8 Minimise). */
-const matchOptions = (consent: ResearchConsent) => (isResearch(consent.purposes) ? { chooseClaimSet: leastIdentifyingClaimSet } : {});
-
-/** Every claim path the query names (what a study's declared claims are compared with). */
-function requestedClaimPaths(query: DcqlQuery): (string | number | null)[][] {
-  return query.credentials.flatMap((c) => (c.claims ?? []).flatMap((claim) => ('path' in claim ? [claim.path as (string | number | null)[]] : [])));
-}
-
-function guardianOfRecords(records: readonly (CredentialRecord | undefined)[]): GuardianView | null {
-  for (const record of records) {
-    const guardian = record ? guardianOf(record.document) : null;
-    if (guardian) return guardian;
-  }
-  return null;
-}
-
-const requesterChecked = (origin: string, check: RequesterCheck): DomainEvent => ({
-  type: 'requester.checked',
-  origin,
-  verified: check.verified,
-  did: check.did,
-  reason: check.verified ? null : check.reason,
-  accreditor: check.verified ? check.accreditorDid : null,
-  study: check.verified ? check.study.id : null,
-});
-
-function checkedPurposes(terms: string[]): PurposeTerm[] {
-  const parsed = parsePurposes(terms);
-  if (!parsed.ok) throw new DomainError('invalid_request', `unknown purposes ${parsed.unknown.join(', ')}`);
-  return parsed.purposes;
-}
-
-/** Separately consented purposes count only when ticked; something must remain. */
-function consentedPurposes(asked: PurposeTerm[], ticked: readonly string[]): PurposeTerm[] {
-  const purposes = asked.filter((p) => !p.separate || ticked.includes(p.term));
-  if (purposes.length === 0) throw new DomainError('invalid_input', 'Tick the purpose to consent to it, or decline the request.');
-  return purposes;
 }

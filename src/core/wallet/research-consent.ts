@@ -5,7 +5,9 @@ import type { PurposeTerm } from '../grants/purposes.ts';
 import { claimCovered, purposesBeyond } from '../research/accreditation-scope.ts';
 import { sensitiveCategoriesOf, type ResearchPolicy } from '../research/data-categories.ts';
 import { directIdentifierReason } from '../research/direct-identifiers.ts';
-import type { RequesterCheck } from '../research/requester-check.ts';
+import type { RequesterCheck, RequesterCheckDeps } from '../research/requester-check.ts';
+import type { CredentialContext } from './flow-context.ts';
+import type { UnlockedWallet } from './wallet-session.ts';
 
 /**
  * The data-access consent window's research side (DESIGN.md §8): who asks as checked,
@@ -122,4 +124,14 @@ export function accreditationWarnings(consent: ResearchConsent, queries: Consent
   }
   for (const path of beyond) warnings.push(`It asks for ${path}, which the accreditation does not list for study ${study.id}.`);
   return warnings;
+}
+
+/** What a requester check uses: the DID resolver, the user's accreditation list, the status lists (through the shared cache). */
+export function requesterCheckDeps(ctx: CredentialContext, wallet: UnlockedWallet): RequesterCheckDeps {
+  return {
+    resolver: ctx.resolver,
+    now: ctx.ports.now(),
+    accreditorLabel: (did) => wallet.research.accreditors.labelOf(did),
+    statusOf: (credential) => ctx.status.statusOf(credential),
+  };
 }
