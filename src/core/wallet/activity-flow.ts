@@ -47,11 +47,13 @@ export class ActivityFlow {
   /** Everything the wallet holds about the user, as structured JSON, with a fresh signed checkpoint. */
   async exportData(): Promise<Record<string, unknown>> {
     const wallet = await this.ctx.session.require();
-    const [credentials, grants, sites, trusted, size] = await Promise.all([
+    const [credentials, grants, sites, trusted, accreditors, researchPolicy, size] = await Promise.all([
       wallet.credentials.list(),
       wallet.grants.list(),
       wallet.pairwise.list(),
       wallet.trust.list(),
+      wallet.research.accreditors.list(),
+      wallet.research.policy(),
       wallet.ledger.size(),
     ]);
     const integrity = await this.verify();
@@ -75,6 +77,8 @@ export class ActivityFlow {
       grants,
       sites: sites.map((s) => ({ origin: s.origin, did: s.did, createdAt: s.createdAt, grantIds: grantIdsOf(s) })),
       trustedIssuers: trusted,
+      accreditationBodies: accreditors,
+      dataCategories: researchPolicy,
       activity: activity.map(({ entry, payload, salt }) => ({ entry, payload, salt })),
       ledger: { ...(await wallet.ledger.publicKey()), integrity },
     };
