@@ -3,8 +3,9 @@ import { ACTIVITY_KINDS, activityKindLabel, payloadLines, valueText } from './ac
 
 describe('activity words', () => {
   test('every ledger kind has plain words; an unknown kind shows as it is', () => {
-    expect(ACTIVITY_KINDS).toHaveLength(13);
+    expect(ACTIVITY_KINDS).toHaveLength(15);
     expect(activityKindLabel('grant.revoked')).toBe('Access revoked');
+    expect(activityKindLabel('requester.checked')).toBe('Requester checked');
     expect(activityKindLabel('future.kind')).toBe('future.kind');
   });
 
@@ -36,6 +37,17 @@ describe('activity words', () => {
       { label: 'Site', text: 'https://city.example' },
       { label: 'Credentials', text: 'ResidentCredential: credentialSubject.address.locality; PID' },
       { label: 'First time', text: 'Yes' },
+    ]);
+  });
+
+  test('a requester check reads as who, whether verified, by whom and for which study, or why not', () => {
+    expect(payloadLines({ origin: 'https://portal.example', verified: true, did: 'did:key:z6Mkr', reason: null, accreditor: 'Ethics board', study: 'AICH-2026-014' })).toEqual([
+      { label: 'Site', text: 'https://portal.example' },
+      { label: 'Verified', text: 'Yes' },
+      { label: 'DID', text: 'did:key:z6Mkr' },
+      { label: 'Reason', text: '—' },
+      { label: 'Accredited by', text: 'Ethics board' },
+      { label: 'Study', text: 'AICH-2026-014' },
     ]);
   });
 

@@ -49,6 +49,9 @@ const FIELD_LABEL: Record<string, string> = {
   trusted: 'Trusted',
   expiresAt: 'Until',
   receipt: 'Receipt',
+  verified: 'Verified',
+  accreditor: 'Accredited by',
+  study: 'Study',
 };
 
 /** Shown first, in this order; other fields follow as they come. */
