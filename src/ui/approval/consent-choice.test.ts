@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConsentCandidateView, ConsentQueryView, CredentialView } from '../../protocol/internal.ts';
-import { defaultChoice, isShared, orderedCandidates, requestSigner, resolveChoice } from './consent-choice.ts';
+import { defaultChoice, isBlocked, isShared, orderedCandidates, refusalOf, requestSigner, resolveChoice } from './consent-choice.ts';
 
 function candidate(id: string, issuerTrusted: boolean): ConsentCandidateView {
   const credential: CredentialView = {
@@ -60,6 +60,39 @@ describe('preselection', () => {
     const choice = defaultChoice(c);
     expect(choice.ticked).toEqual(['given_name']);
     expect(c.claims.map((claim) => isShared(claim, choice))).toEqual([true, false, true]);
+  });
+});
+
+describe('refused credentials (blocked)', () => {
+  const refused = (id: string, issuerTrusted: boolean, reason = 'health data is never shared with an unverified requester') => ({
+    ...candidate(id, issuerTrusted),
+    blocked: reason,
+  });
+
+  it('a refused credential is never preselected, even from a trusted issuer; it is listed last', () => {
+    const q = query([refused('a', true), candidate('b', false), candidate('c', true)]);
+    expect(orderedCandidates(q).map((c) => c.credential.id)).toEqual(['c', 'b', 'a']);
+    expect(resolveChoice(q, {})?.candidate.credential.id).toBe('c');
+    expect(refusalOf(q)).toBeNull();
+  });
+
+  it('choosing a refused credential does not stick: the preferred open one is used', () => {
+    const q = query([refused('a', true), candidate('b', false)]);
+    expect(resolveChoice(q, { pid: { credentialId: 'a', ticked: ['given_name'] } })?.candidate.credential.id).toBe('b');
+  });
+
+  it('when every candidate is refused, nothing is chosen and the first reason is given', () => {
+    const q = query([refused('a', true, 'first reason'), refused('b', false, 'second reason')]);
+    expect(resolveChoice(q, {})).toBeNull();
+    expect(resolveChoice(q, { pid: { credentialId: 'a', ticked: [] } })).toBeNull();
+    expect(refusalOf(q)).toBe('first reason');
+  });
+
+  it('no candidates is not a refusal; an empty or null reason is not a block', () => {
+    expect(refusalOf(query([]))).toBeNull();
+    expect(isBlocked({ ...candidate('a', true), blocked: null })).toBe(false);
+    expect(isBlocked({ ...candidate('a', true), blocked: '' })).toBe(false);
+    expect(isBlocked(candidate('a', true))).toBe(false);
   });
 });
 

@@ -1,6 +1,8 @@
 /**
- * The consent window's smaller pieces: one credential to choose among several, and
- * the list of claims with a checkbox each (what is ticked leaves).
+ * The consent window's smaller pieces: one credential to choose among several (greyed,
+ * with the reason, when the wallet refuses it to this requester), and the list of
+ * claims with a checkbox each (what is ticked leaves), each flagged where research
+ * access asks more than it should: a direct identifier, or beyond the accreditation.
  */
 import type { ConsentCandidateView, ConsentClaimView } from '../../protocol/internal.ts';
 import {
@@ -14,7 +16,7 @@ import {
   issuerName,
   keyClaims,
 } from '../components/credential.tsx';
-import { type QueryChoice, isShared } from './consent-choice.ts';
+import { type QueryChoice, isBlocked, isShared } from './consent-choice.ts';
 
 export function CandidateOption({
   queryId,
@@ -31,15 +33,18 @@ export function CandidateOption({
 }) {
   const { credential } = candidate;
   const summary = keyClaims(credential, 2);
+  const refused = isBlocked(candidate);
+  const reasonId = `blocked-reason-${queryId}-${credential.id}`;
   return (
-    <label class={checked ? 'candidate candidate-checked' : 'candidate'}>
+    <label class={refused ? 'candidate candidate-blocked' : checked ? 'candidate candidate-checked' : 'candidate'}>
       <input
         type="radio"
         name={`candidate-${queryId}`}
         value={credential.id}
         data-testid={`candidate-${queryId}-${credential.id}`}
-        checked={checked}
-        disabled={disabled}
+        checked={checked && !refused}
+        disabled={disabled || refused}
+        aria-describedby={refused ? reasonId : undefined}
         onChange={(event) => {
           if (event.currentTarget.checked) onSelect();
         }}
@@ -59,6 +64,11 @@ export function CandidateOption({
         {credential.receivedAt ? (
           <span class="muted small">
             received <When iso={credential.receivedAt} />
+          </span>
+        ) : null}
+        {refused ? (
+          <span class="blocked-reason small" id={reasonId} data-testid={`blocked-${credential.id}`}>
+            <strong>Not shared with this requester:</strong> {candidate.blocked}
           </span>
         ) : null}
       </span>
@@ -93,6 +103,8 @@ export function ClaimList({
         const key = claimKey(claim.path);
         // Unique within the page even when two queries share a path (the test id may repeat across queries).
         const inputId = `claim-input-${queryId}-${key}`;
+        const flagged = Boolean(claim.directIdentifier) || claim.beyondAccreditation === true;
+        const flagsId = `claim-flags-${queryId}-${key}`;
         return (
           <li key={key} class={isShared(claim, choice) ? 'claim-row claim-row-check' : 'claim-row claim-row-check claim-off'}>
             <input
@@ -101,6 +113,7 @@ export function ClaimList({
               data-testid={`claim-${key}`}
               checked={isShared(claim, choice)}
               disabled={disabled || !claim.disclosable}
+              aria-describedby={flagged ? flagsId : undefined}
               onChange={(event) => onToggle(claim, event.currentTarget.checked)}
             />
             <label class="claim-name" for={inputId} title={key}>
@@ -113,10 +126,29 @@ export function ClaimList({
             <span class="claim-value">
               <ClaimValue value={claim.value} />
             </span>
+            {flagged ? <ClaimFlags claim={claim} testKey={key} id={flagsId} /> : null}
           </li>
         );
       })}
     </ul>
+  );
+}
+
+/** Why a claim deserves a second look under research access; words, not only colour. */
+function ClaimFlags({ claim, testKey, id }: { claim: ConsentClaimView; testKey: string; id: string }) {
+  return (
+    <span class="claim-flags" id={id}>
+      {claim.directIdentifier ? (
+        <span class="pill pill-warn pill-flag" data-testid={`direct-identifier-${testKey}`}>
+          ⚠ Direct identifier: {claim.directIdentifier}
+        </span>
+      ) : null}
+      {claim.beyondAccreditation ? (
+        <span class="pill pill-warn pill-flag" data-testid={`beyond-accreditation-${testKey}`}>
+          ⚠ Beyond the accreditation: the study may not ask for this
+        </span>
+      ) : null}
+    </span>
   );
 }
 
@@ -141,5 +173,15 @@ export function UnknownStatusAck({
       />
       <span>I understand that the credential&apos;s status could not be confirmed, and want to share it anyway.</span>
     </label>
+  );
+}
+
+/** Why the approve button stays disabled when the wallet refuses every credential a query could use. */
+export function RefusalText({ refusal }: { refusal: string | null }) {
+  if (refusal === null) return null;
+  return (
+    <p class="error" data-testid="approval-refused">
+      <strong>You cannot approve this request:</strong> {refusal}
+    </p>
   );
 }

@@ -1,6 +1,8 @@
 /**
  * One query of a consent request: the credential that answers it (a choice when
- * several could), its issuer and status, and every claim that would leave.
+ * several could), its issuer and status, and every claim that would leave. A query
+ * whose every credential the wallet refuses to this requester shows them greyed with
+ * the reason; a minimised one says the wallet chose the less identifying option.
  */
 import type { ConsentCandidateView, ConsentClaimView, ConsentQueryView } from '../../protocol/internal.ts';
 import {
@@ -15,7 +17,7 @@ import {
   issuerName,
   statusMeaning,
 } from '../components/credential.tsx';
-import { type QueryChoice, defaultChoice, isShared, orderedCandidates } from './consent-choice.ts';
+import { type QueryChoice, defaultChoice, isShared, orderedCandidates, refusalOf } from './consent-choice.ts';
 import { CandidateOption, ClaimList, UnknownStatusAck } from './consent-parts.tsx';
 import type { ConsentSelection } from './consent-selection.ts';
 
@@ -44,6 +46,23 @@ export function QueryCard({
   disabled: boolean;
   onChoice: (choice: QueryChoice) => void;
 }) {
+  const refusal = refusalOf(query);
+  if (!current && refusal !== null) {
+    return (
+      <section class="card stack" data-testid={`query-${query.queryId}`}>
+        {multiple ? <p class="muted small query-id">Request “{query.queryId}”</p> : null}
+        <p class="error" data-testid={`refused-${query.queryId}`}>
+          Tessera will not share this part of the request with this requester: {refusal}
+        </p>
+        <div class="candidates">
+          {query.candidates.map((item) => (
+            <CandidateOption key={item.credential.id} queryId={query.queryId} candidate={item} checked={false} disabled onSelect={() => undefined} />
+          ))}
+        </div>
+        <AskedFor asked={query.asked} />
+      </section>
+    );
+  }
   if (!current) {
     return (
       <section class="card" data-testid={`query-${query.queryId}`}>
@@ -156,6 +175,11 @@ export function QueryCard({
             {sharedCount} of {candidate.claims.length}
           </span>
         </div>
+        {query.minimised ? (
+          <p class="note small" data-testid={`minimised-${query.queryId}`}>
+            The site accepts other claims for this; Tessera chose the less identifying option it accepts.
+          </p>
+        ) : null}
         {wholeCredential ? (
           <p class="note small" data-testid="whole-credential-note">
             This format shares the whole credential: every claim below leaves, not only those asked for.

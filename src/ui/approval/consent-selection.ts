@@ -1,12 +1,13 @@
 /**
  * The user's choices across every query of a consent (one-time share or data
  * access): which credential answers each, which claims leave, and the
- * acknowledgement a credential of unknown status needs. Both consent views use it,
+ * acknowledgement a credential of unknown status needs, and whether the wallet refuses
+ * every credential that could answer a query. Both consent views use it,
  * so they preselect and build the selection the same way.
  */
 import { useState } from 'preact/hooks';
 import type { ConsentCandidateView, ConsentQueryView, CredentialSelection } from '../../protocol/internal.ts';
-import { type QueryChoice, isShared, resolveChoice } from './consent-choice.ts';
+import { type QueryChoice, isShared, refusalOf, resolveChoice } from './consent-choice.ts';
 
 export interface ResolvedQuery {
   query: ConsentQueryView;
@@ -23,6 +24,12 @@ export interface ConsentSelection {
   nothingToShare: boolean;
   /** The status warning is not yet acknowledged. */
   blocked: boolean;
+  /**
+   * Why approving is impossible: every credential that could answer a query is refused
+   * to this requester (the view does not say which queries are optional, so any such
+   * query stops the approval); null otherwise.
+   */
+  refusal: string | null;
   /** What leaves, as the background expects it. */
   selection: () => CredentialSelection;
 }
@@ -54,6 +61,7 @@ export function useConsentSelection(queries: ConsentQueryView[]): ConsentSelecti
     setAcceptUnknown,
     nothingToShare: resolved.every(({ current }) => current === null),
     blocked: unknownStatus && !acceptUnknown,
+    refusal: queries.map(refusalOf).find((reason) => reason !== null) ?? null,
     selection,
   };
 }

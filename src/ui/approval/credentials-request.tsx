@@ -10,6 +10,7 @@ import { formatDateTime } from '../components/format.ts';
 import { OriginBadge, isInsecureOrigin } from '../components/origin-badge.tsx';
 import { ErrorText } from '../components/page.tsx';
 import { requestSigner } from './consent-choice.ts';
+import { RefusalText } from './consent-parts.tsx';
 import { useConsentSelection } from './consent-selection.ts';
 import { QueryCards } from './consent-query.tsx';
 import { DecisionButtons, ORIGIN_ID, TITLE_ID, useDecision } from './decision.tsx';
@@ -26,10 +27,10 @@ export function CredentialsRequest({
 }) {
   const decision = useDecision(approval.id, onFinished);
   const consent = useConsentSelection(approval.queries);
-  const { blocked, nothingToShare } = consent;
+  const { blocked, nothingToShare, refusal } = consent;
 
   const approve = () => {
-    if (blocked || nothingToShare) return;
+    if (blocked || nothingToShare || refusal !== null) return;
     void decision.decide('approve', consent.selection());
   };
 
@@ -46,13 +47,14 @@ export function CredentialsRequest({
       <p class="muted small">
         What you share is signed for this site and this request only; it cannot be replayed to another site.
       </p>
+      <RefusalText refusal={refusal} />
       <ErrorText message={decision.error ?? lookupError} testId="approval-error" />
       <DecisionButtons
         decision={decision}
         approveLabel="Share"
         approvingLabel="Sharing…"
-        approveDisabled={blocked || nothingToShare}
-        approveTitle={blocked ? 'Confirm the status warning above first' : undefined}
+        approveDisabled={blocked || nothingToShare || refusal !== null}
+        approveTitle={refusal ?? (blocked ? 'Confirm the status warning above first' : undefined)}
         onApprove={approve}
       />
       <p class="muted small">Requested {formatDateTime(approval.createdAt)}</p>

@@ -1,52 +1,19 @@
 /**
- * The data-access consent window's own pieces: who asks (verified requester or an
- * "unverified" warning), why (each purpose in plain words, the separately consented
- * ones with their own unticked box), and the terms (how long, how often, how long
- * the requester keeps what it receives).
+ * The data-access consent window's own pieces: why (each purpose in plain words, the
+ * separately consented ones with their own unticked box, each marked where the
+ * requester's study is not approved for it), and the terms (how long, how often, how
+ * long the requester keeps what it receives). Who asks: requester-badge.tsx.
  */
-import type { DataAccessApprovalView, PurposeView, RequesterView } from '../../protocol/internal.ts';
+import type { DataAccessApprovalView, PurposeView } from '../../protocol/internal.ts';
 import { formatCount, formatDate } from '../components/format.ts';
 
-export function RequesterBadge({ requester }: { requester: RequesterView }) {
-  if (requester.verified) {
-    return (
-      <div class="note requester requester-verified" data-testid="requester-verified">
-        <p>
-          <span class="pill pill-ok">Verified</span> <strong>{requester.name}</strong>
-        </p>
-        <dl class="fact-list">
-          <div class="fact">
-            <dt>DID</dt>
-            <dd>
-              <code>{requester.did}</code>
-            </dd>
-          </div>
-          <div class="fact">
-            <dt>Accredited by</dt>
-            <dd>
-              <code>{requester.accreditor}</code>
-            </dd>
-          </div>
-          {requester.study ? (
-            <div class="fact">
-              <dt>Study</dt>
-              <dd>{requester.study}</dd>
-            </div>
-          ) : null}
-          {requester.ethicsApproval ? (
-            <div class="fact">
-              <dt>Ethics approval</dt>
-              <dd>{requester.ethicsApproval}</dd>
-            </div>
-          ) : null}
-        </dl>
-      </div>
-    );
-  }
+/** A purpose the verified requester's study is not approved for: said in words, not by colour alone. */
+function BeyondMark({ purpose }: { purpose: PurposeView }) {
+  if (!purpose.beyondAccreditation) return null;
   return (
-    <p class="warning requester" data-testid="requester-unverified">
-      <span class="pill pill-warn">Unverified</span> Tessera could not check who runs this site: {requester.reason}
-    </p>
+    <span class="pill pill-warn pill-flag" data-testid={`purpose-beyond-${purpose.term}`}>
+      ⚠ Not among the study&apos;s approved data uses
+    </span>
   );
 }
 
@@ -74,6 +41,7 @@ export function PurposeList({
           {plain.map((purpose) => (
             <li key={purpose.term} data-testid={`purpose-${purpose.term}`}>
               <strong>{purpose.label}</strong>: {purpose.description}
+              <BeyondMark purpose={purpose} />
               <code class="muted small purpose-term">{purpose.term}</code>
             </li>
           ))}
@@ -93,6 +61,7 @@ export function PurposeList({
             />
             <label for={inputId}>
               <strong>Also allow: {purpose.label}</strong>: {purpose.description}
+              <BeyondMark purpose={purpose} />
               <code class="muted small purpose-term">{purpose.term}</code>
               <span class="muted small block">Left unticked, this use is not part of the grant.</span>
             </label>

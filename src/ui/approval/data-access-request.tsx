@@ -1,7 +1,10 @@
 /**
  * Consent to ongoing data access: who asks, what (each credential and claim, as in a
  * one-time share), why (each purpose in plain words; AI model training only when
- * ticked on its own), for how long, how often, and how long they keep it. On approval
+ * ticked on its own), for how long, how often, and how long they keep it. A research
+ * requester is shown verified with its accreditation or unverified with the reason,
+ * with every way the request goes beyond the accreditation, and a child's credential
+ * says it is shared as parent or guardian until the child comes of age. On approval
  * the site may fetch fresh presentations of exactly this, silently, until the grant
  * ends or the user revokes it.
  */
@@ -12,9 +15,12 @@ import { OriginBadge, isInsecureOrigin } from '../components/origin-badge.tsx';
 import { ErrorText } from '../components/page.tsx';
 import { QueryCards } from './consent-query.tsx';
 import { useConsentSelection } from './consent-selection.ts';
-import { AccessTerms, PurposeList, RequesterBadge } from './data-access-parts.tsx';
+import { RefusalText } from './consent-parts.tsx';
+import { AccessTerms, PurposeList } from './data-access-parts.tsx';
 import { DecisionButtons, ORIGIN_ID, TITLE_ID, useDecision } from './decision.tsx';
 import { InsecureWarning } from './identity-request.tsx';
+import { RequesterBadge } from './requester-badge.tsx';
+import { AccreditationWarnings, GuardianRole } from './research-notices.tsx';
 
 export function DataAccessRequest({
   approval,
@@ -27,14 +33,14 @@ export function DataAccessRequest({
 }) {
   const decision = useDecision(approval.id, onFinished);
   const consent = useConsentSelection(approval.queries);
-  const { blocked, nothingToShare } = consent;
+  const { blocked, nothingToShare, refusal } = consent;
   const [separate, setSeparate] = useState<string[]>([]);
 
   const toggleSeparate = (term: string, on: boolean) =>
     setSeparate((current) => (on ? [...current.filter((item) => item !== term), term] : current.filter((item) => item !== term)));
 
   const approve = () => {
-    if (blocked || nothingToShare) return;
+    if (blocked || nothingToShare || refusal !== null) return;
     const offered = new Set(approval.purposes.filter((purpose) => purpose.separate).map((purpose) => purpose.term));
     void decision.decide('approve', {
       ...consent.selection(),
@@ -51,8 +57,10 @@ export function DataAccessRequest({
       <p class="approval-lead">
         asks to read your data until {formatDate(approval.expiresAt)}, without asking you again each time.
       </p>
-      <RequesterBadge requester={approval.requester} />
+      <RequesterBadge requester={approval.requester} purposes={approval.purposes} />
       {isInsecureOrigin(approval.origin) ? <InsecureWarning /> : null}
+      <AccreditationWarnings warnings={approval.warnings} />
+      {approval.guardian ? <GuardianRole guardian={approval.guardian} /> : null}
 
       <PurposeList
         purposes={approval.purposes}
@@ -69,13 +77,14 @@ export function DataAccessRequest({
         Each later read is a fresh presentation of exactly the claims ticked above, for this site only. You can revoke
         this access at any time in the Tessera dashboard; the site learns of it at once.
       </p>
+      <RefusalText refusal={refusal} />
       <ErrorText message={decision.error ?? lookupError} testId="approval-error" />
       <DecisionButtons
         decision={decision}
         approveLabel="Give access"
         approvingLabel="Giving access…"
-        approveDisabled={blocked || nothingToShare}
-        approveTitle={blocked ? 'Confirm the status warning above first' : undefined}
+        approveDisabled={blocked || nothingToShare || refusal !== null}
+        approveTitle={refusal ?? (blocked ? 'Confirm the status warning above first' : undefined)}
         onApprove={approve}
       />
       <p class="muted small">Requested {formatDateTime(approval.createdAt)}</p>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDay } from './format.ts';
+import { formatDay, formatUtcDay } from './format.ts';
 
 describe('formatDay', () => {
   it('shows a calendar date as that day, whatever the time zone', () => {
@@ -11,5 +11,13 @@ describe('formatDay', () => {
   it('leaves what is not a date as it is', () => {
     expect(formatDay('soon')).toBe('soon');
     expect(formatDay('2031-02-30T00:00:00Z')).toBe('2031-02-30T00:00:00Z');
+  });
+});
+
+describe('formatUtcDay', () => {
+  it('shows an instant as its UTC day', () => {
+    expect(formatUtcDay('2027-12-31T00:00:00Z')).toBe(formatDay('2027-12-31'));
+    expect(formatUtcDay('2027-12-31T23:30:00Z')).toBe(formatDay('2027-12-31'));
+    expect(formatUtcDay('not a date')).toBe('not a date');
   });
 });

@@ -44,3 +44,12 @@ export function formatDay(date: string): string {
   const parsed = new Date(`${date}T00:00:00Z`);
   return Number.isNaN(parsed.getTime()) ? date : DAY.format(parsed);
 }
+
+/**
+ * An instant as its UTC calendar day: for dates set by people as a day (a study's
+ * `validUntil` of 2027-12-31T00:00:00Z is "31 Dec 2027", not the 30th west of Greenwich).
+ */
+export function formatUtcDay(iso: string): string {
+  const date = parse(iso);
+  return date ? DAY.format(date) : iso;
+}

@@ -4,7 +4,7 @@
  * that role, the coming-of-age date the grant ends on, and a notice once it is near.
  */
 import type { GrantView } from '../../protocol/internal.ts';
-import { formatDate, formatDay } from '../components/format.ts';
+import { formatDay, formatUtcDay } from '../components/format.ts';
 import { guardianRoleWord } from '../components/research-words.ts';
 import { comingOfAgeNoticeDays } from './access-research.ts';
 
@@ -26,7 +26,7 @@ export function GrantResearchFacts({ grant }: { grant: GrantView }) {
             ) : null}
             <span class="muted small block">
               accredited by {requester.accreditor}
-              {requester.validUntil ? `, until ${formatDate(requester.validUntil)}` : ''}
+              {requester.validUntil ? `, until ${formatUtcDay(requester.validUntil)}` : ''}
             </span>
           </dd>
         </div>
