@@ -2,7 +2,8 @@
  * The dashboard (the manifest's options page, in a tab), in four parts under a tab
  * bar: Credentials (held, with import), Access (who can read what, by site, with
  * revocation, receipts and deletion requests), Activity (the tamper-evident log, its
- * integrity, and the export), and Settings (trusted issuers and security).
+ * integrity, and the export), and Settings (trusted issuers, accreditation bodies, data
+ * categories, security and chain anchoring).
  */
 import { render } from 'preact';
 import { useState } from 'preact/hooks';

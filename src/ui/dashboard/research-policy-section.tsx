@@ -92,66 +92,72 @@ function PolicyForm({
 
   return (
     <form class="card stack" onSubmit={submit} noValidate aria-label="Data categories">
+      <p class="field-hint" id="category-patterns-hint">
+        Type patterns, one a line: a part of a type&apos;s name (Health) or a whole type (urn:eu.europa.ec.eudi:pid:1).
+        A category without patterns holds only the credentials you put in it by hand.
+      </p>
       {drafts.length === 0 ? (
         <p class="muted" data-testid="categories-empty">
           No categories: no credential is treated as sensitive.
         </p>
       ) : null}
-      {drafts.map((draft, index) => (
-        <fieldset class="category-draft stack" key={draft.key} data-testid={`category-${draft.key}`}>
-          <legend>{draft.name.trim() || `New category ${index + 1}`}</legend>
-          <label class="field">
-            <span class="field-label">Name</span>
-            <input
-              type="text"
-              data-testid={`category-name-${draft.key}`}
-              placeholder="health"
-              autoComplete="off"
-              spellcheck={false}
-              maxLength={32}
-              value={draft.name}
-              disabled={action.busy}
-              aria-invalid={invalidField(draft.key, 'name')}
-              onInput={(event) => edit(draft.key, { name: event.currentTarget.value })}
-            />
-          </label>
-          <label class="field">
-            <span class="field-label">Type patterns, one a line</span>
-            <textarea
-              data-testid={`category-patterns-${draft.key}`}
-              rows={4}
-              spellcheck={false}
-              value={draft.patterns}
-              disabled={action.busy}
-              aria-invalid={invalidField(draft.key, 'patterns')}
-              onInput={(event) => edit(draft.key, { patterns: event.currentTarget.value })}
-            />
-            <span class="field-hint">e.g. Health, or a whole type such as urn:eu.europa.ec.eudi:pid:1. Left empty, only credentials you put in it by hand are.</span>
-          </label>
-          <label class="checkbox-line">
-            <input
-              type="checkbox"
-              data-testid={`category-sensitive-${draft.key}`}
-              checked={draft.sensitive}
-              disabled={action.busy}
-              onChange={(event) => edit(draft.key, { sensitive: event.currentTarget.checked })}
-            />
-            <span>Sensitive: never shared with unverified requesters</span>
-          </label>
-          <div>
-            <button
-              type="button"
-              class="button small danger"
-              data-testid={`category-remove-${draft.key}`}
-              disabled={action.busy}
-              aria-label={`Remove the category ${draft.name.trim() || index + 1}`}
-              onClick={() => change(drafts.filter((item) => item.key !== draft.key))}
-            >
-              Remove category
-            </button>
-          </div>
-        </fieldset>
-      ))}
+      <div class="category-grid">
+        {drafts.map((draft, index) => (
+          <fieldset class="category-draft stack" key={draft.key} data-testid={`category-${draft.key}`}>
+            <legend>{draft.name.trim() || `New category ${index + 1}`}</legend>
+            <label class="field">
+              <span class="field-label">Name</span>
+              <input
+                type="text"
+                data-testid={`category-name-${draft.key}`}
+                placeholder="health"
+                autoComplete="off"
+                spellcheck={false}
+                maxLength={32}
+                value={draft.name}
+                disabled={action.busy}
+                aria-invalid={invalidField(draft.key, 'name')}
+                onInput={(event) => edit(draft.key, { name: event.currentTarget.value })}
+              />
+            </label>
+            <label class="field">
+              <span class="field-label">Type patterns, one a line</span>
+              <textarea
+                data-testid={`category-patterns-${draft.key}`}
+                rows={4}
+                spellcheck={false}
+                value={draft.patterns}
+                disabled={action.busy}
+                aria-invalid={invalidField(draft.key, 'patterns')}
+                aria-describedby="category-patterns-hint"
+                onInput={(event) => edit(draft.key, { patterns: event.currentTarget.value })}
+              />
+            </label>
+            <label class="checkbox-line">
+              <input
+                type="checkbox"
+                data-testid={`category-sensitive-${draft.key}`}
+                checked={draft.sensitive}
+                disabled={action.busy}
+                onChange={(event) => edit(draft.key, { sensitive: event.currentTarget.checked })}
+              />
+              <span>Sensitive: never shared with unverified requesters</span>
+            </label>
+            <div>
+              <button
+                type="button"
+                class="button small danger"
+                data-testid={`category-remove-${draft.key}`}
+                disabled={action.busy}
+                aria-label={`Remove category ${draft.name.trim() || index + 1}`}
+                onClick={() => change(drafts.filter((item) => item.key !== draft.key))}
+              >
+                Remove category
+              </button>
+            </div>
+          </fieldset>
+        ))}
+      </div>
       <ErrorText message={invalid?.message ?? action.error} testId="research-policy-error" />
       {saved ? (
         <p class="success" role="status" data-testid="research-policy-saved">
