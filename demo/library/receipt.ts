@@ -31,8 +31,10 @@ export interface VerifiedReceipt {
 export interface ReceiptExpectation {
   origin: string;
   grantId: string;
-  /** The purposes the library asked for. */
+  /** The purposes the site asked for. */
   purposes: string[];
+  /** Purposes it also asked for that the holder may leave out (consented separately, e.g. AI model training). */
+  optionalPurposes?: string[];
   /** The pairwise DID the grant names (`grant.did`). */
   did: string;
   /** Claim values the library received: none may appear in the receipt. */
@@ -59,8 +61,15 @@ export async function verifyConsentReceipt(receipt: string, expected: ReceiptExp
   const grant = (verified.verifiableCredential.credentialSubject as { grant?: ReceiptGrant }).grant;
   if (!grant || typeof grant !== 'object') throw new Error('the receipt carries no grant');
   if (grant.id !== expected.grantId) throw new Error(`the receipt is for grant ${grant.id}, not ${expected.grantId}`);
+  if (!Array.isArray(grant.purposes)) throw new Error('the receipt lists no purposes');
   const asked = [...expected.purposes].sort().join(' ');
-  if ([...grant.purposes].sort().join(' ') !== asked) throw new Error(`the receipt's purposes are ${grant.purposes.join(', ')}, not ${asked}`);
+  const allowed = new Set([...expected.purposes, ...(expected.optionalPurposes ?? [])]);
+  const granted = new Set(grant.purposes);
+  const exact = granted.size === grant.purposes.length && expected.purposes.every((p) => granted.has(p)) && grant.purposes.every((p) => allowed.has(p));
+  if (!exact) {
+    const optional = expected.optionalPurposes?.length ? ` (and optionally ${expected.optionalPurposes.join(', ')})` : '';
+    throw new Error(`the receipt's purposes are ${grant.purposes.join(', ')}, not ${asked}${optional}`);
+  }
   if (typeof grant.requestHash !== 'string' || grant.requestHash === '') throw new Error('the receipt has no request hash');
   const inReceipt = new Set(leaves(verified.payload));
   for (const value of leaves(expected.claimValues ?? [])) {
