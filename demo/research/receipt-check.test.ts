@@ -46,6 +46,13 @@ describe('checkReceiptOnChain (the verify-receipt logic)', () => {
     expect(down).toMatchObject({ verdict: 'failed', failedCheck: 'chain id' });
   });
 
+  it('uses the viem client by default (as the CLI does): a node that does not answer fails the chain id check', async () => {
+    const proof = await anchored(new MemoryChainReader());
+    const verdict = await checkReceiptOnChain(proof, proof.receipt, 'http://127.0.0.1:1');
+    expect(verdict).toMatchObject({ verdict: 'failed', failedCheck: 'chain id' });
+    expect(verdict.checks.find((c) => c.check === 'chain id')!.detail).toMatch(/^the node at http:\/\/127\.0\.0\.1:1 did not answer/);
+  });
+
   it('refuses, before asking the chain, a proof of a receipt other than the one held', async () => {
     const chain = new MemoryChainReader();
     const proof = await anchored(chain);
