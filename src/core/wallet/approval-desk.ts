@@ -109,7 +109,11 @@ export class ApprovalDesk {
   /** The approval window was closed without a decision: a rejection ('locked' if still locked). */
   async windowClosed(windowId: number): Promise<void> {
     const closed = await this.queue.takeByWindow(windowId);
-    if (closed.length > 0) await this.rejectAll(closed, 'User closed the request window.');
+    if (closed.length === 0) return;
+    await this.rejectAll(closed, 'User closed the request window.');
+    // Closing the window is the user's rejection: each kind records it as for the reject button (e.g. the requester check, §8).
+    const wallet = await this.session.current();
+    if (wallet) for (const approval of closed) await (await this.handler(approval.kind)).rejected?.(wallet, approval);
   }
 
   /** At worker start: approvals whose window is gone, that outlived their time, or were cut off mid-settle. */

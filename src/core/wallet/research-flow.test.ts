@@ -239,17 +239,24 @@ describe('research access: outside research, and a request that arrives while lo
 });
 
 describe('research access: the activity log and pending requests', () => {
-  it('records requester.checked when the user approves and when they reject, with the reason', async () => {
+  it('records requester.checked when the user approves, rejects or closes the window, with the reason', async () => {
     const verified = await open(await portalRequest());
     await approveGeneralised(verified.approvalId);
     await verified.pending;
     const forged = await open(await portalRequest({ requester: async (nonce) => signRequesterVp(requester, { origin: PORTAL, nonce: `${nonce}-x`, credentials: [accreditation] }) }));
     await wallet.desk.resolve(forged.approvalId, 'reject');
     await rejection(forged.pending);
+    // Closing the window is rejecting it too.
+    accreditation = await issueAccreditation(body, requester.did, { origins: ['http://127.0.0.1:7399'], status: { listUrl: LIST_URL, index: 3 } });
+    const closed = await open(await portalRequest());
+    const [windowId] = [...ports.presenter.windows].find(([, id]) => id === closed.approvalId)!;
+    await wallet.desk.windowClosed(windowId);
+    expect((await rejection(closed.pending)).code).toBe('user_rejected');
     const entries = await ledger('requester.checked');
     expect(entries.reverse()).toEqual([
       { origin: PORTAL, verified: true, did: requester.did, reason: null, accreditor: body.did, study: STUDY_ID },
       { origin: PORTAL, verified: false, did: requester.did, reason: "The requester's presentation was made for another request (its nonce differs).", accreditor: null, study: null },
+      { origin: PORTAL, verified: false, did: requester.did, reason: `The accreditation does not cover this site (${PORTAL}); it lists http://127.0.0.1:7399.`, accreditor: null, study: null },
     ]);
   });
 
