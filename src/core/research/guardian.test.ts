@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GUARDIAN_OF_DATA_SUBJECT, guardianOf, guardianTermEnd, PARENT_OF_DATA_SUBJECT } from './guardian.ts';
+import { GUARDIAN_OF_DATA_SUBJECT, guardianEnded, guardianOf, guardianTermEnd, PARENT_OF_DATA_SUBJECT } from './guardian.ts';
 
 describe('guardianOf', () => {
   it('reads the holder as parent or guardian, and the coming-of-age date, at the top or in credentialSubject', () => {
@@ -37,5 +37,19 @@ describe('guardianTermEnd', () => {
 
   it('gives an open-ended term the coming-of-age date as its end', () => {
     expect(guardianTermEnd(null, parent('2029-06-30'))).toBe('2029-06-30T00:00:00.000Z');
+  });
+});
+
+describe('guardianEnded', () => {
+  const parent = (comesOfAgeAt: string | null) => ({ role: PARENT_OF_DATA_SUBJECT, comesOfAgeAt });
+  const at = (iso: string) => Date.parse(iso);
+
+  it('says why from the day the child comes of age, and nothing before it or without a date', () => {
+    expect(guardianEnded(parent('2029-06-30'), at('2029-06-29T23:59:59Z'))).toBeNull();
+    expect(guardianEnded(parent('2029-06-30'), at('2029-06-30T00:00:00Z'))).toBe(
+      'The child came of age on 2029-06-30: as their parent or guardian you can no longer share this credential for them.',
+    );
+    expect(guardianEnded(parent(null), at('2040-01-01T00:00:00Z'))).toBeNull();
+    expect(guardianEnded(null, at('2040-01-01T00:00:00Z'))).toBeNull();
   });
 });

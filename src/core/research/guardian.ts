@@ -29,3 +29,9 @@ export function guardianTermEnd(termEnd: string | null, guardian: GuardianView |
   const comesOfAge = new Date(`${guardian.comesOfAgeAt}T00:00:00Z`).toISOString();
   return termEnd === null || comesOfAge < termEnd ? comesOfAge : termEnd;
 }
+
+/** Why the holder can no longer share as guardian (the child has come of age), or null. */
+export function guardianEnded(guardian: GuardianView | null, now: number): string | null {
+  if (!guardian?.comesOfAgeAt || Date.parse(`${guardian.comesOfAgeAt}T00:00:00Z`) > now) return null;
+  return `The child came of age on ${guardian.comesOfAgeAt}: as their parent or guardian you can no longer share this credential for them.`;
+}

@@ -23,7 +23,7 @@ import {
   type DataAccessRequest,
 } from './data-access-request.ts';
 import type { GuardianView } from '../../protocol/internal.ts';
-import { guardianTermEnd } from '../research/guardian.ts';
+import { guardianEnded, guardianTermEnd } from '../research/guardian.ts';
 import { checkRequester, type RequesterCheck } from '../research/requester-check.ts';
 import {
   accreditationWarnings,
@@ -101,6 +101,8 @@ export class DataAccessFlow {
         if (blocked) throw new DomainError('invalid_input', blocked);
       }
       const guardian = guardianOfRecords(choices.map((c) => c.record));
+      const ended = guardianEnded(guardian, this.ctx.ports.now());
+      if (ended) throw new DomainError('invalid_input', ended);
       return this.grant(wallet, approval.origin, approval.requestHash, request, purposes, choices, consent, guardian);
     },
     rejected: async (_wallet, approval) => {

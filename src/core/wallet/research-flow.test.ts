@@ -48,6 +48,7 @@ let body: TestKey;
 let requester: TestKey;
 let accreditation: string;
 let credentialId: string;
+let holderJwk: JsonWebKey;
 /** The child's 18th birthday, 200 days from now: sooner than the request's 365-day term. */
 let comesOfAge: string;
 let nonces = 0;
@@ -60,7 +61,7 @@ beforeEach(async () => {
   // The clinic learns the parent's pairwise DID and binds the child's credential to its key.
   await driver.login(CLINIC);
   const site = await (await wallet.session.require()).pairwise.find(CLINIC);
-  const holderJwk = { kty: 'OKP', crv: 'Ed25519', x: toBase64Url(fromHex(site!.keyRef)) };
+  holderJwk = { kty: 'OKP', crv: 'Ed25519', x: toBase64Url(fromHex(site!.keyRef)) };
   comesOfAge = isoDay(ports.clock.now + 200 * DAY);
   credentialId = await driver.keepOffer(CLINIC, await issueChildHealthSummary(await createTestIssuer(), holderJwk, comesOfAge));
   await services.research.addAccreditor(body.did, BOARD);
@@ -167,6 +168,19 @@ describe('research access: a verified requester', () => {
     expect(expiredHere()).toEqual([{ origin: PORTAL, event: 'grantExpired', data: { grantId: grant.id } }]);
     expect((await ledger('grant.expired')).filter((p) => p?.origin === PORTAL)).toEqual([{ origin: PORTAL }]);
     expect(await rejection(services.dataAccess.access(PORTAL, { grantId: grant.id, nonce: 'access-nonce-0002' }))).toEqual({ code: 'unauthorized', message: 'No active grant for this request.' });
+  });
+  it('refuses to share as guardian once the child has come of age, writing no grant', async () => {
+    await services.holdings.delete(credentialId);
+    const cameOfAge = isoDay(ports.clock.now - 30 * DAY);
+    credentialId = await driver.keepOffer(CLINIC, await issueChildHealthSummary(await createTestIssuer(), holderJwk, cameOfAge));
+    const { approvalId, pending } = await open(await portalRequest());
+    expect(await rejection(approveGeneralised(approvalId))).toEqual({
+      code: 'invalid_input',
+      message: `The child came of age on ${cameOfAge}: as their parent or guardian you can no longer share this credential for them.`,
+    });
+    expect(await wallet.grants.listForSite(PORTAL)).toEqual([]);
+    await wallet.desk.resolve(approvalId, 'reject');
+    await rejection(pending);
   });
 });
 
