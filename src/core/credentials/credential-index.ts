@@ -14,13 +14,23 @@ export class CredentialIndex {
   pageCount = 0;
 
   place(record: CredentialRecord, page: number): void {
-    const previous = this.pageOf.get(record.id);
-    if (previous !== undefined && previous !== page) this.members.get(previous)?.delete(record.id);
-    this.records.set(record.id, record);
-    this.pageOf.set(record.id, page);
+    this.placePage(page, [record]);
+  }
+
+  /**
+   * The records of a page as read from the store. A record already placed in another
+   * page (a page that wins over a per-record entry, see CredentialPages.migrate) moves.
+   */
+  placePage(page: number, records: readonly CredentialRecord[]): void {
     let members = this.members.get(page);
     if (!members) this.members.set(page, (members = new Set()));
-    members.add(record.id);
+    for (const record of records) {
+      const previous = this.pageOf.get(record.id);
+      if (previous !== undefined && previous !== page) this.members.get(previous)?.delete(record.id);
+      this.records.set(record.id, record);
+      this.pageOf.set(record.id, page);
+      members.add(record.id);
+    }
     this.pageCount = Math.max(this.pageCount, page + 1);
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodePage, encodePage, isCredentialPage } from './credential-page-codec.ts';
+import { encodePageV1 as encodePage } from './credential-page-codec-v1.ts';
+import { decodePage, isOutdated, isStoredPage } from './credential-page-codec.ts';
 import type { CredentialRecord } from './types.ts';
 
 const base = {
@@ -27,15 +28,16 @@ const base = {
 /** As the page rests: JSON (EncryptedCollection serialises the plaintext with JSON.stringify). */
 const stored = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
 
-describe('credential page codec', () => {
-  it('gives back equal records, also when their keys or claims differ in shape', () => {
+describe('credential page codec, format 1 (read to migrate)', () => {
+  it('gives back equal records through the current decoder, also when their keys or claims differ in shape', () => {
     const extra = { ...base, id: 'b', extraMember: { kept: 'yes' } } as CredentialRecord;
     const { statusResult, ...rest } = base;
     const reordered = { statusResult, ...rest, id: 'c' } as CredentialRecord;
     const oddClaims = { ...base, id: 'd', claims: [{ path: ['x'], value: 1, disclosable: false, note: 'extra' }, ['not', 'a', 'claim']] };
     const records = [base, extra, reordered, oddClaims as unknown as CredentialRecord, { ...base, id: 'e' }];
     const page = stored(encodePage(7, records));
-    expect(isCredentialPage(page)).toBe(true);
+    expect(isStoredPage(page)).toBe(true);
+    expect(isOutdated(page as never)).toBe(true);
     const byId = (list: CredentialRecord[]) => [...list].sort((a, b) => a.id.localeCompare(b.id));
     expect(byId(decodePage(page as never))).toEqual(byId(records));
   });
@@ -49,6 +51,6 @@ describe('credential page codec', () => {
   });
 
   it('does not take a single stored record for a page', () => {
-    expect(isCredentialPage(stored(base))).toBe(false);
+    expect(isStoredPage(stored(base))).toBe(false);
   });
 });

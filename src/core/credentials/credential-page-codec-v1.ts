@@ -1,13 +1,13 @@
 import type { ClaimEntry, CredentialRecord } from './types.ts';
 
 /**
- * The plaintext form of one page of credentials. Records that share their keys (every
- * record the wallet makes) are stored as rows of values under one list of keys, and
- * their claims as `[path, value, disclosable]` tuples: the names would otherwise be
- * repeated in every record and claim, and decrypting and parsing the first list after
- * unlock costs time by the byte. Decoding gives back records equal to the ones encoded.
+ * The first plaintext form of a page of credentials (format 1, written until format 2
+ * in credential-page-codec.ts): read to migrate a wallet's pages, and written only by
+ * tests and benches that need a wallet from before. Records that share their keys are
+ * stored as rows of values under one list of keys, and their claims as `[path, value,
+ * disclosable]` tuples. Decoding gives back records equal to the ones encoded.
  */
-export interface CredentialPage {
+export interface CredentialPageV1 {
   page: number;
   groups: RowGroup[];
 }
@@ -23,12 +23,7 @@ type ClaimTuple = [ClaimEntry['path'], ClaimEntry['value'], ClaimEntry['disclosa
 
 const CLAIM_KEYS = ['disclosable', 'path', 'value'].join();
 
-export function isCredentialPage(entry: unknown): entry is CredentialPage {
-  const page = entry as Partial<CredentialPage> | null;
-  return typeof page?.page === 'number' && Array.isArray(page.groups);
-}
-
-export function encodePage(page: number, records: readonly CredentialRecord[]): CredentialPage {
+export function encodePageV1(page: number, records: readonly CredentialRecord[]): CredentialPageV1 {
   const groups = new Map<string, RowGroup>();
   for (const record of records) {
     const keys = Object.keys(record);
@@ -42,7 +37,7 @@ export function encodePage(page: number, records: readonly CredentialRecord[]): 
 }
 
 /** The records of a page (grouped by shape, so not necessarily in the order they were encoded). */
-export function decodePage(page: CredentialPage): CredentialRecord[] {
+export function decodePageV1(page: CredentialPageV1): CredentialRecord[] {
   const records: CredentialRecord[] = [];
   for (const { keys, rows, claimTuples } of page.groups) {
     for (const row of rows) {

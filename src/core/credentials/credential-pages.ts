@@ -1,7 +1,7 @@
 import type { WriteOp } from '../ports.ts';
 import type { EncryptedCollection } from '../storage/encrypted-collection.ts';
 import { CredentialIndex } from './credential-index.ts';
-import { type CredentialPage, decodePage, encodePage, isCredentialPage } from './credential-page-codec.ts';
+import { decodePage, encodePage, isOutdated, isStoredPage, type StoredPage } from './credential-page-codec.ts';
 import type { CredentialRecord } from './types.ts';
 
 /**
@@ -17,14 +17,15 @@ import type { CredentialRecord } from './types.ts';
  *
  * Records never move between pages and pages are never deleted, so page numbers stay
  * dense. Wallets written before pages hold one entry per record (keyed by the record
- * id) and no directory; see `migrate`.
+ * id) and no directory; see `migrate`. Pages in the format before the current one are
+ * read as they are and then written again, all in one transaction; see `load`.
  */
 interface PageDirectory {
   pageCount: number;
 }
 
 /** One decrypted entry of the collection: a page, the directory, or a record stored before pages. */
-export type CredentialEntry = CredentialPage | PageDirectory | CredentialRecord;
+export type CredentialEntry = StoredPage | PageDirectory | CredentialRecord;
 
 /** Entry ids cannot collide with record ids (base64url): NUL never occurs in those. */
 export const pageId = (page: number): string => `\u0000page:${page}`;
@@ -44,6 +45,7 @@ export class CredentialPages {
     if (!isDirectory(directory)) return this.migrate();
     const index = new CredentialIndex();
     index.pageCount = directory.pageCount;
+    const outdated: number[] = [];
     // LOAD_BATCH readers take the next page as soon as they are done with one, so pages
     // are being decrypted while another is parsed, without holding all of them at once.
     let next = 0;
@@ -51,10 +53,13 @@ export class CredentialPages {
       while (next < directory.pageCount) {
         const page = await this.entries.get(pageId(next++));
         // A page the directory counts but the store lacks is one whose first write did not land: empty.
-        if (isCredentialPage(page)) for (const record of decodePage(page)) index.place(record, page.page);
+        if (!isStoredPage(page)) continue;
+        index.placePage(page.page, decodePage(page));
+        if (isOutdated(page)) outdated.push(page.page);
       }
     };
     await Promise.all(Array.from({ length: LOAD_BATCH }, reader));
+    await this.upgrade(index, outdated);
     return index;
   }
 
@@ -76,20 +81,35 @@ export class CredentialPages {
   }
 
   /**
+   * Writes `pages` (read in an earlier format) again in the current one, in one
+   * transaction: a worker killed meanwhile leaves them all as they were, still readable,
+   * and the next load tries again. A failed write is not the load's failure for the
+   * same reason: the records are all there, in pages that stay readable.
+   */
+  private async upgrade(index: CredentialIndex, pages: readonly number[]): Promise<void> {
+    if (pages.length === 0) return;
+    const ops = await Promise.all(pages.map((page) => this.entries.putOp(pageId(page), encodePage(page, index.pageWith(page)))));
+    await this.entries.write(ops).catch(() => undefined);
+  }
+
+  /**
    * No directory: an empty wallet, one stored before pages, or a migration that was
    * cut short. Reads every entry; records not yet in a page are written into pages,
    * then every per-record entry is deleted, and only then is the directory written. A
    * worker killed at any point leaves each record readable exactly once (a page wins
-   * over a per-record entry of the same id) and the next load resumes here.
+   * over a per-record entry of the same id) and the next load resumes here. Pages
+   * found in an earlier format are written again with the pages it fills.
    */
   private async migrate(): Promise<CredentialIndex> {
     const index = new CredentialIndex();
     const old: CredentialRecord[] = [];
-    for (const entry of await this.entries.list()) {
-      if (isCredentialPage(entry)) for (const record of decodePage(entry)) index.place(record, entry.page);
-      else if (!isDirectory(entry)) old.push(entry);
-    }
     const touched = new Set<number>();
+    for (const entry of await this.entries.list()) {
+      if (isStoredPage(entry)) {
+        index.placePage(entry.page, decodePage(entry));
+        if (isOutdated(entry)) touched.add(entry.page);
+      } else if (!isDirectory(entry)) old.push(entry);
+    }
     for (const record of old) {
       if (index.pageOf.has(record.id)) continue;
       const page = index.pageWithRoom();

@@ -1,0 +1,117 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodePage, encodePage, isOutdated, isStoredPage, type CredentialPage } from './credential-page-codec.ts';
+import type { ClaimEntry, CredentialRecord } from './types.ts';
+
+const holder = { did: 'did:example:h', kid: 'did:example:h#0', keyRef: 'ab' };
+
+function record(id: string, overrides: Partial<CredentialRecord> = {}): CredentialRecord {
+  return {
+    id,
+    format: 'dc+sd-jwt',
+    raw: `eyJhbGciOiJFUzI1NiJ9.${id}.sig~WyJzYWx0IiwiZ2l2ZW5fbmFtZSIsIkFkYSJd~`,
+    issuer: 'did:example:issuer',
+    types: ['urn:pid'],
+    vct: 'urn:pid',
+    document: { given_name: 'Ada', nested: { list: [1, null, { deep: true }] }, empty: {} },
+    claims: [
+      { path: ['given_name'], value: 'Ada', disclosable: true },
+      { path: ['nested', 'list', 0], value: 1, disclosable: false },
+      { path: ['nested', 'list', 1], value: null, disclosable: false },
+      { path: ['empty'], value: {}, disclosable: false },
+    ],
+    issuedAt: null,
+    validFrom: null,
+    validUntil: '2030-01-01T00:00:00.000Z',
+    status: [],
+    holder,
+    receivedAt: '2026-01-01T00:00:00.000Z',
+    receivedFrom: 'https://issuer.example',
+    statusResult: { state: 'valid', checkedAt: null, reason: null, nextCheckAt: null },
+    ...overrides,
+  };
+}
+
+/** As the page rests: JSON (EncryptedCollection serialises the plaintext with JSON.stringify). */
+const stored = (value: unknown) => JSON.parse(JSON.stringify(value)) as CredentialPage;
+const byId = (list: CredentialRecord[]) => [...list].sort((a, b) => a.id.localeCompare(b.id));
+const roundTrip = (records: CredentialRecord[]) => byId(decodePage(stored(encodePage(3, records))));
+
+describe('credential page codec, format 2', () => {
+  it('gives back equal records, also when their keys, claims or values do not have the usual shape', () => {
+    const { statusResult, ...rest } = record('c');
+    const records = [
+      record('a'),
+      { ...record('b'), extraMember: { kept: 'yes' } } as CredentialRecord,
+      { statusResult, ...rest } as CredentialRecord,
+      record('d', { claims: [{ path: ['x'], value: 1, disclosable: false, note: 'extra' }, ['not', 'a', 'claim']] as unknown as ClaimEntry[] }),
+      record('e', { raw: 42 as unknown as string }),
+      record('f', { holder: null as never, types: 'urn:pid' as never }),
+      // A claim whose value the document does not hold at its path, or holds another one.
+      record('g', { claims: [{ path: ['aud'], value: 'https://verifier.example', disclosable: false }, { path: ['given_name'], value: 'Grace', disclosable: true }] }),
+      record('h', { claims: [{ path: ['nested', 'list', 2, 'deep'], value: true, disclosable: true }, { path: ['toString'], value: 'x', disclosable: false }] }),
+      record('i', { raw: '' }),
+    ];
+    expect(roundTrip(records)).toEqual(byId(records));
+  });
+
+  it('stores each raw body, shared value and held claim value once', () => {
+    const records = Array.from({ length: 50 }, (_, i) => record(`r${i}`));
+    const page = encodePage(0, records);
+    const text = JSON.stringify(page);
+    expect(page.bodies).toBe(records.map((r) => r.raw).join(''));
+    expect(text.split('"receivedFrom"')).toHaveLength(2);
+    expect(text.split('did:example:h#0')).toHaveLength(2);
+    expect(text.split('"given_name"')).toHaveLength(1 + 1 + 50); // the path once, the document's key in each record
+    expect(text.split('"Ada"')).toHaveLength(1 + 50); // in each document, never in a claim
+    expect(text.length).toBeLessThan(JSON.stringify(records).length * 0.7);
+  });
+
+  it('decodes shared values as one frozen object per page', () => {
+    const [a, b] = decodePage(stored(encodePage(0, [record('a'), record('b')])));
+    expect(a?.holder).toBe(b?.holder);
+    expect(a?.claims[0]?.path).toBe(b?.claims[0]?.path);
+    expect(Object.isFrozen(a?.holder)).toBe(true);
+    expect(Object.isFrozen(a?.types)).toBe(true);
+    expect(a?.document).not.toBe(b?.document);
+  });
+
+  it('refuses a page whose bodies and rows disagree, naming the page', () => {
+    const page = stored(encodePage(5, [record('a'), record('b')]));
+    expect(() => decodePage({ ...page, bodies: page.bodies.slice(1) })).toThrow(/Credential page 5 does not add up/);
+    expect(() => decodePage({ ...page, bodies: `${page.bodies}x` })).toThrow(/Credential page 5 does not add up/);
+  });
+
+  it('is the current format, a record is not a page', () => {
+    const page = stored(encodePage(0, [record('a')]));
+    expect(isStoredPage(page)).toBe(true);
+    expect(isOutdated(page)).toBe(false);
+    expect(isStoredPage(record('a'))).toBe(false);
+  });
+
+  it('gives back what JSON would for any records (property)', () => {
+    const path = fc.array(fc.oneof(fc.string({ maxLength: 4 }), fc.nat(3)), { minLength: 1, maxLength: 3 });
+    const claim = fc.record({ path, value: fc.jsonValue({ maxDepth: 1 }), disclosable: fc.boolean() });
+    const arbitrary = fc.record({
+      id: fc.uuid(),
+      raw: fc.string({ unit: 'binary', maxLength: 40 }),
+      issuer: fc.constantFrom('did:example:a', 'did:example:b'),
+      types: fc.constantFrom(['A'], ['A', 'B']),
+      holder: fc.constantFrom(holder, { did: 'did:example:other', kid: 'k', keyRef: 'cd' }),
+      document: fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 3 })),
+      claims: fc.array(claim, { maxLength: 4 }),
+      receivedAt: fc.constant('2026-01-01T00:00:00.000Z'),
+    });
+    fc.assert(
+      fc.property(fc.array(arbitrary, { maxLength: 8 }), (generated) => {
+        const records = generated.map((r) => {
+          // Claims that name values the document holds, as the wallet's always do, and some that do not.
+          const claims = r.claims.map((c, i) => (i % 2 === 0 && c.path.length === 1 && typeof c.path[0] === 'string' ? { ...c, value: r.document[c.path[0]] ?? null } : c));
+          return { ...r, claims } as unknown as CredentialRecord;
+        });
+        expect(roundTrip(records)).toEqual(byId(stored(records) as unknown as CredentialRecord[]));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,185 @@
+import { CoreError } from '../errors.ts';
+import { type CredentialPageV1, decodePageV1 } from './credential-page-codec-v1.ts';
+import type { ClaimEntry, CredentialRecord } from './types.ts';
+
+/**
+ * The plaintext form of one page of credentials (format 2). The first list after
+ * unlock decrypts, decodes and parses every page, and that costs time by the byte and
+ * by the object, so a page stores each thing once:
+ * - Records that share their keys are rows of values under one list of keys.
+ * - Raw bodies (compact JWT / SD-JWT, most of a record's bytes) are one string, each
+ *   row holding its body's length: parsing it is one scan, and each record's `raw` is
+ *   a slice of it (which V8 makes without copying), not a string parsed of its own.
+ * - The holder binding, issuer, types and claim paths, which records of one kind from
+ *   one issuer to one wallet DID share, are in a table of the page's shared values,
+ *   each parsed once (and frozen, as the records decoded from the page share them).
+ * - A claim's value is read from the document at the claim's path when it is there
+ *   (a claim is a leaf of the credential), so it is not stored twice.
+ * A record that does not have the usual shape is stored as a row of its values as
+ * they are. Decoding gives back records equal to the ones encoded.
+ */
+export interface CredentialPage {
+  page: number;
+  format: 2;
+  shared: unknown[];
+  bodies: string;
+  groups: RowGroup[];
+}
+
+interface RowGroup {
+  keys: string[];
+  rows: unknown[][];
+  /** Set when every row is compact: raw, holder, issuer, types and claims stored as described above. */
+  compact?: true;
+}
+
+/** A page as it may rest: this format or the one before it (read until the page is next written). */
+export type StoredPage = CredentialPage | CredentialPageV1;
+
+/** Claim flags in a compact row: the claim is disclosable; its value is stored in the row (else read from the document). */
+const DISCLOSABLE = 1;
+const INLINE = 2;
+
+const SHARED_KEYS = new Set(['holder', 'issuer', 'types']);
+const CLAIM_KEYS = ['disclosable', 'path', 'value'].join();
+
+export function isStoredPage(entry: unknown): entry is StoredPage {
+  const page = entry as Partial<CredentialPage> | null;
+  return typeof page?.page === 'number' && Array.isArray(page.groups);
+}
+
+/** Whether a stored page is in an earlier format, to be written again in this one. */
+export const isOutdated = (page: StoredPage): boolean => (page as Partial<CredentialPage>).format !== 2;
+
+export function encodePage(page: number, records: readonly CredentialRecord[]): CredentialPage {
+  const groups = new Map<string, RowGroup>();
+  // Each group's bodies in its rows' order: decoding reads them group by group.
+  const bodiesOf = new Map<RowGroup, string[]>();
+  const shared = new SharedValues();
+  for (const record of records) {
+    const keys = Object.keys(record);
+    const compact = compactable(record);
+    const signature = `${compact}\u0000${keys.join('\u0000')}`;
+    let group = groups.get(signature);
+    if (!group) groups.set(signature, (group = { keys, rows: [], ...(compact ? { compact: true as const } : {}) }));
+    if (!compact) {
+      group.rows.push(keys.map((key) => record[key as keyof CredentialRecord]));
+      continue;
+    }
+    let bodies = bodiesOf.get(group);
+    if (!bodies) bodiesOf.set(group, (bodies = []));
+    bodies.push(record.raw);
+    group.rows.push(
+      keys.map((key) => {
+        if (key === 'raw') return record.raw.length;
+        if (key === 'claims') return compactClaims(record, shared);
+        const value = record[key as keyof CredentialRecord];
+        return SHARED_KEYS.has(key) ? shared.indexOf(value) : value;
+      }),
+    );
+  }
+  const bodies = [...groups.values()].map((group) => bodiesOf.get(group)?.join('') ?? '').join('');
+  return { page, format: 2, shared: shared.values, bodies, groups: [...groups.values()] };
+}
+
+/** The records of a page in either format (grouped by shape, so not necessarily in the order they were encoded). */
+export function decodePage(page: StoredPage): CredentialRecord[] {
+  if (isOutdated(page)) return decodePageV1(page as CredentialPageV1);
+  const { groups, bodies } = page as CredentialPage;
+  const shared = (page as CredentialPage).shared.map((value) => (typeof value === 'object' && value !== null ? Object.freeze(value) : value));
+  const records: CredentialRecord[] = [];
+  let offset = 0;
+  for (const { keys, rows, compact } of groups) {
+    const documentAt = keys.indexOf('document');
+    for (const row of rows) {
+      const record: Record<string, unknown> = {};
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i] as string;
+        const value = row[i];
+        if (!compact) record[key] = value;
+        else if (key === 'raw') record.raw = bodies.slice(offset, (offset += value as number));
+        else if (key === 'claims') record.claims = expandClaims(value as unknown[], row[documentAt], shared);
+        else record[key] = SHARED_KEYS.has(key) ? shared[value as number] : value;
+      }
+      records.push(record as unknown as CredentialRecord);
+    }
+  }
+  if (offset !== bodies.length) throw new CoreError('internal', `Credential page ${page.page} does not add up: its bodies and rows disagree.`);
+  return records;
+}
+
+/** Each shared value once, by its JSON. */
+class SharedValues {
+  readonly values: unknown[] = [];
+  private readonly index = new Map<string, number>();
+  indexOf(value: unknown): number {
+    const key = JSON.stringify(value);
+    let at = this.index.get(key);
+    if (at === undefined) {
+      at = this.values.push(value) - 1;
+      this.index.set(key, at);
+    }
+    return at;
+  }
+}
+
+/** Every claim as `path index, flags[, value]`, the value left out when the document holds it at the path. */
+function compactClaims(record: CredentialRecord, shared: SharedValues): unknown[] {
+  // What the document will be when decoded: JSON drops or changes what it cannot hold.
+  const document = JSON.parse(JSON.stringify(record.document)) as unknown;
+  const out: unknown[] = [];
+  for (const { path, value, disclosable } of record.claims) {
+    const flags = disclosable ? DISCLOSABLE : 0;
+    const held = isPlainValue(value) && valueAt(document, path) === value;
+    if (held) out.push(shared.indexOf(path), flags);
+    else out.push(shared.indexOf(path), flags | INLINE, value);
+  }
+  return out;
+}
+
+function expandClaims(compact: unknown[], document: unknown, shared: unknown[]): ClaimEntry[] {
+  const claims: ClaimEntry[] = [];
+  for (let i = 0; i < compact.length; ) {
+    const path = shared[compact[i] as number] as ClaimEntry['path'];
+    const flags = compact[i + 1] as number;
+    const inline = (flags & INLINE) !== 0;
+    claims.push({ path, value: inline ? compact[i + 2] : valueAt(document, path), disclosable: (flags & DISCLOSABLE) !== 0 });
+    i += inline ? 3 : 2;
+  }
+  return claims;
+}
+
+/** The record has the shape the wallet gives every record, so its row can be compact. */
+function compactable(record: CredentialRecord): boolean {
+  return (
+    typeof record.raw === 'string' &&
+    typeof record.issuer === 'string' &&
+    Array.isArray(record.types) &&
+    typeof record.holder === 'object' &&
+    record.holder !== null &&
+    typeof record.document === 'object' &&
+    record.document !== null &&
+    Array.isArray(record.claims) &&
+    record.claims.every(
+      (c: unknown) =>
+        typeof c === 'object' &&
+        c !== null &&
+        Object.keys(c).sort().join() === CLAIM_KEYS &&
+        Array.isArray((c as ClaimEntry).path) &&
+        typeof (c as ClaimEntry).disclosable === 'boolean',
+    )
+  );
+}
+
+/** A value JSON keeps as it is (so one read from the decoded document is the same value). */
+const isPlainValue = (value: unknown): boolean =>
+  value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+
+function valueAt(document: unknown, path: readonly (string | number)[]): unknown {
+  let node = document;
+  for (const key of path) {
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, key)) return undefined;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return node;
+}
