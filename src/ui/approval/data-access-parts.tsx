@@ -5,7 +5,8 @@
  * long the requester keeps what it receives). Who asks: requester-badge.tsx.
  */
 import type { DataAccessApprovalView, PurposeView } from '../../protocol/internal.ts';
-import { formatCount, formatDate } from '../components/format.ts';
+import { formatCount, formatDate, formatUtcDay } from '../components/format.ts';
+import { endsAtComingOfAge } from '../components/research-words.ts';
 
 /** A purpose the verified requester's study is not approved for: said in words, not by colour alone. */
 function BeyondMark({ purpose }: { purpose: PurposeView }) {
@@ -87,7 +88,16 @@ export function AccessTerms({ approval }: { approval: DataAccessApprovalView }) 
         <div class="fact" data-testid="term-duration">
           <dt>For how long</dt>
           <dd>
-            {days(approval.durationDays)}, until {formatDate(approval.expiresAt)}
+            {endsAtComingOfAge(approval.expiresAt, approval.guardian) ? (
+              <>
+                Until {formatUtcDay(approval.expiresAt)}, when the child comes of age{' '}
+                <span class="muted small">({days(approval.durationDays)} asked)</span>
+              </>
+            ) : (
+              <>
+                {days(approval.durationDays)}, until {formatDate(approval.expiresAt)}
+              </>
+            )}
           </dd>
         </div>
         <div class="fact" data-testid="term-usage">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { comingOfAgeMs, dataUseWords, daysUntilComingOfAge, guardianRoleWord } from './research-words.ts';
+import { comingOfAgeMs, dataUseWords, daysUntilComingOfAge, endsAtComingOfAge, guardianRoleWord } from './research-words.ts';
 
 describe('guardianRoleWord', () => {
   it('a parent is a parent; the other DPV roles read as guardian', () => {
@@ -25,6 +25,17 @@ describe('coming of age', () => {
     expect(daysUntilComingOfAge({ comesOfAgeAt: '2026-05-01' }, Date.parse('2026-05-01T00:00:00Z'))).toBe(0);
     expect(daysUntilComingOfAge({ comesOfAgeAt: '2026-04-20' }, now)).toBeLessThan(0);
     expect(daysUntilComingOfAge({ comesOfAgeAt: null }, now)).toBeNull();
+  });
+});
+
+describe('endsAtComingOfAge', () => {
+  it('is the term cut to the coming-of-age date, not a term that ends earlier or later', () => {
+    const guardian = { comesOfAgeAt: '2026-12-22' };
+    expect(endsAtComingOfAge('2026-12-22T00:00:00.000Z', guardian)).toBe(true);
+    expect(endsAtComingOfAge('2026-12-01T00:00:00.000Z', guardian)).toBe(false);
+    expect(endsAtComingOfAge(null, guardian)).toBe(false);
+    expect(endsAtComingOfAge('2026-12-22T00:00:00.000Z', { comesOfAgeAt: null })).toBe(false);
+    expect(endsAtComingOfAge('2026-12-22T00:00:00.000Z', null)).toBe(false);
   });
 });
 

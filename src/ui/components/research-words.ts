@@ -27,6 +27,12 @@ export function daysUntilComingOfAge(guardian: Pick<GuardianView, 'comesOfAgeAt'
   return at === null ? null : Math.ceil((at - nowMs) / DAY_MS);
 }
 
+/** The term ends at the child's coming of age (the wallet shortened it to that date), not after the days asked for. */
+export function endsAtComingOfAge(expiresAt: string | null, guardian: Pick<GuardianView, 'comesOfAgeAt'> | null | undefined): boolean {
+  const at = comingOfAgeMs(guardian);
+  return at !== null && expiresAt !== null && Date.parse(expiresAt) === at;
+}
+
 export interface DataUseWords {
   term: string;
   /** The window's label for the term, when one of its purposes has it. */
