@@ -121,6 +121,16 @@ describe('research access in the UI', () => {
     // The year asked for is cut to the coming of age, and the terms say so.
     expect(await approval.getByTestId('term-duration').textContent()).toMatch(/when the child comes of age.*365 days asked/);
     expect(await seriousViolations(approval)).toEqual([]);
+    // 420 px at 200 % zoom (210 CSS px): the long DIDs and flags wrap, nothing scrolls sideways.
+    await approval.setViewportSize({ width: 210, height: 480 });
+    await approval.waitForTimeout(200);
+    const wide = await approval.evaluate(() => {
+      const root = document.scrollingElement ?? document.documentElement;
+      const sticking = [...document.querySelectorAll<HTMLElement>('.shell-main *')].filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5);
+      return { overflow: root.scrollWidth - root.clientWidth, sticking: sticking.slice(0, 5).map((el) => `${el.tagName.toLowerCase()}.${el.className}`) };
+    });
+    expect(wide).toEqual({ overflow: 0, sticking: [] });
+    await approval.setViewportSize({ width: 720, height: 900 });
 
     await approval.getByTestId('approve').click();
     const { grant } = expectOk(await outcome) as DataGrantResult;
