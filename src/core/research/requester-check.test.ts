@@ -158,6 +158,15 @@ describe('checkRequester: an unverified requester and the reason', () => {
     expect(reasonOf(result)).toBe("The requester's presentation has expired.");
   });
 
+  it('a presentation dated in the future, or naming no signer', async () => {
+    const iat = Math.floor(Date.now() / 1000) + 120;
+    expect(reasonOf((await check(await vpWith([await accreditation()], { iat, exp: iat + 300 }))).result)).toBe("The requester's presentation is dated in the future (iat).");
+    const anonymous = withEditedPayload(await vpWith([await accreditation()]), (claims) => {
+      delete claims.iss;
+    });
+    expect((await check(anonymous)).result).toEqual({ verified: false, did: null, reason: "The requester's presentation names no signer (iss)." });
+  });
+
   it('a presentation without an accreditation, or with only another credential', async () => {
     expect(reasonOf((await check(await vpWith([]))).result)).toBe("The requester's presentation holds no accreditation credential.");
     const other = await issueJwtVc(body, { subjectDid: requester.did, types: ['LibraryCard'], claims: { name: 'x' } });
