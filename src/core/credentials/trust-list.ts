@@ -32,9 +32,11 @@ const FORBIDDEN_IN_LABEL = /[\p{Cc}\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
  * keyed by DID. Credentials from other issuers are still accepted, shown as "unknown".
  */
 export class TrustList {
+  /** `noun`: what an entry is, in refusals ("issuer"; "accreditation body" for the accreditation list). */
   constructor(
     private readonly issuers: EncryptedCollection<TrustedIssuer>,
     private readonly now: () => number,
+    private readonly noun = 'issuer',
   ) {}
 
   /** Every trusted issuer, by label. */
@@ -48,8 +50,8 @@ export class TrustList {
    * label changes), for the caller's unit of work; hold `trustLock(did)` around it.
    */
   async addOp(did: string, label: string): Promise<{ op: WriteOp; issuer: TrustedIssuer }> {
-    const cleanDid = validateDid(did);
-    const cleanLabel = validateLabel(label);
+    const cleanDid = validateDid(did, this.noun);
+    const cleanLabel = validateLabel(label, this.noun);
     const existing = await this.issuers.get(cleanDid);
     const issuer: TrustedIssuer = {
       did: cleanDid,
@@ -96,11 +98,11 @@ export class TrustList {
 }
 
 /** The DID, trimmed, or a CoreError('invalid_input') saying what is wrong with it. */
-export function validateDid(did: unknown): string {
-  if (typeof did !== 'string') throw new CoreError('invalid_input', 'The issuer DID must be a string.');
+export function validateDid(did: unknown, noun = 'issuer'): string {
+  if (typeof did !== 'string') throw new CoreError('invalid_input', `The ${noun} DID must be a string.`);
   const value = did.trim();
-  if (value.length === 0) throw new CoreError('invalid_input', 'The issuer DID is empty.');
-  if (value.length > MAX_DID_LENGTH) throw new CoreError('invalid_input', `The issuer DID is longer than ${MAX_DID_LENGTH} characters.`);
+  if (value.length === 0) throw new CoreError('invalid_input', `The ${noun} DID is empty.`);
+  if (value.length > MAX_DID_LENGTH) throw new CoreError('invalid_input', `The ${noun} DID is longer than ${MAX_DID_LENGTH} characters.`);
   if (!value.startsWith('did:')) throw new CoreError('invalid_input', `'${preview(value)}' is not a DID: it must start with "did:".`);
   if (!/^did:[a-z0-9]+:/.test(value)) {
     throw new CoreError('invalid_input', `'${preview(value)}' is not a DID: the method name must be lowercase letters and digits followed by ":".`);
@@ -115,16 +117,16 @@ export function validateDid(did: unknown): string {
 }
 
 /** The label, trimmed and NFC-normalised, or a CoreError('invalid_input') saying what is wrong. */
-export function validateLabel(label: unknown): string {
-  if (typeof label !== 'string') throw new CoreError('invalid_input', 'The issuer label must be a string.');
+export function validateLabel(label: unknown, noun = 'issuer'): string {
+  if (typeof label !== 'string') throw new CoreError('invalid_input', `The ${noun} label must be a string.`);
   const value = label.normalize('NFC').trim();
-  if (value.length === 0) throw new CoreError('invalid_input', 'The issuer label is empty.');
+  if (value.length === 0) throw new CoreError('invalid_input', `The ${noun} label is empty.`);
   const length = [...value].length;
   if (length > MAX_LABEL_LENGTH) {
     throw new CoreError('invalid_input', `The issuer label is ${length} characters long; at most ${MAX_LABEL_LENGTH} are allowed.`);
   }
   if (FORBIDDEN_IN_LABEL.test(value)) {
-    throw new CoreError('invalid_input', 'The issuer label contains a control character (such as a newline, tab or text-direction override).');
+    throw new CoreError('invalid_input', `The ${noun} label contains a control character (such as a newline, tab or text-direction override).`);
   }
   return value;
 }

@@ -35,7 +35,8 @@ export function claimCovered(study: AccreditedStudy, path: readonly (string | nu
 }
 
 const covers = (declared: ClaimPathPattern, path: readonly (string | number | null)[]) =>
-  declared.length <= path.length && declared.every((part, i) => part === null || part === path[i] || (path[i] === null && typeof part === 'number'));
+  // A declared `null` (any element) covers one element; a declared element does not cover a request for any element.
+  declared.length <= path.length && declared.every((part, i) => part === null || part === path[i]);
 
 /**
  * The study a request is made for: the one its presentation names, else the only one,

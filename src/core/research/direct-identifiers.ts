@@ -9,7 +9,7 @@ const identify = (reason: string, ...names: string[]) => {
 };
 identify('a name', 'name', 'given_name', 'family_name', 'full_name', 'middle_name', 'birth_family_name', 'birth_given_name', 'nickname');
 identify('an address below state level', 'address', 'street_address', 'locality', 'postal_code', 'zip', 'zip_code', 'city', 'county', 'house_number', 'resident_address', 'place_of_birth', 'birth_place');
-identify('a full date', 'birthdate', 'birth_date', 'date_of_birth', 'dob', 'admission_date', 'discharge_date', 'death_date', 'date_of_death');
+identify('a full date', 'birthdate', 'birth_date', 'date_of_birth', 'dob', 'admission_date', 'discharge_date', 'death_date', 'date_of_death', 'coming_of_age_date');
 identify('a contact number', 'phone', 'phone_number', 'telephone', 'mobile', 'fax', 'fax_number');
 identify('an email address', 'email', 'email_address');
 identify(

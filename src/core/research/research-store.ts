@@ -19,7 +19,7 @@ export class ResearchStore {
   private readonly records: EncryptedCollection<ResearchPolicy>;
 
   constructor(store: KeyValueStore, keys: VaultKeys, now: () => number) {
-    this.accreditors = new TrustList(new EncryptedCollection<TrustedIssuer>(store, 'accreditors', keys), now);
+    this.accreditors = new TrustList(new EncryptedCollection<TrustedIssuer>(store, 'accreditors', keys), now, 'accreditation body');
     this.records = new EncryptedCollection<ResearchPolicy>(store, 'research', keys);
   }
 

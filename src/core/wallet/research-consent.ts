@@ -97,6 +97,7 @@ export function researchQueries(consent: ResearchConsent, queries: ConsentQueryV
       claims: candidate.claims.map((claim) => ({
         ...claim,
         directIdentifier: research ? directIdentifierReason(claim.path) : null,
+        // Every claim, asked or not: one the user ticks beyond the accreditation is warned about too.
         ...(study && !claimCovered(study, claim.path) ? { beyondAccreditation: true } : {}),
       })),
     })),

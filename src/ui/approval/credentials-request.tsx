@@ -3,7 +3,9 @@
  * window shows which credential answers it (a choice when several could), who issued
  * it and its status, then every claim that would leave, each with its own checkbox:
  * SD-JWT claims can be withheld or added, a JWT VC leaves whole. A credential whose
- * status could not be checked needs an explicit acknowledgement before sharing.
+ * status could not be checked needs an explicit acknowledgement before sharing. A
+ * signed request whose client_id attached an accreditation shows the requester as the
+ * wallet checked it (verified, or unverified and why).
  */
 import type { CredentialsApprovalView } from '../../protocol/internal.ts';
 import { formatDateTime } from '../components/format.ts';
@@ -11,6 +13,7 @@ import { OriginBadge, isInsecureOrigin } from '../components/origin-badge.tsx';
 import { ErrorText } from '../components/page.tsx';
 import { requestSigner } from './consent-choice.ts';
 import { RefusalText } from './consent-parts.tsx';
+import { RequesterBadge } from './requester-badge.tsx';
 import { useConsentSelection } from './consent-selection.ts';
 import { QueryCards } from './consent-query.tsx';
 import { DecisionButtons, ORIGIN_ID, TITLE_ID, useDecision } from './decision.tsx';
@@ -40,6 +43,7 @@ export function CredentialsRequest({
       <OriginBadge origin={approval.origin} large testId="approval-origin" id={ORIGIN_ID} />
       <p class="approval-lead">asks for:</p>
       {approval.clientId !== null ? <SignedBy clientId={approval.clientId} /> : null}
+      {approval.requester ? <RequesterBadge requester={approval.requester} purposes={[]} /> : null}
       {isInsecureOrigin(approval.origin) ? <InsecureWarning /> : null}
 
       <QueryCards consent={consent} busy={decision.busy} />
