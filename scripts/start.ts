@@ -14,8 +14,12 @@
  *   state, and the library's next read refused with 4100), then chain anchoring on the
  *   development chain (scripts/lib/demo-anchoring.ts: Settings, a grant anchored with
  *   "Anchor now" pending then mined, the receipt downloaded and checked by
- *   `verify-receipt`, revoked, checked again), save a screenshot per step under
- *   artifacts/demo-<timestamp>/ and print what happened. Exits non-zero if a step fails.
+ *   `verify-receipt`, revoked, checked again), then the research journey
+ *   (scripts/lib/demo-research.ts: the ethics board's DID on the accreditation list, the
+ *   clinic's health summary, the portal's accredited request and consent window, reads,
+ *   the receipt on chain, revoked; an unverified request refused health data), save a
+ *   screenshot per step under artifacts/demo-<timestamp>/ and print what happened. Exits
+ *   non-zero if a step fails.
  * Both modes run the development chain (a hardhat node with TesseraAnchor deployed,
  * DESIGN.md §6) for as long as the demo runs.
  *
@@ -45,12 +49,15 @@ import { startRegistry, type RegistryServer } from '../demo/registry/server.ts';
 import { startCity, type CityServer } from '../demo/city/server.ts';
 import { startLibrary, type LibraryServer } from '../demo/library/server.ts';
 import { startDevChain, type DevChain } from './lib/dev-chain.ts';
-import { anchoringJourney, fundAnchoringAccounts } from './lib/demo-anchoring.ts';
+import { anchoringJourney, fundAnchoringAccounts, type DemoWalk } from './lib/demo-anchoring.ts';
+import { tallShot, waitForState as waitForAttr } from './lib/demo-page.ts';
+import { closeResearchSites, researchGuide, researchJourney, researchSiteLines, startResearchSites, type ResearchSites } from './lib/demo-research.ts';
 
 interface CitizenSites {
   registry: RegistryServer;
   city: CityServer;
   library: LibraryServer;
+  research: ResearchSites;
 }
 
 const root = resolve(import.meta.dirname, '..');
@@ -86,6 +93,7 @@ async function interactive(server: DemoServer, citizen: CitizenSites, chain: Dev
   await (await browser.context.newPage()).goto(citizen.registry.url());
   await (await browser.context.newPage()).goto(citizen.city.url());
   await (await browser.context.newPage()).goto(citizen.library.url());
+  for (const s of [citizen.research.accreditor, citizen.research.clinic, citizen.research.research]) await (await browser.context.newPage()).goto(s.url());
   console.log('');
   console.log(`Chromium is open with Tessera loaded (extension id ${browser.extensionId}).`);
   console.log('  1. In the Tessera tab, create your wallet (a password of 8 characters or more).');
@@ -102,6 +110,7 @@ async function interactive(server: DemoServer, citizen: CitizenSites, chain: Dev
   console.log(`       contract ${chain.contract}`);
   console.log('     The demo sends the anchoring account 1 ETH once the dashboard shows it; then "Anchor now", download a');
   console.log('     receipt in the Access tab and check it: npm run verify-receipt -- <file> --rpc ' + chain.rpcUrl);
+  for (const line of researchGuide(citizen.research, 10)) console.log(line);
   console.log('Close the browser (or press Ctrl+C) to stop.');
   const stopFunding = fundAnchoringAccounts(browser.context, browser.extensionId, chain, (line) => console.log(line));
   let stopping = false;
@@ -110,7 +119,7 @@ async function interactive(server: DemoServer, citizen: CitizenSites, chain: Dev
     stopping = true;
     stopFunding();
     await browser.close();
-    await Promise.all([server.close(), citizen.registry.close(), citizen.city.close(), citizen.library.close(), chain.stop()]);
+    await Promise.all([server.close(), citizen.registry.close(), citizen.city.close(), citizen.library.close(), closeResearchSites(citizen.research), chain.stop()]);
   };
   process.once('SIGINT', () => void stop().then(() => process.exit(0)));
   process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
@@ -170,7 +179,7 @@ async function journey(server: DemoServer, citizen: CitizenSites, chain: DevChai
   const dir = resolve(root, 'artifacts', `demo-${stamp}`);
   mkdirSync(dir, { recursive: true });
   const j: Journey = { dir, shots: 0 };
-  console.log(`No DISPLAY: walking the login, citizen, library and anchoring journeys headless. Screenshots: ${relative(root, dir)}/`);
+  console.log(`No DISPLAY: walking the login, citizen, library, anchoring and research journeys headless. Screenshots: ${relative(root, dir)}/`);
   console.log('');
   const siteUrl = server.url('127.0.0.1', '/');
   const origin = new URL(siteUrl).origin;
@@ -306,13 +315,8 @@ async function journey(server: DemoServer, citizen: CitizenSites, chain: DevChai
 
     await citizenJourney(j, context, id, citizen);
     await libraryJourney(j, context, id, citizen.library);
-    await anchoringJourney(
-      { step, shot: (page, name) => shot(j, page, name), shotOf: (part, name) => shotOf(j, part, name), dir: j.dir },
-      context,
-      id,
-      citizen.library,
-      chain,
-    );
+    await anchoringJourney(walkOf(j), context, id, citizen.library, chain);
+    await researchJourney(walkOf(j), context, id, citizen.research);
 
     console.log('');
     console.log(`All steps passed. Screenshots in ${relative(root, dir)}/`);
@@ -330,16 +334,6 @@ async function journey(server: DemoServer, citizen: CitizenSites, chain: DevChai
 // ---------------------------------------------------------------------------
 // The citizen journey: the civic registry issues, the city asks and verifies
 // ---------------------------------------------------------------------------
-
-async function waitForAttr(page: Page, testId: string, states: string[], timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const state = (await page.getByTestId(testId).getAttribute('data-state')) ?? '';
-    if (states.includes(state)) return state;
-    if (Date.now() > deadline) throw new Error(`${testId} stayed "${state}" (wanted ${states.join(' or ')})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function citizenJourney(j: Journey, context: BrowserContext, id: string, { registry, city }: CitizenSites): Promise<void> {
   const registryOrigin = registry.origin();
@@ -531,21 +525,8 @@ async function shotOf(j: Journey, part: Locator, name: string): Promise<string> 
   return relative(root, file);
 }
 
-/**
- * A whole-page screenshot of a page with a sticky footer (the approval window): the
- * viewport is stretched to the content first, so the footer sits below it, not over it.
- */
-async function tallShot(j: Journey, page: Page, name: string): Promise<string> {
-  const size = page.viewportSize();
-  const height = Number(await page.evaluate('document.documentElement.scrollHeight'));
-  if (!size || !(height > size.height)) return await shot(j, page, name);
-  await page.setViewportSize({ width: size.width, height: Math.min(height, 4_000) });
-  try {
-    return await shot(j, page, name);
-  } finally {
-    await page.setViewportSize(size).catch(() => undefined);
-  }
-}
+/** What the walk's parts in scripts/lib get: its numbered steps and screenshots. */
+const walkOf = (j: Journey): DemoWalk => ({ step, shot: (page, name) => shot(j, page, name), shotOf: (part, name) => shotOf(j, part, name), dir: j.dir });
 
 const textOf = async (page: Page, testId: string) => (await page.getByTestId(testId).first().innerText()).replace(/\s+/g, ' ').trim();
 
@@ -568,7 +549,7 @@ async function libraryJourney(j: Journey, context: BrowserContext, id: string, l
     const requester = await textOf(approval, 'requester-unverified').catch(() => '');
     const purpose = await textOf(approval, 'purpose-dpv:ServiceProvision').catch(() => '');
     await approval.locator('[data-testid="approve"]:not([disabled])').waitFor({ timeout: 15_000 });
-    const consentShot = await tallShot(j, approval, 'consent-data-access');
+    const consentShot = await tallShot(walkOf(j), approval, 'consent-data-access');
     await approveIn(approval);
     await waitForClose(approval);
     return {
@@ -713,15 +694,17 @@ const registry = await startRegistry();
 const city = await startCity({ trustedIssuers: [{ did: registry.did, name: 'Aldmere Civic Registry' }] });
 const library = await startLibrary({ trustedIssuers: [registry.did] });
 const chain = await startDevChain();
+const research = await startResearchSites(chain.rpcUrl);
 console.log(`Demo site: ${server.url()} (also ${server.url('localhost')})`);
 console.log(`Civic registry (issuer): ${registry.url()} — ${registry.did}`);
 console.log(`City services (Digital Credentials API): ${city.url()}`);
 console.log(`City library (data-access grants): ${library.url()}`);
+for (const line of researchSiteLines(research)) console.log(line);
 console.log(`Development chain ${chain.chainId}: ${chain.rpcUrl}, TesseraAnchor at ${chain.contract}`);
 try {
-  if (process.env.DISPLAY && !args.has('--headless')) await interactive(server, { registry, city, library }, chain);
-  else await journey(server, { registry, city, library }, chain);
+  if (process.env.DISPLAY && !args.has('--headless')) await interactive(server, { registry, city, library, research }, chain);
+  else await journey(server, { registry, city, library, research }, chain);
 } finally {
-  await Promise.all([server.close(), registry.close(), city.close(), library.close(), chain.stop()]);
+  await Promise.all([server.close(), registry.close(), city.close(), library.close(), closeResearchSites(research), chain.stop()]);
 }
 process.exit(process.exitCode ?? 0);
