@@ -108,6 +108,12 @@ async function open(request: { protocol: 'openid4vp-v1-signed' | 'openid4vp-v1-u
 const shareHealth = (approvalId: string) =>
   wallet.desk.resolve(approvalId, 'approve', { queries: { child_health: { credentialId: healthId, claims: [['age_band'], ['diagnosis_codes']] } } });
 
+/** The requester checks the log holds, oldest first (their payloads). */
+async function checkedInLog() {
+  const { entries } = await wallet.activity.list({ offset: 0, limit: 100, kind: 'requester.checked' });
+  return entries.map((e) => e.payload as Record<string, unknown>).reverse();
+}
+
 /** What the log says went to the portal: the credential ids presented and the claim paths released, entry by entry. */
 async function presentedToPortal() {
   const { entries } = await wallet.activity.list({ offset: 0, limit: 100, kind: 'credential.presented' });
@@ -158,6 +164,8 @@ describe('a signed request whose verifier attached its accreditation', () => {
     expect(logged!.ids).toBe(healthId);
     // The log names what left and no more: the chosen claims, none of the child's identifiers.
     expect(logged!.claimPaths[0]!.map((path) => JSON.stringify(path)).sort()).toEqual(['["age_band"]', '["diagnosis_codes",0]']);
+    // The check itself is in the log, with the study and the body.
+    expect(await checkedInLog()).toEqual([{ origin: PORTAL, verified: true, did: verifier.did, reason: null, accreditor: body.did, study: expect.any(String) }]);
   });
 
   it('checks it once the wallet is unlocked when the request arrived while locked', async () => {
@@ -203,6 +211,8 @@ describe('health data and a verifier the wallet could not verify', () => {
     await wallet.desk.resolve(opened.approvalId, 'reject');
     expect((await rejection(opened.pending)).code).toBe('user_rejected');
     expect(await presentedToPortal()).toEqual([]);
+    // A refusal is logged with the reason the window gave.
+    expect((await checkedInLog()).map((p) => [p.verified, p.reason])).toEqual([[false, `The accreditation is not for the requester that signed the request (${verifier.did}).`]]);
   });
 
   it('an unsigned request: no requester shown, health blocked, the resident card still shared', async () => {

@@ -10,6 +10,7 @@ import { DomainError } from '../errors.ts';
 import { checkAccreditation, type RequesterCheck } from '../research/requester-check.ts';
 import { blockedReason, requesterCheckDeps, requesterView, researchQueries, type ResearchConsent } from './research-consent.ts';
 import type { UnlockedWallet } from './wallet-session.ts';
+import { requesterChecked } from './data-access-request.ts';
 
 /** A checked request as kept with its approval: the verifier's accreditation checked before the window opened. */
 type StoredRequest = ParsedRequest & { requester?: RequesterCheck };
@@ -74,13 +75,22 @@ export class CredentialPresentation {
         buildVpToken({ request, choices, signerFor: (binding) => wallet.pairwise.signerFor(binding.keyRef, binding.kid), now: this.ctx.ports.now() }),
       );
       await this.ctx.commit.run(async (unit) =>
-        unit.emit({
-          type: 'credential.presented',
-          origin: approval.origin,
-          credentials: choices.map((c) => ({ id: c.record.id, types: c.record.types, claimPaths: releasedPaths(c) })),
-        }),
+        unit.emit(
+          {
+            type: 'credential.presented',
+            origin: approval.origin,
+            credentials: choices.map((c) => ({ id: c.record.id, types: c.record.types, claimPaths: releasedPaths(c) })),
+          },
+          ...(consent.check ? [requesterChecked(approval.origin, consent.check)] : []),
+        ),
       );
       return result;
+    },
+    rejected: async (wallet, approval) => {
+      const request = approval.request as StoredRequest;
+      if (request.verifierAccreditation === null) return;
+      const { check } = await this.consent(wallet, approval.origin, request);
+      if (check) await this.ctx.commit.run(async (unit) => unit.emit(requesterChecked(approval.origin, check)));
     },
   };
 

@@ -60,7 +60,7 @@ export function DataAccessRequest({
       <RequesterBadge requester={approval.requester} purposes={approval.purposes} />
       {isInsecureOrigin(approval.origin) ? <InsecureWarning /> : null}
       <AccreditationWarnings warnings={approval.warnings} />
-      {approval.guardian ? <GuardianRole guardian={approval.guardian} /> : null}
+      {approval.guardian ? <GuardianRole guardian={approval.guardian} expiresAt={approval.expiresAt} /> : null}
 
       <PurposeList
         purposes={approval.purposes}

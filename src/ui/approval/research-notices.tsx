@@ -26,8 +26,11 @@ export function AccreditationWarnings({ warnings }: { warnings: string[] }) {
   );
 }
 
-export function GuardianRole({ guardian }: { guardian: GuardianView }) {
+/** `expiresAt`: when the grant would end; sooner than the coming of age when the asked term is shorter. */
+export function GuardianRole({ guardian, expiresAt }: { guardian: GuardianView; expiresAt: string }) {
   const role = guardianRoleWord(guardian.role);
+  const comesOfAge = guardian.comesOfAgeAt ? Date.parse(`${guardian.comesOfAgeAt}T00:00:00Z`) : null;
+  const termEndsFirst = comesOfAge !== null && Date.parse(expiresAt) < comesOfAge;
   return (
     <section class="note guardian-role" data-testid="guardian-role" aria-labelledby="guardian-role-heading">
       <h2 id="guardian-role-heading" class="card-heading">
@@ -35,7 +38,12 @@ export function GuardianRole({ guardian }: { guardian: GuardianView }) {
       </h2>
       <p>
         You share this as the child&apos;s {role}
-        {guardian.comesOfAgeAt ? (
+        {guardian.comesOfAgeAt && termEndsFirst ? (
+          <>
+            ; the grant ends with its term, and could never outlast <strong>{formatDay(guardian.comesOfAgeAt)}</strong>, when the
+            child comes of age.
+          </>
+        ) : guardian.comesOfAgeAt ? (
           <>
             ; the grant ends on <strong>{formatDay(guardian.comesOfAgeAt)}</strong> when the child comes of age, unless
             renewed.
