@@ -15,6 +15,8 @@
  * The reliability suite's heavy mode (reliability-part.ts) runs only when asked for.
  * The anchoring part (anchoring.ts) measures on a development chain: gas per anchored
  * entry and per revocation, the receipt proof's size, and revoke → mined in Chromium.
+ * The research part (research.ts): request → consent window for the research portal's
+ * request with the accreditation checks, against the same request without `requester`.
  * Prints a table and writes artifacts/bench/bench-<time>.json and latest.json.
  *
  * Tessera is built into bench-dist/tessera, never dist/. A step that fails or comes out
@@ -27,7 +29,8 @@
  * --extension DIR (measure a copy of that built extension),
  * --only credentials (= --skip-browser: no build, no browser, ~2 min),
  * --only browser (= --skip-credentials), --only reliability, --with-reliability,
- * --only anchoring (builds; a hardhat node and Chromium; ~3 min), --skip-anchoring.
+ * --only anchoring (builds; a hardhat node and Chromium; ~3 min), --skip-anchoring,
+ * --only research (builds; the demo research sites and Chromium; ~1 min), --skip-research.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -97,6 +100,8 @@ interface Options {
   ledger: boolean;
   /** The chain-anchoring part (anchoring.ts): gas, proof size, revoke → mined on a development chain. */
   anchoring: boolean;
+  /** The research part (research.ts): request → consent window with the accreditation checks vs without requester. */
+  research: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -111,6 +116,7 @@ function parseOptions(argv: string[]): Options {
     reliability: false,
     ledger: true,
     anchoring: true,
+    research: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -136,25 +142,27 @@ function parseOptions(argv: string[]): Options {
     else if (flag === '--with-reliability') options.reliability = true;
     else if (flag === '--skip-ledger') options.ledger = false;
     else if (flag === '--skip-anchoring') options.anchoring = false;
+    else if (flag === '--skip-research') options.research = false;
     else if (flag === '--only') {
       const part = inline ?? argv[++i];
-      if (part !== 'credentials' && part !== 'browser' && part !== 'reliability' && part !== 'ledger' && part !== 'anchoring') {
-        throw new Error(`--only needs credentials, browser, reliability, ledger or anchoring, got ${String(part)}`);
+      if (part !== 'credentials' && part !== 'browser' && part !== 'reliability' && part !== 'ledger' && part !== 'anchoring' && part !== 'research') {
+        throw new Error(`--only needs credentials, browser, reliability, ledger, anchoring or research, got ${String(part)}`);
       }
       options.browser = part === 'browser';
       options.credentials = part === 'credentials';
       options.reliability = part === 'reliability';
       options.ledger = part === 'ledger';
       options.anchoring = part === 'anchoring';
+      options.research = part === 'research';
     } else {
       throw new Error(
-        `unknown option ${arg} (known: --iterations N, --warmup N, --unlock-runs N, --skip-build, --extension DIR, --only credentials|browser|reliability|ledger|anchoring, --skip-browser, --skip-credentials, --skip-ledger, --skip-anchoring, --with-reliability)`,
+        `unknown option ${arg} (known: --iterations N, --warmup N, --unlock-runs N, --skip-build, --extension DIR, --only credentials|browser|reliability|ledger|anchoring|research, --skip-browser, --skip-credentials, --skip-ledger, --skip-anchoring, --skip-research, --with-reliability)`,
       );
     }
   }
-  if (!options.browser && !options.credentials && !options.reliability && !options.ledger && !options.anchoring) throw new Error('nothing to measure: every part skipped');
-  // The anchoring part drives the built extension too.
-  if (!options.browser && !options.anchoring) options.build = false;
+  if (!options.browser && !options.credentials && !options.reliability && !options.ledger && !options.anchoring && !options.research) throw new Error('nothing to measure: every part skipped');
+  // The anchoring and research parts drive the built extension too.
+  if (!options.browser && !options.anchoring && !options.research) options.build = false;
   return options;
 }
 
@@ -190,6 +198,10 @@ function stageExtensions(options: Options): { tesseraDir: string; baselineDir: s
   cpSync(BASELINE_SRC, baselineDir, { recursive: true });
   return { tesseraDir, baselineDir, buildMs };
 }
+
+/** The extension the parts after the browser part drive when it did not run: staged once for them all. */
+let staged: string | null = null;
+const stagedForParts = (options: Options): string => (staged ??= stageExtensions(options).tesseraDir);
 
 function gitInfo(): { commit: string | null; dirty: boolean | null } {
   try {
@@ -513,12 +525,14 @@ async function main(): Promise<number> {
   const reliability = options.reliability ? await runReliabilityPart(log) : null;
   const ledger = options.ledger ? await runLedgerPart(log, notes) : null;
   const anchoring = options.anchoring ? await runAnchoringPart(options, b?.tesseraDir ?? null, notes) : null;
+  const research = options.research ? await runResearchPart(options, b?.tesseraDir ?? null, notes) : null;
   if (reliability?.failure) notes.push(`reliability: ${reliability.failure.split('\n')[0]}`);
 
   for (const stray of strayRejections) notes.push(`a promise left behind rejected: ${stray}`);
   const rows = [
     ...(b ? [...timingRows(b.phases), ...sizeRows(b.sizes.tessera, b.sizes.baseline)] : []),
     ...(credentials?.rows ?? []),
+    ...(research?.rows ?? []),
   ];
   const totalMs = performance.now() - t0;
   const cpuList = cpus();
@@ -528,7 +542,7 @@ async function main(): Promise<number> {
     date: startedAt.toISOString(),
     durationMs: Math.round(totalMs),
     buildMs: b?.buildMs == null ? null : Math.round(b.buildMs),
-    parts: { browser: options.browser, credentials: options.credentials, reliability: options.reliability, ledger: options.ledger, anchoring: options.anchoring },
+    parts: { browser: options.browser, credentials: options.credentials, reliability: options.reliability, ledger: options.ledger, anchoring: options.anchoring, research: options.research },
     options,
     git: gitInfo(),
     machine: {
@@ -571,10 +585,11 @@ async function main(): Promise<number> {
     kdf: KDF,
     results: rows,
     breakdown: b && breakdown(b.phases),
-    failures: { browser: b?.failure ?? null, reliability: reliability?.failure ?? null, anchoring: anchoring?.failure ?? null },
+    failures: { browser: b?.failure ?? null, reliability: reliability?.failure ?? null, anchoring: anchoring?.failure ?? null, research: research?.failure ?? null },
     reliability: reliability && { durationMs: reliability.durationMs, figures: reliability.figures },
     ledger,
     anchoring: anchoring && { durationMs: anchoring.durationMs, rows: anchoring.rows, chain: anchoring.chain, gas: anchoring.gas, proofs: anchoring.proofs, timing: anchoring.timing, method: anchoring.method },
+    research: research && { durationMs: research.durationMs, summary: research.summary, retried: research.retried, method: research.method, samples: research.samples, warmup: research.warmup },
     raw: {
       ...(b ? { approval: b.phases.approval ?? null, silent: b.phases.silent ?? null, unlock: b.phases.unlock ?? null, sizes: b.sizes } : {}),
       ...(credentials ? { credentials: { durationMs: credentials.durationMs, ...credentials.raw } } : {}),
@@ -603,7 +618,7 @@ async function main(): Promise<number> {
   if (goalRows.some((r) => r.met !== null)) log(missed.length ? `goals missed: ${missed.join('; ')}` : 'all goals met');
   log(`report: ${relative(process.cwd(), file)} (and artifacts/bench/latest.json), ${(totalMs / 1000).toFixed(0)} s`);
   // A measurement that failed is an error, but only after its report is written.
-  return b?.failure || reliability?.failure || anchoring?.failure ? 1 : 0;
+  return b?.failure || reliability?.failure || anchoring?.failure || research?.failure ? 1 : 0;
 }
 
 const watchdog = setTimeout(() => {
@@ -647,13 +662,30 @@ async function runAnchoringPart(options: Options, builtDir: string | null, notes
   let extensionDir = builtDir;
   if (!extensionDir) {
     try {
-      extensionDir = stageExtensions(options).tesseraDir;
+      extensionDir = stagedForParts(options);
     } catch (error) {
       // The gas and proof figures need no extension; only the revoke timing is lost.
       notes.push(`anchoring: no extension to time (${error instanceof Error ? error.message : String(error)})`);
     }
   }
   const result = await runAnchoringBench({ extensionDir, timingRounds: ANCHORING_TIMING_ROUNDS }, log);
+  notes.push(...result.notes);
+  return result;
+}
+
+/** The research part (scripts/bench/research.ts), in Chromium with the browser part's build, or one staged for it. */
+async function runResearchPart(options: Options, builtDir: string | null, notes: string[]) {
+  const { runResearchBench } = await import('./research.ts');
+  let extensionDir: string;
+  try {
+    extensionDir = builtDir ?? stagedForParts(options);
+  } catch (error) {
+    const failure = `no extension to measure: ${error instanceof Error ? error.message : String(error)}`;
+    notes.push(`research: ${failure}`);
+    return { rows: [], failure, durationMs: 0, summary: {}, retried: 0, method: {}, samples: [], warmup: [] };
+  }
+  log(`research: request → consent window, with the accreditation checks and without requester (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+  const result = await runResearchBench({ extensionDir, warmup: options.warmup, iterations: options.iterations }, log);
   notes.push(...result.notes);
   return result;
 }

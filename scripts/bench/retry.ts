@@ -20,7 +20,7 @@ export interface RetryCount {
  * unusable sample is kept (it is still a measurement) and an error is thrown.
  */
 export async function withRetries<T>(
-  ctx: BenchContext,
+  ctx: Pick<BenchContext, 'notes'>,
   what: string,
   measure: () => Promise<T>,
   options: { usable?: (sample: T) => string | null; reset: () => Promise<void>; count: RetryCount },
