@@ -1,5 +1,6 @@
 import { defineConfig, type InlineConfig, type Plugin } from 'vite';
 import { resolve } from 'node:path';
+import { polyfillAsEsModule } from './scripts/build-plugins.ts';
 
 /**
  * The extension is built in four passes (scripts/build.ts runs them):
@@ -55,6 +56,7 @@ export function extensionBuildConfig(target: BuildTarget, outDir = resolve(root,
   const common: InlineConfig = {
     configFile: false,
     logLevel: 'warn',
+    plugins: [polyfillAsEsModule()],
     oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
     define: { 'process.env.NODE_ENV': JSON.stringify('production') },
     build: {
@@ -98,7 +100,7 @@ export function extensionBuildConfig(target: BuildTarget, outDir = resolve(root,
     // (only Vite's preload helper reads it, for dependencies an inlined import never has).
     define: { ...common.define, 'import.meta.url': 'self.location.href', 'import.meta.resolve': 'undefined' },
     publicDir: false,
-    plugins: [stubVeramoPluginSchemas(), ...(target === 'background' ? [keepOutOfWorkerStart()] : [])],
+    plugins: [polyfillAsEsModule(), stubVeramoPluginSchemas(), ...(target === 'background' ? [keepOutOfWorkerStart()] : [])],
     resolve: {
       // See each stub for why: each is large, and the worker never uses what it holds.
       alias: {
