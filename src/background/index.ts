@@ -40,7 +40,8 @@ const wallet = new Wallet({
   events: new TabPageEvents(),
   scheduler: new AlarmScheduler(),
   fetcher: new BrowserHttpFetcher(),
-  now: Date.now,
+  // Read at each call rather than captured once: an end-to-end test shifts the worker's Date.now to reach a grant's end.
+  now: () => Date.now(),
   chain: new LazyAnchorChain(),
 });
 
