@@ -63,4 +63,27 @@ describe('EncryptedCollection', () => {
     expect(await other.get('id')).toBeUndefined();
     await expect(other.list()).rejects.toThrow(/failed its integrity check/);
   });
+
+  it('stores bytes as they are beside values, each read back as what it is', async () => {
+    const { store, notes } = await setup();
+    const bytes = Uint8Array.from([0, 10, 255, 1, 2]);
+    await notes.write([await notes.putBytesOp('blob', bytes), await notes.putOp('note', { origin: 'o', text: 't' })]);
+    expect(await notes.read('blob')).toEqual({ bytes });
+    expect(await notes.read('note')).toEqual({ value: { origin: 'o', text: 't' } });
+    expect(await notes.read('missing')).toBeUndefined();
+    expect((await notes.readAll()).map((content) => (content.bytes ? 'bytes' : 'value')).sort()).toEqual(['bytes', 'value']);
+    await expect(notes.get('blob')).rejects.toThrow(/holds bytes where a value was expected/);
+    await expect(notes.list()).rejects.toThrow(/holds bytes where a value was expected/);
+    expect(JSON.stringify(store.dump(), (_k, v) => (v instanceof Uint8Array ? [...v] : v))).not.toContain('[0,10,255,1,2]');
+  });
+
+  it('does not take sealed bytes for a sealed value or the other way round', async () => {
+    const { store, notes } = await setup();
+    await notes.write([await notes.putBytesOp('blob', Uint8Array.from([1, 2, 3])), await notes.putOp('note', { origin: 'o', text: 't' })]);
+    for (const [slot, sealed] of store.dump().pairwise as [string, { v: number }][]) {
+      await store.write([{ type: 'put', collection: 'pairwise', key: slot, value: { ...sealed, v: sealed.v === 1 ? 2 : 1 } }]);
+    }
+    await expect(notes.read('blob')).rejects.toThrow(/failed its integrity check/);
+    await expect(notes.read('note')).rejects.toThrow(/failed its integrity check/);
+  });
 });
