@@ -287,7 +287,7 @@ async function storePart(fixture: Fixture, size: number, options: CredentialsBen
   const pageOps: Promise<WriteOp>[] = [pages.putOp(DIRECTORY_ID, { pageCount: Math.ceil(prefill.length / PAGE_CAPACITY) })];
   for (let i = 0; i < prefill.length; i += PAGE_CAPACITY) {
     const page = i / PAGE_CAPACITY;
-    pageOps.push(pages.putOp(pageId(page), encodePage(page, prefill.slice(i, i + PAGE_CAPACITY).map(({ ours }) => ours))));
+    pageOps.push(pages.putBytesOp(pageId(page), encodePage(page, prefill.slice(i, i + PAGE_CAPACITY).map(({ ours }) => ours))));
   }
   for (let i = 0; i < pageOps.length; i += 8) await kv.write(await Promise.all(pageOps.slice(i, i + 8)));
   const tesseraPrefillMs = performance.now() - started;
@@ -596,11 +596,11 @@ export async function runCredentialsBench(
       storeRecords:
         'the verified JWT VC cloned with a distinct jti (payload edited, signature kept: neither store verifies) and a distinct record id; Tessera stores the CredentialRecord, Veramo the did-jwt-vc normalizeCredential W3C VC with its JwtProof2020 JWT',
       storeTessera:
-        `CredentialRepository → a page directory and pages of ${PAGE_CAPACITY} records (credential-page-codec rows), each an EncryptedCollection entry (HMAC slot, AES-256-GCM, keys from deriveVaultKeys(random 32 bytes)) → IndexedDbKeyValueStore over fake-indexeddb (new IDBFactory()); pre-filled with full pages (EncryptedCollection.putOp), 8 pages per transaction`,
+        `CredentialRepository → a page directory and pages of ${PAGE_CAPACITY} records (credential-page-codec format 2: a JSON header of rows and shared values, then the raw bodies), each an EncryptedCollection entry (HMAC slot, AES-256-GCM, keys from deriveVaultKeys(random 32 bytes)) → IndexedDbKeyValueStore over fake-indexeddb (new IDBFactory()); pre-filled with full pages (EncryptedCollection.putBytesOp), 8 pages per transaction`,
       storeVeramo:
         "@veramo/data-store-json DataStoreJson over a JSON-object backing whose notifyUpdate writes JSON.stringify(tree) to an in-memory string (as BrowserLocalStorageStore does to localStorage); pre-filled through its own _dataStoreSaveVerifiableCredential(args, false) (no per-save copy), then persisted once",
       save: `${options.saveWarmup} warm-up + ${options.saves} saves of new credentials per store and size; Tessera CredentialRepository.save on a repository whose cache is loaded (the unlocked session's state), Veramo dataStoreSaveVerifiableCredential (copies the tree, then notifyUpdate); one block per store; ratio = Veramo median ÷ Tessera median (× faster)`,
-      list: 'at exactly N credentials, before the saves: cold = a fresh CredentialRepository on the same store, list() (directory, then every page decrypted 8 at a time + sort; the first cold list is the repository the saves use); warm = list() again on a loaded repository; Veramo = dataStoreORMGetVerifiableCredentials({}) on the live store (a structured clone of the table); raw.store.*.veramoListReload = JSON.parse of the persisted tree + new DataStoreJson + list',
+      list: 'at exactly N credentials, before the saves: cold = a fresh CredentialRepository on the same store, list() (directory, then the pages in one read, decrypted 8 at a time, the raw bodies decoded once + sort; the first cold list is the repository the saves use); warm = list() again on a loaded repository; Veramo = dataStoreORMGetVerifiableCredentials({}) on the live store (a structured clone of the table); raw.store.*.veramoListReload = JSON.parse of the persisted tree + new DataStoreJson + list',
       listRuns: options.sizes.map((size) => `${fmtN(size)}: ${listRunsFor(size).cold} cold, ${listRunsFor(size).warm} warm`).join('; '),
       dcql:
         'matchDcql(parseDcqlQuery(query), records, { now }) for a PID (dc+sd-jwt, vct_values, 4 claims, one with values) and a UniversityDegreeCredential (jwt_vc_json, type_values, 2 claims); records made from 9 real verified credentials (4 SD-JWT VC, 5 JWT VC types) and JSON round-tripped as decrypted records are, half SD-JWT VC, 4 matching per query, 1 revoked/expired per query, 1% of each asked type without an asked claim; baseline = a plain filter by format, status, validUntil, type/vct and claim paths written for this query (its candidate counts must equal matchDcql\'s)',

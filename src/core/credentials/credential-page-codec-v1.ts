@@ -19,6 +19,11 @@ interface RowGroup {
   claimTuples?: true;
 }
 
+export function isCredentialPageV1(entry: unknown): entry is CredentialPageV1 {
+  const page = entry as Partial<CredentialPageV1> | null;
+  return typeof page?.page === 'number' && Array.isArray(page.groups);
+}
+
 type ClaimTuple = [ClaimEntry['path'], ClaimEntry['value'], ClaimEntry['disclosable']];
 
 const CLAIM_KEYS = ['disclosable', 'path', 'value'].join();

@@ -1,29 +1,33 @@
 import { CoreError } from '../errors.ts';
-import { type CredentialPageV1, decodePageV1 } from './credential-page-codec-v1.ts';
+import { fromUtf8, utf8 } from '../encoding.ts';
 import type { ClaimEntry, CredentialRecord } from './types.ts';
 
 /**
- * The plaintext form of one page of credentials (format 2). The first list after
- * unlock decrypts, decodes and parses every page, and that costs time by the byte and
- * by the object, so a page stores each thing once:
+ * The plaintext of one page of credentials (format 2; format 1 is
+ * credential-page-codec-v1.ts): a JSON header, a line feed, then the raw bodies of the
+ * page's records back to back. The first list after unlock decrypts, decodes and
+ * parses every page, and that costs time by the byte and by the object, so a page
+ * stores each thing once:
  * - Records that share their keys are rows of values under one list of keys.
- * - Raw bodies (compact JWT / SD-JWT, most of a record's bytes) are one string, each
- *   row holding its body's length: parsing it is one scan, and each record's `raw` is
- *   a slice of it (which V8 makes without copying), not a string parsed of its own.
+ * - Raw bodies (compact JWT / SD-JWT, most of a record's bytes) are not JSON: each row
+ *   holds its body's length, the bodies are decoded as one string, and each record's
+ *   `raw` is a slice of it (which V8 makes without copying) rather than a string parsed
+ *   on its own.
  * - The holder binding, issuer, types and claim paths, which records of one kind from
  *   one issuer to one wallet DID share, are in a table of the page's shared values,
  *   each parsed once (and frozen, as the records decoded from the page share them).
  * - A claim's value is read from the document at the claim's path when it is there
  *   (a claim is a leaf of the credential), so it is not stored twice.
- * A record that does not have the usual shape is stored as a row of its values as
- * they are. Decoding gives back records equal to the ones encoded.
+ * A record that does not have the usual shape is a row of its values as they are.
+ * Decoding gives back records equal to the ones encoded.
  */
-export interface CredentialPage {
+interface PageHeader {
   page: number;
   format: 2;
   shared: unknown[];
-  bodies: string;
   groups: RowGroup[];
+  /** Length of the bodies in UTF-16 code units (the sum of the rows' body lengths). */
+  bodiesLength: number;
 }
 
 interface RowGroup {
@@ -33,25 +37,19 @@ interface RowGroup {
   compact?: true;
 }
 
-/** A page as it may rest: this format or the one before it (read until the page is next written). */
-export type StoredPage = CredentialPage | CredentialPageV1;
-
-/** Claim flags in a compact row: the claim is disclosable; its value is stored in the row (else read from the document). */
+/** Claim flags in a compact row: the claim is disclosable; its value is in the row (else read from the document). */
 const DISCLOSABLE = 1;
 const INLINE = 2;
+const LINE_FEED = 0x0a;
 
 const SHARED_KEYS = new Set(['holder', 'issuer', 'types']);
 const CLAIM_KEYS = ['disclosable', 'path', 'value'].join();
+/** A lone surrogate, which UTF-8 cannot carry (such a raw body stays in the JSON, which can). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** A body may begin with U+FEFF, which is its content here, not a byte-order mark to drop. */
+const bodyDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-export function isStoredPage(entry: unknown): entry is StoredPage {
-  const page = entry as Partial<CredentialPage> | null;
-  return typeof page?.page === 'number' && Array.isArray(page.groups);
-}
-
-/** Whether a stored page is in an earlier format, to be written again in this one. */
-export const isOutdated = (page: StoredPage): boolean => (page as Partial<CredentialPage>).format !== 2;
-
-export function encodePage(page: number, records: readonly CredentialRecord[]): CredentialPage {
+export function encodePage(page: number, records: readonly CredentialRecord[]): Uint8Array<ArrayBuffer> {
   const groups = new Map<string, RowGroup>();
   // Each group's bodies in its rows' order: decoding reads them group by group.
   const bodiesOf = new Map<RowGroup, string[]>();
@@ -79,17 +77,23 @@ export function encodePage(page: number, records: readonly CredentialRecord[]): 
     );
   }
   const bodies = [...groups.values()].map((group) => bodiesOf.get(group)?.join('') ?? '').join('');
-  return { page, format: 2, shared: shared.values, bodies, groups: [...groups.values()] };
+  const header: PageHeader = { page, format: 2, shared: shared.values, groups: [...groups.values()], bodiesLength: bodies.length };
+  return utf8(`${JSON.stringify(header)}\n${bodies}`);
 }
 
-/** The records of a page in either format (grouped by shape, so not necessarily in the order they were encoded). */
-export function decodePage(page: StoredPage): CredentialRecord[] {
-  if (isOutdated(page)) return decodePageV1(page as CredentialPageV1);
-  const { groups, bodies } = page as CredentialPage;
-  const shared = (page as CredentialPage).shared.map((value) => (typeof value === 'object' && value !== null ? Object.freeze(value) : value));
+/** The page number and records of a page's bytes (grouped by shape, so not necessarily in the order they were encoded). */
+export function decodePage(bytes: Uint8Array): { page: number; records: CredentialRecord[] } {
+  const end = bytes.indexOf(LINE_FEED);
+  const header = (end < 0 ? null : JSON.parse(fromUtf8(bytes.subarray(0, end)))) as PageHeader | null;
+  if (header?.format !== 2 || !Array.isArray(header.groups) || !Array.isArray(header.shared)) {
+    throw new CoreError('internal', 'A credential page is not in a format this wallet reads.');
+  }
+  const bodies = bodyDecoder.decode(bytes.subarray(end + 1));
+  if (bodies.length !== header.bodiesLength) throw malformed(header.page);
+  const shared = header.shared.map((value) => (typeof value === 'object' && value !== null ? Object.freeze(value) : value));
   const records: CredentialRecord[] = [];
   let offset = 0;
-  for (const { keys, rows, compact } of groups) {
+  for (const { keys, rows, compact } of header.groups) {
     const documentAt = keys.indexOf('document');
     for (const row of rows) {
       const record: Record<string, unknown> = {};
@@ -104,9 +108,11 @@ export function decodePage(page: StoredPage): CredentialRecord[] {
       records.push(record as unknown as CredentialRecord);
     }
   }
-  if (offset !== bodies.length) throw new CoreError('internal', `Credential page ${page.page} does not add up: its bodies and rows disagree.`);
-  return records;
+  if (offset !== bodies.length) throw malformed(header.page);
+  return { page: header.page, records };
 }
+
+const malformed = (page: number) => new CoreError('internal', `Credential page ${page} does not add up: its bodies and rows disagree.`);
 
 /** Each shared value once, by its JSON. */
 class SharedValues {
@@ -130,8 +136,7 @@ function compactClaims(record: CredentialRecord, shared: SharedValues): unknown[
   const out: unknown[] = [];
   for (const { path, value, disclosable } of record.claims) {
     const flags = disclosable ? DISCLOSABLE : 0;
-    const held = isPlainValue(value) && valueAt(document, path) === value;
-    if (held) out.push(shared.indexOf(path), flags);
+    if (isPlainValue(value) && valueAt(document, path) === value) out.push(shared.indexOf(path), flags);
     else out.push(shared.indexOf(path), flags | INLINE, value);
   }
   return out;
@@ -153,6 +158,7 @@ function expandClaims(compact: unknown[], document: unknown, shared: unknown[]):
 function compactable(record: CredentialRecord): boolean {
   return (
     typeof record.raw === 'string' &&
+    !LONE_SURROGATE.test(record.raw) &&
     typeof record.issuer === 'string' &&
     Array.isArray(record.types) &&
     typeof record.holder === 'object' &&
