@@ -44,23 +44,26 @@ export interface ResearchHarness {
   close(): Promise<void>;
 }
 
-/** The chain, the four sites and Chromium, started side by side; the wallet onboarded. */
+/** The chain, the four sites and Chromium, started side by side; the wallet onboarded. On a failure, all that started is closed. */
 export async function startResearchHarness(): Promise<ResearchHarness> {
-  const started: { close(): Promise<void> }[] = [];
-  const keep = <T extends { close(): Promise<void> }>(p: Promise<T>) => p.then((s) => (started.push(s), s));
-  const closeAll = () => Promise.all(started.splice(0).map((s) => s.close().catch(() => undefined)));
+  const starting: Promise<{ close(): Promise<void> }>[] = [];
+  const keep = <T extends { close(): Promise<void> }>(p: Promise<T>) => (starting.push(p), p);
+  // Settled first, so that nothing still starting is left running after a failure.
+  const closeAll = async () => {
+    const all = await Promise.allSettled(starting.splice(0));
+    await Promise.all(all.map((r) => (r.status === 'fulfilled' ? r.value.close().catch(() => undefined) : undefined)));
+  };
   try {
-    const chainP = startDevChain().then((c) => (started.push({ close: c.stop }), c));
+    const chainP = keep(startDevChain().then((c) => Object.assign(c, { close: c.stop })));
     const browserP = keep(launchWithExtension({ extensionDirs: [process.env.TESSERA_EXTENSION_DIR ?? DEFAULT_EXTENSION_DIR] }));
-    const [board, clinic] = await Promise.all([keep(startAccreditor()), keep(startClinic())]);
-    const chain = await chainP;
-    const [portal, unverified, browser] = await Promise.all([
+    const sitesP = Promise.all([keep(startAccreditor()), keep(startClinic())]);
+    const [[board, clinic], chain, browser] = await Promise.all([sitesP, chainP, browserP]);
+    const [portal, unverified] = await Promise.all([
       keep(startResearch({ accreditor: board, trustedIssuers: [clinic.did], rpcUrl: chain.rpcUrl })),
       keep(startResearch({ trustedIssuers: [clinic.did] })),
-      browserP,
     ]);
     await onboard(browser.context, browser.extensionId, PASSWORD);
-    return { browser, context: browser.context, extensionId: browser.extensionId, chain, board, clinic, portal, unverified, close: async () => void (await closeAll()) };
+    return { browser, context: browser.context, extensionId: browser.extensionId, chain, board, clinic, portal, unverified, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;
