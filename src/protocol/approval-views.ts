@@ -42,6 +42,8 @@ export interface ConsentCandidateView {
   claims: ConsentClaimView[];
   /** Why this credential cannot be shared with this requester (a sensitive category, unverified requester); else absent. */
   blocked?: string | null;
+  /** Data access: the user holds this credential for a child, as parent or guardian; else absent. */
+  guardian?: GuardianView | null;
 }
 
 export interface ConsentQueryView {
@@ -95,8 +97,10 @@ export interface DataAccessApprovalView {
   requester: RequesterView;
   purposes: PurposeView[];
   durationDays: number;
-  /** When the grant would end if approved now. */
+  /** When the grant would end if approved now with the preselected credentials (a guardian's ends at the coming of age). */
   expiresAt: string;
+  /** When the asked term ends, whatever credentials are chosen. */
+  termEndsAt: string;
   /** Accesses allowed (null: no limit). */
   usageLimit: number | null;
   /** How long the requester says it keeps what it receives (null: not stated). */
@@ -104,7 +108,7 @@ export interface DataAccessApprovalView {
   queries: ConsentQueryView[];
   /** Where the request goes beyond the requester's accreditation, in plain words (one per finding). */
   warnings: string[];
-  /** The credential asked for is a child's held by the user as parent or guardian; else null. */
+  /** A preselected credential is a child's held by the user as parent or guardian (each candidate says its own); else null. */
   guardian: GuardianView | null;
 }
 

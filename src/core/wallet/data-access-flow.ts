@@ -72,7 +72,11 @@ export class DataAccessFlow {
       const request = approval.request as DataAccessRequest;
       const consent = await this.researchConsent(wallet, approval.id, approval.origin, request);
       const match = await matchHeld(wallet, request.dcqlQuery, this.ctx.ports.now(), matchOptions(consent));
-      const queries = researchQueries(consent, await consentQueries(wallet, request.dcqlQuery, match));
+      const records = new Map(match.queries.flatMap((q) => q.candidates).map((record) => [record.id, record]));
+      const queries = researchQueries(consent, await consentQueries(wallet, request.dcqlQuery, match)).map((query) => ({
+        ...query,
+        candidates: query.candidates.map((candidate) => ({ ...candidate, guardian: guardianOfRecords([records.get(candidate.credential.id)]) })),
+      }));
       const guardian = guardianOfRecords(match.queries.map((q) => q.candidates[0]));
       const termEnd = new Date(this.ctx.ports.now() + request.durationDays * DAY_MS).toISOString();
       return {
@@ -82,6 +86,7 @@ export class DataAccessFlow {
           purposes: purposeViews(consent),
           durationDays: request.durationDays,
           expiresAt: guardianTermEnd(termEnd, guardian) ?? termEnd,
+          termEndsAt: termEnd,
           usageLimit: request.usageLimit,
           retentionDays: request.retentionDays,
           queries,

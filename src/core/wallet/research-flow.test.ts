@@ -124,6 +124,9 @@ describe('research access: a verified requester', () => {
     expect(view.warnings).toEqual([`“Training AI models” is not among the data uses approved for study ${STUDY_ID}.`]);
     expect(view.guardian).toEqual({ role: 'dpv:ParentOfDataSubject', comesOfAgeAt: comesOfAge });
     expect(view.expiresAt).toBe(`${comesOfAge}T00:00:00.000Z`);
+    // Each candidate says its own role, so the window follows the credential the user picks.
+    expect(view.queries[0]!.candidates[0]!.guardian).toEqual({ role: 'dpv:ParentOfDataSubject', comesOfAgeAt: comesOfAge });
+    expect(Date.parse(view.termEndsAt)).toBeGreaterThan(Date.parse(view.expiresAt));
 
     await approveGeneralised(approvalId);
     const { grant, receipt, vp_token } = await pending;

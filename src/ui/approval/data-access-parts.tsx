@@ -4,7 +4,7 @@
  * requester's study is not approved for it), and the terms (how long, how often, how
  * long the requester keeps what it receives). Who asks: requester-badge.tsx.
  */
-import type { DataAccessApprovalView, PurposeView } from '../../protocol/internal.ts';
+import type { DataAccessApprovalView, GuardianView, PurposeView } from '../../protocol/internal.ts';
 import { formatCount, formatDate, formatUtcDay } from '../components/format.ts';
 import { endsAtComingOfAge } from '../components/research-words.ts';
 
@@ -78,7 +78,16 @@ function days(count: number): string {
 }
 
 /** For how long, how often, how long they keep it. */
-export function AccessTerms({ approval }: { approval: DataAccessApprovalView }) {
+export function AccessTerms({
+  approval,
+  guardian,
+  expiresAt,
+}: {
+  approval: DataAccessApprovalView;
+  /** The chosen credentials' guardian role, and the end it makes (see grantEnd). */
+  guardian: GuardianView | null;
+  expiresAt: string;
+}) {
   return (
     <section class="card" aria-labelledby="terms-heading">
       <h2 id="terms-heading" class="card-heading">
@@ -88,14 +97,14 @@ export function AccessTerms({ approval }: { approval: DataAccessApprovalView }) 
         <div class="fact" data-testid="term-duration">
           <dt>For how long</dt>
           <dd>
-            {endsAtComingOfAge(approval.expiresAt, approval.guardian) ? (
+            {endsAtComingOfAge(expiresAt, guardian) ? (
               <>
-                Until {formatUtcDay(approval.expiresAt)}, when the child comes of age{' '}
+                Until {formatUtcDay(expiresAt)}, when the child comes of age{' '}
                 <span class="muted small">({days(approval.durationDays)} asked)</span>
               </>
             ) : (
               <>
-                {days(approval.durationDays)}, until {formatDate(approval.expiresAt)}
+                {days(approval.durationDays)}, until {formatDate(expiresAt)}
               </>
             )}
           </dd>

@@ -21,6 +21,7 @@ import { DecisionButtons, ORIGIN_ID, TITLE_ID, useDecision } from './decision.ts
 import { InsecureWarning } from './identity-request.tsx';
 import { RequesterBadge } from './requester-badge.tsx';
 import { AccreditationWarnings, GuardianRole } from './research-notices.tsx';
+import { grantEnd } from '../components/research-words.ts';
 
 export function DataAccessRequest({
   approval,
@@ -35,6 +36,9 @@ export function DataAccessRequest({
   const consent = useConsentSelection(approval.queries);
   const { blocked, nothingToShare, refusal } = consent;
   const [separate, setSeparate] = useState<string[]>([]);
+  // The guardian role and the end follow the credentials chosen, not only the preselected ones.
+  const guardian = consent.resolved.map(({ current }) => current?.candidate.guardian).find((g) => g) ?? null;
+  const expiresAt = grantEnd(approval.termEndsAt, guardian);
 
   const toggleSeparate = (term: string, on: boolean) =>
     setSeparate((current) => (on ? [...current.filter((item) => item !== term), term] : current.filter((item) => item !== term)));
@@ -55,12 +59,12 @@ export function DataAccessRequest({
       </h1>
       <OriginBadge origin={approval.origin} large testId="approval-origin" id={ORIGIN_ID} />
       <p class="approval-lead">
-        asks to read your data until {formatDate(approval.expiresAt)}, without asking you again each time.
+        asks to read your data until {formatDate(expiresAt)}, without asking you again each time.
       </p>
       <RequesterBadge requester={approval.requester} purposes={approval.purposes} />
       {isInsecureOrigin(approval.origin) ? <InsecureWarning /> : null}
       <AccreditationWarnings warnings={approval.warnings} />
-      {approval.guardian ? <GuardianRole guardian={approval.guardian} expiresAt={approval.expiresAt} /> : null}
+      {guardian ? <GuardianRole guardian={guardian} expiresAt={expiresAt} /> : null}
 
       <PurposeList
         purposes={approval.purposes}
@@ -68,7 +72,7 @@ export function DataAccessRequest({
         disabled={decision.busy}
         onToggleSeparate={toggleSeparate}
       />
-      <AccessTerms approval={approval} />
+      <AccessTerms approval={approval} guardian={guardian} expiresAt={expiresAt} />
 
       <h2 class="card-heading">What they can read</h2>
       <QueryCards consent={consent} busy={decision.busy} />

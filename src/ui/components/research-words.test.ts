@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { comingOfAgeMs, dataUseWords, daysUntilComingOfAge, endsAtComingOfAge, guardianRoleWord } from './research-words.ts';
+import { comingOfAgeMs, dataUseWords, daysUntilComingOfAge, endsAtComingOfAge, grantEnd, guardianRoleWord } from './research-words.ts';
 
 describe('guardianRoleWord', () => {
   it('a parent is a parent; the other DPV roles read as guardian', () => {
@@ -50,5 +50,13 @@ describe('dataUseWords', () => {
       { term: 'duo:0000007', label: null },
       { term: 'legacy:Thing', label: null },
     ]);
+  });
+});
+
+describe('grantEnd', () => {
+  it('the sooner of the term and the coming of age; the term without a guardian', () => {
+    expect(grantEnd('2027-12-01T00:00:00.000Z', { comesOfAgeAt: '2026-12-22' })).toBe('2026-12-22T00:00:00.000Z');
+    expect(grantEnd('2026-12-10T00:00:00.000Z', { comesOfAgeAt: '2026-12-22' })).toBe('2026-12-10T00:00:00.000Z');
+    expect(grantEnd('2026-12-10T00:00:00.000Z', null)).toBe('2026-12-10T00:00:00.000Z');
   });
 });

@@ -33,6 +33,12 @@ export function endsAtComingOfAge(expiresAt: string | null, guardian: Pick<Guard
   return at !== null && expiresAt !== null && Date.parse(expiresAt) === at;
 }
 
+/** When a grant would end: its term, or the child's coming of age when that is sooner (as the wallet ends it). */
+export function grantEnd(termEndsAt: string, guardian: Pick<GuardianView, 'comesOfAgeAt'> | null | undefined): string {
+  const at = comingOfAgeMs(guardian);
+  return at !== null && at < Date.parse(termEndsAt) ? new Date(at).toISOString() : termEndsAt;
+}
+
 export interface DataUseWords {
   term: string;
   /** The window's label for the term, when one of its purposes has it. */
