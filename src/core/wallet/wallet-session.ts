@@ -42,22 +42,46 @@ const SECRET_KEY = 'vaultSecret';
  * unlocked across service-worker restarts; the services built from it are a cache.
  */
 export class WalletSession {
-  private cached: UnlockedWallet | null = null;
+  private cached: { secret: string; wallet: UnlockedWallet } | null = null;
+  /** The wallet being built from a secret read meanwhile: callers at the same time share it. */
+  private building: { secret: string; wallet: Promise<UnlockedWallet> } | null = null;
+  /** Counts locks, so a read of the secret that a lock overtook is not used. */
+  private closes = 0;
   /** Cache of the stored auto-lock setting for this worker's lifetime. */
   private autoLockMinutes: number | null = null;
 
   constructor(private readonly ports: WalletPorts) {}
 
-  /** The unlocked wallet, or null when locked. */
+  /**
+   * The unlocked wallet, or null when locked. Calls made while its keys are still being
+   * derived (at a worker start: the first request, the start-up work and the warm-up)
+   * wait for the same wallet instead of each deriving and building their own.
+   */
   async current(): Promise<UnlockedWallet | null> {
+    const closes = this.closes;
     const stored = await this.ports.session.get<string>(SECRET_KEY);
+    if (closes !== this.closes) return this.current();
     if (!stored) {
       this.cached = null;
+      this.building = null;
       return null;
     }
-    if (this.cached && toBase64(this.cached.keys.secret) === stored) return this.cached;
-    this.cached = this.build(await deriveVaultKeys(fromBase64(stored)));
-    return this.cached;
+    if (this.cached?.secret === stored) return this.cached.wallet;
+    if (this.building?.secret !== stored) {
+      const building = { secret: stored, wallet: deriveVaultKeys(fromBase64(stored)).then((keys) => this.build(keys)) };
+      this.building = building;
+      building.wallet.then(
+        (wallet) => {
+          if (this.building !== building) return;
+          this.cached = { secret: stored, wallet };
+          this.building = null;
+        },
+        () => {
+          if (this.building === building) this.building = null;
+        },
+      );
+    }
+    return this.building.wallet;
   }
 
   async require(): Promise<UnlockedWallet> {
@@ -67,14 +91,19 @@ export class WalletSession {
   }
 
   async open(keys: VaultKeys): Promise<UnlockedWallet> {
-    await this.ports.session.set({ [SECRET_KEY]: toBase64(keys.secret) });
-    this.cached = this.build(keys);
+    const secret = toBase64(keys.secret);
+    await this.ports.session.set({ [SECRET_KEY]: secret });
+    const wallet = this.build(keys);
+    this.cached = { secret, wallet };
+    this.building = null;
     await this.touch();
-    return this.cached;
+    return wallet;
   }
 
   async close(): Promise<void> {
+    this.closes++;
     this.cached = null;
+    this.building = null;
     await this.ports.session.remove(SECRET_KEY);
     await this.ports.scheduler.cancel('auto-lock');
   }
