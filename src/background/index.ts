@@ -4,6 +4,7 @@
  */
 import browser from 'webextension-polyfill';
 import { RpcErrorCode } from '../protocol/errors.ts';
+import { readSettings } from '../core/wallet/settings.ts';
 import { Wallet } from '../core/wallet/wallet.ts';
 import { AlarmScheduler, jobOfAlarm } from './adapters/alarm-scheduler.ts';
 import { WindowApprovalPresenter } from './adapters/approval-windows.ts';
@@ -33,8 +34,9 @@ self.addEventListener('install', () => {
   }
 });
 
+const store = new IndexedDbKeyValueStore();
 const wallet = new Wallet({
-  store: new IndexedDbKeyValueStore(),
+  store,
   session: new BrowserSessionStore(),
   presenter: new WindowApprovalPresenter(),
   events: new TabPageEvents(),
@@ -44,6 +46,15 @@ const wallet = new Wallet({
   now: () => Date.now(),
   chain: new LazyAnchorChain(),
 });
+
+/**
+ * Warm-up: the event that woke the worker (most often a page's request) is still on its
+ * way, and what a request does first is read the vault secret, derive the keys and
+ * open IndexedDB. Started here, that overlaps the event's delivery instead of following
+ * it. Both only read (the settings record, as any unlock or decision does).
+ */
+void wallet.session.current().catch(() => undefined);
+void readSettings(store).catch(() => undefined);
 
 /**
  * Settles what a previous worker left behind (windows closed while it was stopped) and
