@@ -17,17 +17,23 @@ import type { ApprovalKind, ApprovalLookup, ApprovalView } from '../../protocol/
 import { OriginBadge } from '../components/origin-badge.tsx';
 import { ErrorText, Loading, PageShell } from '../components/page.tsx';
 import { UnlockForm } from '../components/unlock-form.tsx';
-import { closeThisWindow, errorMessage, sendUiCommand, watchWallet } from '../components/wallet-client.ts';
+import { closeThisWindow, errorMessage, onWalletChange, sendUiCommand, watchWallet } from '../components/wallet-client.ts';
 import { CloseButton, isGone } from './decision.tsx';
 import { IdentityRequest } from './identity-request.tsx';
+import { loadAskedEarly } from './early-load.ts';
 import { LazyCredentialsRequest, LazyDataAccessRequest, LazyOfferRequest } from './lazy-views.tsx';
 
 const approvalId = new URLSearchParams(location.search).get('id');
 
+/** The look-up of this window's request; the first answer is asked for before anything renders. */
+const loadApproval = approvalId
+  ? loadAskedEarly(() => sendUiCommand({ command: 'getApproval', approvalId }), onWalletChange)
+  : null;
+
 /** What the window shows; a settled lookup is never shown, the window closes instead. */
 type Shown = Exclude<ApprovalLookup, { state: 'settled' }>;
 
-function App({ id }: { id: string }) {
+function App({ load }: { load: () => Promise<ApprovalLookup> }) {
   const [lookup, setLookup] = useState<Shown | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [finished, setFinished] = useState(false);
@@ -57,7 +63,6 @@ function App({ id }: { id: string }) {
     },
     [finish],
   );
-  const load = useCallback(() => sendUiCommand({ command: 'getApproval', approvalId: id }), [id]);
 
   // No timer: pushes and visibility only (issue 6, item 4).
   useEffect(() => (finished ? undefined : watchWallet(load, accept, fail)), [finished, load, accept, fail]);
@@ -173,4 +178,4 @@ function MissingId() {
 }
 
 const root = document.getElementById('app');
-if (root) render(approvalId ? <App id={approvalId} /> : <MissingId />, root);
+if (root) render(loadApproval ? <App load={loadApproval} /> : <MissingId />, root);
