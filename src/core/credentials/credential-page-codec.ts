@@ -1,5 +1,6 @@
 import { CoreError } from '../errors.ts';
 import { fromUtf8, utf8 } from '../encoding.ts';
+import { compactDocumentAndClaims, expandClaims, type FieldOf, restoreDocument, SharedValues } from './credential-row-links.ts';
 import type { ClaimEntry, CredentialRecord } from './types.ts';
 
 /**
@@ -13,11 +14,13 @@ import type { ClaimEntry, CredentialRecord } from './types.ts';
  *   holds its body's length, the bodies are decoded as one string, and each record's
  *   `raw` is a slice of it (which V8 makes without copying) rather than a string parsed
  *   on its own.
- * - The holder binding, issuer, types and claim paths, which records of one kind from
- *   one issuer to one wallet DID share, are in a table of the page's shared values,
- *   each parsed once (and frozen, as the records decoded from the page share them).
- * - A claim's value is read from the document at the claim's path when it is there
- *   (a claim is a leaf of the credential), so it is not stored twice.
+ * - The holder binding, issuer, types, claim paths and the document's `@context`,
+ *   which records of one kind from one issuer to one wallet DID share, are in a table
+ *   of the page's shared values, each parsed once (and frozen, as the records decoded
+ *   from the page share them).
+ * - What a record holds twice is stored once (credential-row-links.ts): document
+ *   values that repeat the record's own fields are links to them, claim values are
+ *   read from the document.
  * A record that does not have the usual shape is a row of its values as they are.
  * Decoding gives back records equal to the ones encoded.
  */
@@ -33,13 +36,10 @@ interface PageHeader {
 interface RowGroup {
   keys: string[];
   rows: unknown[][];
-  /** Set when every row is compact: raw, holder, issuer, types and claims stored as described above. */
+  /** Set when every row is compact: raw, holder, issuer, types, document (with its links) and claims stored as described above. */
   compact?: true;
 }
 
-/** Claim flags in a compact row: the claim is disclosable; its value is in the row (else read from the document). */
-const DISCLOSABLE = 1;
-const INLINE = 2;
 const LINE_FEED = 0x0a;
 
 const SHARED_KEYS = new Set(['holder', 'issuer', 'types']);
@@ -67,10 +67,12 @@ export function encodePage(page: number, records: readonly CredentialRecord[]): 
     let bodies = bodiesOf.get(group);
     if (!bodies) bodiesOf.set(group, (bodies = []));
     bodies.push(record.raw);
+    const { document, links, claims } = compactDocumentAndClaims(record, shared);
     group.rows.push(
       keys.map((key) => {
         if (key === 'raw') return record.raw.length;
-        if (key === 'claims') return compactClaims(record, shared);
+        if (key === 'document') return [document, links];
+        if (key === 'claims') return claims;
         const value = record[key as keyof CredentialRecord];
         return SHARED_KEYS.has(key) ? shared.indexOf(value) : value;
       }),
@@ -94,15 +96,24 @@ export function decodePage(bytes: Uint8Array): { page: number; records: Credenti
   const records: CredentialRecord[] = [];
   let offset = 0;
   for (const { keys, rows, compact } of header.groups) {
-    const documentAt = keys.indexOf('document');
+    const columns = new Map(keys.map((key, i) => [key, i]));
     for (const row of rows) {
       const record: Record<string, unknown> = {};
+      // A field of this row as decoded, for the document's links (the document may come before the field).
+      const field: FieldOf = (key) => {
+        const value = row[columns.get(key) ?? -1];
+        return SHARED_KEYS.has(key) ? shared[value as number] : value;
+      };
+      const restore = (cell: unknown) => restoreDocument(...(cell as [unknown, number[]]), field, shared);
+      let document: unknown;
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i] as string;
         const value = row[i];
         if (!compact) record[key] = value;
         else if (key === 'raw') record.raw = bodies.slice(offset, (offset += value as number));
-        else if (key === 'claims') record.claims = expandClaims(value as unknown[], row[documentAt], shared);
+        // The claims are read from the document, which may come after them: whichever comes first decodes it.
+        else if (key === 'document') record.document = document ??= restore(row[i]);
+        else if (key === 'claims') record.claims = expandClaims(value as unknown[], (document ??= restore(row[columns.get('document') as number])), shared);
         else record[key] = SHARED_KEYS.has(key) ? shared[value as number] : value;
       }
       records.push(record as unknown as CredentialRecord);
@@ -113,46 +124,6 @@ export function decodePage(bytes: Uint8Array): { page: number; records: Credenti
 }
 
 const malformed = (page: number) => new CoreError('internal', `Credential page ${page} does not add up: its bodies and rows disagree.`);
-
-/** Each shared value once, by its JSON. */
-class SharedValues {
-  readonly values: unknown[] = [];
-  private readonly index = new Map<string, number>();
-  indexOf(value: unknown): number {
-    const key = JSON.stringify(value);
-    let at = this.index.get(key);
-    if (at === undefined) {
-      at = this.values.push(value) - 1;
-      this.index.set(key, at);
-    }
-    return at;
-  }
-}
-
-/** Every claim as `path index, flags[, value]`, the value left out when the document holds it at the path. */
-function compactClaims(record: CredentialRecord, shared: SharedValues): unknown[] {
-  // What the document will be when decoded: JSON drops or changes what it cannot hold.
-  const document = JSON.parse(JSON.stringify(record.document)) as unknown;
-  const out: unknown[] = [];
-  for (const { path, value, disclosable } of record.claims) {
-    const flags = disclosable ? DISCLOSABLE : 0;
-    if (isPlainValue(value) && valueAt(document, path) === value) out.push(shared.indexOf(path), flags);
-    else out.push(shared.indexOf(path), flags | INLINE, value);
-  }
-  return out;
-}
-
-function expandClaims(compact: unknown[], document: unknown, shared: unknown[]): ClaimEntry[] {
-  const claims: ClaimEntry[] = [];
-  for (let i = 0; i < compact.length; ) {
-    const path = shared[compact[i] as number] as ClaimEntry['path'];
-    const flags = compact[i + 1] as number;
-    const inline = (flags & INLINE) !== 0;
-    claims.push({ path, value: inline ? compact[i + 2] : valueAt(document, path), disclosable: (flags & DISCLOSABLE) !== 0 });
-    i += inline ? 3 : 2;
-  }
-  return claims;
-}
 
 /** The record has the shape the wallet gives every record, so its row can be compact. */
 function compactable(record: CredentialRecord): boolean {
@@ -175,17 +146,4 @@ function compactable(record: CredentialRecord): boolean {
         typeof (c as ClaimEntry).disclosable === 'boolean',
     )
   );
-}
-
-/** A value JSON keeps as it is (so one read from the decoded document is the same value). */
-const isPlainValue = (value: unknown): boolean =>
-  value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
-
-function valueAt(document: unknown, path: readonly (string | number)[]): unknown {
-  let node = document;
-  for (const key of path) {
-    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, key)) return undefined;
-    node = (node as Record<string | number, unknown>)[key];
-  }
-  return node;
 }
