@@ -3,6 +3,8 @@
  * routers map them at the edge — to RPC codes for pages, to UI codes for the
  * extension's pages. Nothing in core builds a wire code.
  */
+import { instanceofAcrossCopies } from './cross-bundle.ts';
+
 export type DomainErrorCode =
   /** The user declined (or closed the window). */
   | 'user_rejected'
@@ -36,6 +38,8 @@ export class DomainError extends Error {
     this.retryAfterMs = retryAfterMs;
   }
 }
+// Made in one worker script and checked in another (cross-bundle.ts).
+instanceofAcrossCopies(DomainError, 'DomainError');
 
 /** The former name, kept while call sites move over. */
 export { DomainError as CoreError };

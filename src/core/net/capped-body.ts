@@ -4,6 +4,7 @@
  * sends an endless (or merely huge) body costs at most the cap in memory. Never use
  * `response.text()` on a body whose size is not yet known.
  */
+import { instanceofAcrossCopies } from '../cross-bundle.ts';
 
 /** A body larger than the cap; the stream was cancelled when it passed it. */
 export class BodyTooLargeError extends Error {
@@ -12,6 +13,8 @@ export class BodyTooLargeError extends Error {
     this.name = 'BodyTooLargeError';
   }
 }
+// Made in one worker script and checked in another (cross-bundle.ts).
+instanceofAcrossCopies(BodyTooLargeError, 'BodyTooLargeError');
 
 /** The body's bytes (at most `maxBytes`); throws BodyTooLargeError past the cap. */
 export async function readCappedBytes(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {

@@ -7,6 +7,7 @@
 import type { FetchLimits, HttpFetcher, HttpResponse } from '../ports.ts';
 import { BodyTooLargeError } from './capped-body.ts';
 import { assertFetchableUrl } from './url-policy.ts';
+import { instanceofAcrossCopies } from '../cross-bundle.ts';
 
 /** How long one fetch may take, body included. */
 export const PUBLIC_FETCH_TIMEOUT_MS = 8_000;
@@ -22,6 +23,8 @@ export class FetchTimeoutError extends Error {
     this.name = 'FetchTimeoutError';
   }
 }
+// Made in one worker script and checked in another (cross-bundle.ts).
+instanceofAcrossCopies(FetchTimeoutError, 'FetchTimeoutError');
 
 /**
  * Fetches `url` if the URL policy allows it (UrlPolicyError otherwise, before any

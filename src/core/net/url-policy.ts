@@ -14,6 +14,7 @@
  * browser connects to, so that part of the rule rests on the browser's own
  * Private Network Access checks.
  */
+import { instanceofAcrossCopies } from '../cross-bundle.ts';
 
 /** What kind of address a URL's host is. */
 export type HostKind = 'public' | 'loopback' | 'private' | 'link-local' | 'unspecified' | 'reserved' | 'local-name';
@@ -38,6 +39,8 @@ export class UrlPolicyError extends Error {
     this.name = 'UrlPolicyError';
   }
 }
+// Made in one worker script and checked in another (cross-bundle.ts).
+instanceofAcrossCopies(UrlPolicyError, 'UrlPolicyError');
 
 /** Why the wallet must not fetch `url`, or null when it may. */
 export function fetchUrlRefusal(url: string | URL): string | null {
