@@ -1,9 +1,10 @@
 import { defineConfig, type InlineConfig, type Plugin } from 'vite';
 import { resolve } from 'node:path';
-import { polyfillAsEsModule } from './scripts/build-plugins.ts';
+import { credentialsFromScript, polyfillAsEsModule } from './scripts/build-plugins.ts';
+import { CREDENTIAL_SCRIPT_MODULES } from './src/background/adapters/lazy-credentials.ts';
 
 /**
- * The extension is built in four passes (scripts/build.ts runs them):
+ * The extension is built in six passes (scripts/build.ts runs them):
  * - `ui`: the Preact pages (approval, popup, dashboard, onboarding) as HTML entries;
  * - `background`: the service worker, one classic script (IIFE). Chrome starts a classic
  *   worker about twice as fast as the same code as a module worker (measured with
@@ -18,14 +19,19 @@ import { polyfillAsEsModule } from './scripts/build-plugins.ts';
  *   dynamic imports, so code kept out of background.js must be a script of its own; the
  *   worker imports it during `install` and again when the chain is first used
  *   (src/background/index.ts, adapters/lazy-anchor-chain.ts);
+ * - `credentials`: the third, credentials.js (src/background/credentials-entry.ts): the
+ *   modules background.js only reaches through `import()` (the credential use cases,
+ *   the Veramo agent, DID resolution), each such `import()` in the background pass made
+ *   a load of this script (adapters/lazy-credentials.ts), imported at `install` too;
  * - `content` and `inpage`: classic scripts (IIFE), as Chrome requires for content scripts.
  * Every pass writes into the same out dir (default `dist/`).
  */
-export type BuildTarget = 'ui' | 'background' | 'chain' | 'content' | 'inpage';
+export type BuildTarget = 'ui' | 'background' | 'chain' | 'credentials' | 'content' | 'inpage';
 
 const ENTRIES: Record<Exclude<BuildTarget, 'ui'>, string> = {
   background: 'src/background/index.ts',
   chain: 'src/background/chain-entry.ts',
+  credentials: 'src/background/credentials-entry.ts',
   content: 'src/content/index.ts',
   inpage: 'src/inpage/index.ts',
 };
@@ -100,7 +106,7 @@ export function extensionBuildConfig(target: BuildTarget, outDir = resolve(root,
     // (only Vite's preload helper reads it, for dependencies an inlined import never has).
     define: { ...common.define, 'import.meta.url': 'self.location.href', 'import.meta.resolve': 'undefined' },
     publicDir: false,
-    plugins: [polyfillAsEsModule(), stubVeramoPluginSchemas(), ...(target === 'background' ? [keepOutOfWorkerStart()] : [])],
+    plugins: [polyfillAsEsModule(), stubVeramoPluginSchemas(), ...(target === 'background' ? workerStartPlugins() : [])],
     resolve: {
       // See each stub for why: each is large, and the worker never uses what it holds.
       alias: {
@@ -140,15 +146,34 @@ function stubVeramoPluginSchemas(): Plugin {
   };
 }
 
-/** Fails the background pass if chain code reaches it: viem belongs in chain.js, loaded when first needed. */
-function keepOutOfWorkerStart(): Plugin {
+/** The background pass's own plugins: the credential modules come from credentials.js, and stay out. */
+function workerStartPlugins(): Plugin[] {
+  const srcDir = resolve(root, 'src');
+  return [
+    credentialsFromScript({ srcDir, modules: CREDENTIAL_SCRIPT_MODULES, loader: resolve(root, 'src/background/adapters/lazy-credentials.ts') }),
+    keepOutOfWorkerStart(CREDENTIAL_SCRIPT_MODULES.map((m) => resolve(srcDir, m).replace(/\\/g, '/'))),
+  ];
+}
+
+/**
+ * Fails the background pass if code that has its own script reaches it: viem belongs
+ * in chain.js; the credential modules (reached statically instead of through
+ * `import()`) and the libraries only they use belong in credentials.js.
+ */
+function keepOutOfWorkerStart(credentialModules: string[]): Plugin {
   const chainPackages = /\/node_modules\/(viem|ox|abitype)\//;
+  const credentialPackages = /\/node_modules\/(dcql|jose|did-jwt|did-jwt-vc|@veramo\/[^/]+|@sd-jwt\/[^/]+)\//;
   return {
-    name: 'tessera:keep-chain-out-of-background',
+    name: 'tessera:keep-out-of-background',
     generateBundle() {
-      const leaked = [...this.getModuleIds()].filter((id) => chainPackages.test(id.replace(/\\/g, '/')));
-      if (leaked.length > 0) {
-        this.error(`background.js must not contain the chain client (it is chain.js, loaded on demand); it imports ${leaked.slice(0, 3).join(', ')}`);
+      const ids = [...this.getModuleIds()].map((id) => id.replace(/\\/g, '/'));
+      const chain = ids.filter((id) => chainPackages.test(id));
+      if (chain.length > 0) {
+        this.error(`background.js must not contain the chain client (it is chain.js, loaded on demand); it imports ${chain.slice(0, 3).join(', ')}`);
+      }
+      const credentials = ids.filter((id) => credentialModules.includes(id) || credentialPackages.test(id));
+      if (credentials.length > 0) {
+        this.error(`background.js must not contain ${credentials.join(', ')} (credentials.js holds it; reach it with import())`);
       }
     },
   };

@@ -1,7 +1,7 @@
 import { build, type Plugin, type Rollup } from 'vite';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { polyfillAsEsModule } from './build-plugins.ts';
+import { credentialsFromScript, polyfillAsEsModule } from './build-plugins.ts';
 
 const ENTRY = '\0test-entry';
 const NAMESPACES = ['runtime', 'storage', 'alarms', 'windows', 'tabs', 'action', 'permissions'];
@@ -59,5 +59,40 @@ describe('polyfillAsEsModule', () => {
   it('is needed: the CommonJS interop alone reads every namespace of the native object', async () => {
     const { touched } = runCounting(await bundleImportingPolyfill([]));
     expect(new Set(touched)).toEqual(new Set(NAMESPACES));
+  });
+});
+
+describe('credentialsFromScript', () => {
+  /** A tiny source tree: start.ts imports `heavy.ts` (in the other script) and `light.ts` (not) with import(). */
+  async function bundle(): Promise<string> {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const src = mkdtempSync(join(tmpdir(), 'tessera-script-modules-'));
+    writeFileSync(join(src, 'start.ts'), "export const heavy = () => import('./heavy.ts');\nexport const light = () => import('./light.ts');\n(globalThis as any).start = { heavy, light };\n");
+    writeFileSync(join(src, 'heavy.ts'), "export const marker = 'HEAVY_MODULE_BODY';\n");
+    writeFileSync(join(src, 'light.ts'), "export const marker = 'LIGHT_MODULE_BODY';\n");
+    writeFileSync(join(src, 'loader.ts'), 'export function credentialsModule(key: string) { return (globalThis as any).script[key]; }\n');
+    const out = (await build({
+      configFile: false,
+      logLevel: 'silent',
+      plugins: [credentialsFromScript({ srcDir: src, modules: ['heavy.ts'], loader: join(src, 'loader.ts') })],
+      build: { write: false, minify: false, modulePreload: false, rollupOptions: { input: join(src, 'start.ts'), output: { format: 'iife', codeSplitting: false } } },
+    })) as Rollup.RollupOutput | Rollup.RollupOutput[];
+    return (Array.isArray(out) ? out[0]! : out).output[0].code;
+  }
+
+  it("turns import() of a module the other script holds into that script's module, and inlines the rest", async () => {
+    const code = await bundle();
+    expect(code).not.toContain('HEAVY_MODULE_BODY');
+    expect(code).toContain('LIGHT_MODULE_BODY');
+    const heavyNamespace = { marker: 'from the other script' };
+    const sandbox: Record<string, unknown> = { script: { 'heavy.ts': heavyNamespace } };
+    sandbox.globalThis = sandbox;
+    sandbox.self = sandbox;
+    runInNewContext(code, sandbox);
+    const start = sandbox.start as { heavy: () => Promise<unknown>; light: () => Promise<{ marker: string }> };
+    expect(await start.heavy()).toBe(heavyNamespace);
+    expect((await start.light()).marker).toBe('LIGHT_MODULE_BODY');
   });
 });

@@ -29,3 +29,44 @@ export function polyfillAsEsModule(): Plugin {
 export function polyfillModuleSource(umd: string): string {
   return `const module = { exports: {} };\nconst exports = module.exports;\n${umd}\nexport default module.exports;\n`;
 }
+
+export interface ScriptModules {
+  /** The folder the module keys are relative to (src/). */
+  srcDir: string;
+  /** The modules the other script holds, by path under srcDir. */
+  modules: readonly string[];
+  /** The module whose `credentialsModule(key)` gives one of them (it imports the script on first use). */
+  loader: string;
+}
+
+const DYNAMIC_IMPORT = /\bimport\(\s*(['"])([^'"\n]+)\1\s*\)/g;
+
+/**
+ * For the worker's start bundle: every `import()` of a module that credentials.js holds
+ * becomes `credentialsModule(key)`, which imports that script on first use and gives
+ * the module's namespace — what the `import()` would have given. Left alone, the
+ * bundler would inline those modules into background.js (a classic worker cannot
+ * `import()` at run time), to be parsed at every start.
+ */
+export function credentialsFromScript({ srcDir, modules, loader }: ScriptModules): Plugin {
+  const root = srcDir.replace(/\\/g, '/').replace(/\/?$/, '/');
+  return {
+    name: 'tessera:credentials-from-script',
+    enforce: 'pre',
+    async transform(code, id) {
+      const file = id.replace(/\\/g, '/');
+      if (!file.startsWith(root) || !code.includes('import(')) return null;
+      let out = '';
+      let last = 0;
+      for (const match of code.matchAll(DYNAMIC_IMPORT)) {
+        const resolved = await this.resolve(match[2] as string, id);
+        const target = resolved?.id.replace(/\\/g, '/');
+        const key = target?.startsWith(root) ? target.slice(root.length) : null;
+        if (key === null || !modules.includes(key)) continue;
+        out += code.slice(last, match.index) + `import(${JSON.stringify(loader)}).then((script) => script.credentialsModule(${JSON.stringify(key)}))`;
+        last = match.index + match[0].length;
+      }
+      return last === 0 ? null : { code: out + code.slice(last), map: null };
+    },
+  };
+}

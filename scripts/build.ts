@@ -1,7 +1,7 @@
 /**
  * Builds the unpacked extension: `node scripts/build.ts [outDir]` (default dist/).
  * Compiles the anchoring contract (regenerating its ABI and bytecode module if the
- * source changed), runs the five Vite passes, then writes manifest.json beside them.
+ * source changed), runs the six Vite passes, then writes manifest.json beside them.
  */
 import { build } from 'vite';
 import { copyFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { compileContract } from './compile-contract.ts';
 const root = resolve(import.meta.dirname, '..');
 const outDir = resolve(root, process.argv[2] ?? 'dist');
 // `ui` first: it empties the out dir.
-const targets: BuildTarget[] = ['ui', 'background', 'chain', 'content', 'inpage'];
+const targets: BuildTarget[] = ['ui', 'background', 'chain', 'credentials', 'content', 'inpage'];
 
 const started = performance.now();
 const { changed } = await compileContract();

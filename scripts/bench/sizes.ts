@@ -1,6 +1,7 @@
 /**
  * Gzip sizes (zlib level 9) of each entry bundle: the service worker's start script,
- * its chain client (chain.js, imported only when anchoring first needs the chain), the
+ * its chain client (chain.js, imported only when anchoring first needs the chain), its
+ * credential code (credentials.js, imported when a credential or a new DID is first needed), the
  * two content scripts, and per UI page the JS and CSS its index.html loads, following
  * the script and stylesheet tags and the static imports between the emitted chunks.
  */
@@ -107,7 +108,7 @@ export function pageEntry(root: string, htmlFile: string, entry = htmlFile): Ent
 export function tesseraSizes(distDir: string): EntrySize[] {
   const root = resolve(distDir);
   const out: EntrySize[] = [];
-  for (const f of ['background.js', 'chain.js', 'content.js', 'inpage.js']) {
+  for (const f of ['background.js', 'chain.js', 'credentials.js', 'content.js', 'inpage.js']) {
     if (!existsSync(join(root, f))) throw new Error(`missing ${f} in ${root} (did the build run?)`);
     out.push(entryOf(f, root, [f]));
   }

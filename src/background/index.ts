@@ -10,6 +10,7 @@ import { AlarmScheduler, jobOfAlarm } from './adapters/alarm-scheduler.ts';
 import { WindowApprovalPresenter } from './adapters/approval-windows.ts';
 import { IndexedDbKeyValueStore } from './adapters/indexeddb-store.ts';
 import { CHAIN_SCRIPT, LazyAnchorChain } from './adapters/lazy-anchor-chain.ts';
+import { CREDENTIALS_SCRIPT } from './adapters/lazy-credentials.ts';
 import { TabPageEvents } from './adapters/page-events.ts';
 import { BrowserHttpFetcher } from './adapters/http-fetcher.ts';
 import { classifySender } from './adapters/sender.ts';
@@ -18,19 +19,25 @@ import { routePageMessage } from './routers/page-router.ts';
 import { routeUiMessage } from './routers/ui-router.ts';
 
 /**
- * chain.js (viem and the chain client) is imported here, during `install`, only so that
- * Chrome keeps it: a service worker may importScripts() later, at any time and after any
- * restart, exactly the scripts it imported while installing (any other URL throws a
- * NetworkError), and it cannot import() at all. Each later start leaves chain.js
- * unparsed until the anchoring first uses the chain (adapters/lazy-anchor-chain.ts).
- * A failure is logged rather than thrown: it would fail the install, and with it the
- * whole wallet, for an optional feature (the chain adapter then reports it when used).
+ * chain.js (viem and the chain client) and credentials.js (the credential code, the
+ * Veramo agent) are imported here, during `install`, only so that Chrome keeps them: a
+ * service worker may importScripts() later, at any time and after any restart, exactly
+ * the scripts it imported while installing (any other URL throws a NetworkError), and
+ * it cannot import() at all. Each later start leaves them unparsed until first needed
+ * (adapters/lazy-anchor-chain.ts, adapters/lazy-credentials.ts). A failure is logged
+ * rather than thrown: it would fail the install, and with it the whole wallet (the
+ * adapter then reports it when used).
  */
 self.addEventListener('install', () => {
-  try {
-    importScripts(CHAIN_SCRIPT);
-  } catch (error) {
-    console.error(`Tessera: ${CHAIN_SCRIPT} could not be imported at install; anchoring will not work`, error);
+  for (const [script, without] of [
+    [CHAIN_SCRIPT, 'anchoring'],
+    [CREDENTIALS_SCRIPT, 'credentials and new logins'],
+  ] as const) {
+    try {
+      importScripts(script);
+    } catch (error) {
+      console.error(`Tessera: ${script} could not be imported at install; ${without} will not work`, error);
+    }
   }
 });
 

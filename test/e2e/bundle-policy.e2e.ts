@@ -71,6 +71,16 @@ describe('bundle policy', () => {
     expect(readFileSync(resolve(dist, 'background.js'), 'utf8')).not.toMatch(/eth_sendRawTransaction/);
   });
 
+  test('credentials.js, the credential code the worker loads on demand, is a classic script and the start bundle holds none of it', () => {
+    const code = readFileSync(resolve(dist, 'credentials.js'), 'utf8');
+    expect(code).not.toMatch(/^\s*(import|export)\s/m);
+    expect(code).not.toMatch(/\bimport\s*\(/);
+    expect(code).toMatch(/__tesseraCredentials/);
+    // jose (one of the libraries only credential code uses) is here, not in background.js.
+    expect(code).toMatch(/ERR_JWS_SIGNATURE_VERIFICATION_FAILED/);
+    expect(readFileSync(resolve(dist, 'background.js'), 'utf8')).not.toMatch(/ERR_JWS_SIGNATURE_VERIFICATION_FAILED/);
+  });
+
   test('the content scripts are classic scripts: the inpage one in the MAIN world', () => {
     const [inpage, content] = manifest.content_scripts;
     expect(inpage).toMatchObject({ js: ['inpage.js'], world: 'MAIN' });
