@@ -7,6 +7,7 @@ import { RpcErrorCode } from '../protocol/errors.ts';
 import { readSettings } from '../core/wallet/settings.ts';
 import { Wallet } from '../core/wallet/wallet.ts';
 import { AlarmScheduler, jobOfAlarm } from './adapters/alarm-scheduler.ts';
+import { loginPreview } from './adapters/approval-preview.ts';
 import { WindowApprovalPresenter } from './adapters/approval-windows.ts';
 import { IndexedDbKeyValueStore } from './adapters/indexeddb-store.ts';
 import { CHAIN_SCRIPT, LazyAnchorChain } from './adapters/lazy-anchor-chain.ts';
@@ -45,7 +46,12 @@ const store = new IndexedDbKeyValueStore();
 const wallet = new Wallet({
   store,
   session: new BrowserSessionStore(),
-  presenter: new WindowApprovalPresenter(),
+  presenter: new WindowApprovalPresenter(
+    loginPreview({
+      approval: (id) => wallet.desk.queue.get(id),
+      unlocked: async () => (await wallet.session.current()) !== null,
+    }),
+  ),
   events: new TabPageEvents(),
   scheduler: new AlarmScheduler(),
   fetcher: new BrowserHttpFetcher(),

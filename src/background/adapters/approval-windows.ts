@@ -1,16 +1,23 @@
 import browser from 'webextension-polyfill';
 import type { ApprovalPresenter } from '../../core/ports.ts';
+import { previewQuery, type IdentityPreview } from '../../protocol/approval-preview.ts';
 
 const WIDTH = 420;
 const HEIGHT = 640;
 
 /**
  * Shows approvals in their own popup window (`windows.create`), so an approval
- * does not depend on the toolbar popup staying open.
+ * does not depend on the toolbar popup staying open. The URL carries the approval's
+ * id and, where there is one, its preview (protocol/approval-preview.ts).
  */
 export class WindowApprovalPresenter implements ApprovalPresenter {
+  constructor(private readonly previewOf: (approvalId: string) => Promise<IdentityPreview | null> = async () => null) {}
+
   async open(approvalId: string): Promise<{ windowId: number | null }> {
-    const url = browser.runtime.getURL(`approval/index.html?id=${encodeURIComponent(approvalId)}`);
+    // A preview is an extra; without one the window shows the request after its look-up.
+    const preview = await this.previewOf(approvalId).catch(() => null);
+    const query = `?id=${encodeURIComponent(approvalId)}${preview ? previewQuery(preview) : ''}`;
+    const url = browser.runtime.getURL(`approval/index.html${query}`);
     const options = { url, type: 'popup' as const, width: WIDTH, height: HEIGHT, focused: true };
     let created: browser.Windows.Window;
     try {

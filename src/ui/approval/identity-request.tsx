@@ -7,10 +7,13 @@ import { DecisionButtons, ORIGIN_ID, TITLE_ID, useDecision } from './decision.ts
 
 export function IdentityRequest({
   approval,
+  didPending = false,
   lookupError,
   onFinished,
 }: {
   approval: IdentityApprovalView;
+  /** Shown from the window's preview: whether the site has a DID already is not known yet. */
+  didPending?: boolean;
   lookupError: string | null;
   onFinished: () => void;
 }) {
@@ -29,7 +32,11 @@ export function IdentityRequest({
             <span class="tick" aria-hidden="true">✓</span>
             <span>
               A signed proof that you control a DID used only with this site.{' '}
-              {approval.pairwiseDid ? (
+              {didPending ? (
+                <span class="muted" data-testid="approval-did-pending">
+                  Looking up whether you logged in here before…
+                </span>
+              ) : approval.pairwiseDid ? (
                 <>
                   It is the one you used here before:{' '}
                   <code data-testid="approval-did" title={approval.pairwiseDid}>

@@ -20,6 +20,7 @@ import { UnlockForm } from '../components/unlock-form.tsx';
 import { closeThisWindow, errorMessage, onWalletChange, sendUiCommand, watchWallet } from '../components/wallet-client.ts';
 import { CloseButton, isGone } from './decision.tsx';
 import { IdentityRequest } from './identity-request.tsx';
+import { readPreview } from '../../protocol/approval-preview.ts';
 import { loadAskedEarly } from './early-load.ts';
 import { LazyCredentialsRequest, LazyDataAccessRequest, LazyOfferRequest } from './lazy-views.tsx';
 
@@ -33,8 +34,16 @@ const loadApproval = approvalId
 /** What the window shows; a settled lookup is never shown, the window closes instead. */
 type Shown = Exclude<ApprovalLookup, { state: 'settled' }>;
 
+/**
+ * A login's header from the window's URL (protocol/approval-preview.ts), shown until
+ * the first look-up answers: the request is on screen without waiting for the worker.
+ */
+const preview = approvalId ? readPreview(new URLSearchParams(location.search)) : null;
+const previewLookup: Shown | null =
+  approvalId && preview ? { state: 'pending', approval: { ...preview, id: approvalId, pairwiseDid: null } } : null;
+
 function App({ load }: { load: () => Promise<ApprovalLookup> }) {
-  const [lookup, setLookup] = useState<Shown | null>(null);
+  const [lookup, setLookup] = useState<Shown | null>(previewLookup);
   const [error, setError] = useState<string | null>(null);
   const [finished, setFinished] = useState(false);
   const lastJson = useRef('');
@@ -91,7 +100,13 @@ function App({ load }: { load: () => Promise<ApprovalLookup> }) {
       {lookup.state === 'locked' ? (
         <LockedRequest origin={lookup.origin} kind={lookup.kind} error={error} onUnlocked={() => void refresh()} />
       ) : (
-        <Request key={lookup.approval.id} approval={lookup.approval} lookupError={error} onFinished={finish} />
+        <Request
+          key={lookup.approval.id}
+          approval={lookup.approval}
+          detailsPending={lookup === previewLookup}
+          lookupError={error}
+          onFinished={finish}
+        />
       )}
     </PageShell>
   );
@@ -99,16 +114,19 @@ function App({ load }: { load: () => Promise<ApprovalLookup> }) {
 
 function Request({
   approval,
+  detailsPending,
   lookupError,
   onFinished,
 }: {
   approval: ApprovalView;
+  /** Shown from the preview: what only the look-up knows is still to come. */
+  detailsPending: boolean;
   lookupError: string | null;
   onFinished: () => void;
 }) {
   switch (approval.kind) {
     case 'identity':
-      return <IdentityRequest approval={approval} lookupError={lookupError} onFinished={onFinished} />;
+      return <IdentityRequest approval={approval} didPending={detailsPending} lookupError={lookupError} onFinished={onFinished} />;
     case 'offer':
       return <LazyOfferRequest approval={approval} lookupError={lookupError} onFinished={onFinished} />;
     case 'credentials':
