@@ -98,20 +98,28 @@ function checkAnswer(wallet: WalletName, what: string, result: TimedCallResult):
   }
 }
 
-/** The next page the context opens that is (or may become) a page of `prefix`. */
-function nextPageOf(context: BrowserContext, prefix: string, timeoutMs: number): { page: Promise<Page>; cancel(): void } {
+/**
+ * The next page the context opens that is (or may become) one `wanted` accepts by its
+ * URL; `what` names it in the timeout's error.
+ */
+export function nextPageOf(
+  context: BrowserContext,
+  wanted: (url: string) => boolean,
+  timeoutMs: number,
+  what = 'approval window',
+): { page: Promise<Page>; cancel(): void } {
   let cancel: () => void = () => undefined;
   const page = new Promise<Page>((resolveP, reject) => {
     const onPage = (p: Page) => {
       const url = p.url();
-      if (url === '' || url === 'about:blank' || url.startsWith(prefix)) {
+      if (url === '' || url === 'about:blank' || wanted(url)) {
         cleanup();
         resolveP(p);
       }
     };
     const timer = setTimeout(() => {
       cleanup();
-      reject(new MeasurementError(`no approval window opened within ${timeoutMs} ms`));
+      reject(new MeasurementError(`no ${what} opened within ${timeoutMs} ms`));
     }, timeoutMs);
     const cleanup = () => {
       clearTimeout(timer);
@@ -201,7 +209,7 @@ export interface ApprovalSample {
 export async function approvalRoundTrip(ctx: BenchContext, wallet: WalletName): Promise<ApprovalSample> {
   const prefix = extensionPrefix(ctx.ids[wallet]);
   const approvalUrl = prefix + APPROVAL_PATH[wallet];
-  const next = nextPageOf(ctx.context, prefix, STEP_TIMEOUT_MS);
+  const next = nextPageOf(ctx.context, (url) => url.startsWith(prefix), STEP_TIMEOUT_MS);
   const t0 = performance.now();
   const call = evaluateIn(ctx.site, pageTimedCall, approvalCall(wallet));
   call.catch(() => undefined);

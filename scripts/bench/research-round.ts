@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import type { AccreditorServer } from '../../demo/accreditor/server.ts';
 import type { ResearchServer } from '../../demo/research/server.ts';
 import { evaluationSource, extensionUrl, isApprovalUrl, isTargetClosedError, rejectIn, waitForClose } from '../lib/extension-browser.ts';
-import { MeasurementError, sleep } from './measure.ts';
+import { MeasurementError, nextPageOf, sleep } from './measure.ts';
 import { pageTimedCall, pageWaitVisible, type TimedCallResult, type VisibleResult } from './page-functions.ts';
 
 export type RequesterKind = 'accredited' | 'none';
@@ -55,7 +55,7 @@ export async function consentWindowRound(ctx: ResearchRoundContext, mode: Reques
   const carries = typeof (params as { requester?: unknown }).requester === 'string';
   if (carries !== (mode === 'accredited')) throw new Error(`the portal's ${mode} request ${carries ? 'carries' : 'lacks'} a requester`);
   const fetchesBefore = statusFetches(ctx.board);
-  const next = nextApprovalWindow(ctx.context, STEP_TIMEOUT_MS);
+  const next = nextPageOf(ctx.context, isApprovalUrl, STEP_TIMEOUT_MS, 'consent window');
   const t0 = performance.now();
   const call = ctx.portalPage.evaluate(
     evaluationSource(pageTimedCall, { wallet: 'tessera', method: 'wallet_requestDataAccess', params, timeoutMs: 2 * STEP_TIMEOUT_MS }),
@@ -99,32 +99,6 @@ export async function resetResearchRound(ctx: ResearchRoundContext): Promise<voi
   if (ctx.inflight) await Promise.race([ctx.inflight, sleep(3 * STEP_TIMEOUT_MS)]);
   ctx.inflight = null;
   await sleep(500);
-}
-
-/** The next page the context opens that is (or may still become) an approval window. */
-function nextApprovalWindow(context: BrowserContext, timeoutMs: number): { page: Promise<Page>; cancel(): void } {
-  let cancel: () => void = () => undefined;
-  const page = new Promise<Page>((resolveP, reject) => {
-    const onPage = (p: Page) => {
-      const url = p.url();
-      if (url === '' || url === 'about:blank' || isApprovalUrl(url)) {
-        cleanup();
-        resolveP(p);
-      }
-    };
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new MeasurementError(`no consent window opened within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const cleanup = () => {
-      clearTimeout(timer);
-      context.off('page', onPage);
-    };
-    cancel = cleanup;
-    context.on('page', onPage);
-  });
-  page.catch(() => undefined);
-  return { page, cancel };
 }
 
 /** Waits in the window until a requester badge is visible; tried again across the window's first navigation. */
