@@ -53,6 +53,19 @@ export interface HttpResponse {
   status: number;
   contentType: string | null;
   body: string;
+  /** Response headers, names in lower case (caching headers for DID documents, DPoP nonces, …). */
+  headers?: Record<string, string>;
+}
+
+/** Extra request headers (Accept, Accept-Language, Authorization, If-None-Match); never cookies. */
+export interface HttpRequestOptions {
+  headers?: Record<string, string>;
+}
+
+/** A request body: its media type and its text (JSON, or a form-encoded string). */
+export interface HttpBody {
+  contentType: string;
+  text: string;
 }
 
 /**
@@ -62,7 +75,9 @@ export interface HttpResponse {
  * and must stop reading a body at `limits.maxBytes`.
  */
 export interface HttpFetcher {
-  get(url: string, limits?: FetchLimits): Promise<HttpResponse>;
+  get(url: string, limits?: FetchLimits, options?: HttpRequestOptions): Promise<HttpResponse>;
+  /** A POST (OpenID4VCI token, nonce and credential endpoints): the same rules as `get`. */
+  post(url: string, body: HttpBody, limits?: FetchLimits, options?: HttpRequestOptions): Promise<HttpResponse>;
 }
 
 

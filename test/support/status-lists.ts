@@ -175,6 +175,11 @@ export class FakeFetcher implements HttpFetcher {
     return { status: route.status, contentType: 'application/jwt', body: route.body };
   }
 
+  async post(url: string): Promise<never> {
+    this.requests.push(url);
+    throw new Error(`unreachable: POST ${url}`);
+  }
+
   count(url: string): number {
     return this.requests.filter((u) => u === url).length;
   }

@@ -69,6 +69,10 @@ export class MapFetcher implements HttpFetcher {
     if (body === undefined) throw new Error(`unreachable: ${url}`);
     return { status: 200, contentType: null, body };
   }
+  async post(url: string): Promise<never> {
+    this.requested.push(url);
+    throw new Error(`unreachable: POST ${url}`);
+  }
 }
 
 export interface TestPorts extends WalletPorts {

@@ -1,4 +1,4 @@
-import type { FetchLimits, HttpFetcher, HttpResponse } from '../../core/ports.ts';
+import type { FetchLimits, HttpBody, HttpFetcher, HttpRequestOptions, HttpResponse } from '../../core/ports.ts';
 import { BodyTooLargeError, readCappedText } from '../../core/net/capped-body.ts';
 import { DEFAULT_FETCH_LIMITS, FetchTimeoutError } from '../../core/net/public-fetch.ts';
 import { assertFetchableUrl } from '../../core/net/url-policy.ts';
@@ -22,13 +22,29 @@ import { assertFetchableUrl } from '../../core/net/url-policy.ts';
 export class BrowserHttpFetcher implements HttpFetcher {
   constructor(private readonly fetchImpl: typeof fetch = (input, init) => fetch(input, init)) {}
 
-  async get(url: string, limits: FetchLimits = DEFAULT_FETCH_LIMITS): Promise<HttpResponse> {
+  get(url: string, limits: FetchLimits = DEFAULT_FETCH_LIMITS, options: HttpRequestOptions = {}): Promise<HttpResponse> {
+    return this.send(url, { method: 'GET' }, limits, options);
+  }
+
+  post(url: string, body: HttpBody, limits: FetchLimits = DEFAULT_FETCH_LIMITS, options: HttpRequestOptions = {}): Promise<HttpResponse> {
+    return this.send(url, { method: 'POST', body: body.text, contentType: body.contentType }, limits, options);
+  }
+
+  private async send(
+    url: string,
+    request: { method: 'GET' | 'POST'; body?: string; contentType?: string },
+    limits: FetchLimits,
+    options: HttpRequestOptions,
+  ): Promise<HttpResponse> {
     const target = assertFetchableUrl(url);
+    const headers = requestHeaders(options, request.contentType);
     const signal = AbortSignal.timeout(limits.timeoutMs);
     let response: Response;
     try {
       response = await this.fetchImpl(target.href, {
-        method: 'GET',
+        method: request.method,
+        headers,
+        ...(request.body === undefined ? {} : { body: request.body }),
         credentials: 'omit',
         referrerPolicy: 'no-referrer',
         cache: 'no-store',
@@ -49,13 +65,32 @@ export class BrowserHttpFetcher implements HttpFetcher {
       const declared = Number(response.headers.get('content-length') ?? '0');
       if (declared > limits.maxBytes) throw new BodyTooLargeError(limits.maxBytes);
       const body = await readCappedText(response.body, limits.maxBytes);
-      return { status: response.status, contentType: response.headers.get('content-type'), body };
+      return { status: response.status, contentType: response.headers.get('content-type'), body, headers: headerRecord(response.headers) };
     } catch (error) {
       await response.body?.cancel().catch(() => undefined);
       if (signal.aborted) throw new FetchTimeoutError(limits.timeoutMs);
       throw error;
     }
   }
+}
+
+/** Cookies are never sent (`credentials: 'omit'`); a caller cannot add them as a header either. */
+function requestHeaders(options: HttpRequestOptions, contentType: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    if (/^(cookie|cookie2|origin|referer|host)$/i.test(name)) throw new Error(`the header ${name} may not be set`);
+    headers[name] = value;
+  }
+  if (contentType !== undefined) headers['content-type'] = contentType;
+  return headers;
+}
+
+function headerRecord(headers: Headers): Record<string, string> {
+  const record: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    record[name.toLowerCase()] = value;
+  });
+  return record;
 }
 
 function withoutFragment(url: URL): string {

@@ -13,6 +13,9 @@ class ScriptedFetcher implements HttpFetcher {
     if (this.answer.hang) return new Promise(() => undefined);
     return Promise.resolve({ status: 200, contentType: null, body: this.answer.body ?? 'ok' });
   }
+  post(url: string, _body: unknown, limits?: FetchLimits): Promise<HttpResponse> {
+    return this.get(url, limits);
+  }
 }
 
 describe('fetchPublic', () => {

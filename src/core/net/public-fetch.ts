@@ -4,7 +4,7 @@
  * a size cap and a deadline that hold whatever the fetcher is (the browser adapter,
  * or an in-memory one in tests).
  */
-import type { FetchLimits, HttpFetcher, HttpResponse } from '../ports.ts';
+import type { FetchLimits, HttpBody, HttpFetcher, HttpRequestOptions, HttpResponse } from '../ports.ts';
 import { BodyTooLargeError } from './capped-body.ts';
 import { assertFetchableUrl } from './url-policy.ts';
 import { instanceofAcrossCopies } from '../cross-bundle.ts';
@@ -31,14 +31,35 @@ instanceofAcrossCopies(FetchTimeoutError, 'FetchTimeoutError');
  * request), giving up after `limits.timeoutMs` (FetchTimeoutError) and refusing a
  * body over `limits.maxBytes` (BodyTooLargeError).
  */
-export async function fetchPublic(fetcher: HttpFetcher, url: string, limits: FetchLimits = DEFAULT_FETCH_LIMITS): Promise<HttpResponse> {
+export async function fetchPublic(
+  fetcher: HttpFetcher,
+  url: string,
+  limits: FetchLimits = DEFAULT_FETCH_LIMITS,
+  options?: HttpRequestOptions,
+): Promise<HttpResponse> {
   assertFetchableUrl(url);
+  return withinLimits(() => fetcher.get(url, limits, options), limits);
+}
+
+/** POSTs `body` to `url` under the same URL policy, deadline and size cap as `fetchPublic`. */
+export async function postPublic(
+  fetcher: HttpFetcher,
+  url: string,
+  body: HttpBody,
+  limits: FetchLimits = DEFAULT_FETCH_LIMITS,
+  options?: HttpRequestOptions,
+): Promise<HttpResponse> {
+  assertFetchableUrl(url);
+  return withinLimits(() => fetcher.post(url, body, limits, options), limits);
+}
+
+async function withinLimits(send: () => Promise<HttpResponse>, limits: FetchLimits): Promise<HttpResponse> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new FetchTimeoutError(limits.timeoutMs)), limits.timeoutMs);
   });
   try {
-    const response = await Promise.race([fetcher.get(url, limits), deadline]);
+    const response = await Promise.race([send(), deadline]);
     // UTF-16 code units never outnumber UTF-8 bytes, so this holds for any fetcher.
     if (response.body.length > limits.maxBytes) throw new BodyTooLargeError(limits.maxBytes);
     return response;

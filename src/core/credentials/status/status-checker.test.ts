@@ -150,7 +150,7 @@ describe('checkStatus: W3C Bitstring Status List', () => {
     });
     vi.useFakeTimers();
     try {
-      const silent = { get: () => new Promise<never>(() => undefined) };
+      const silent = { get: () => new Promise<never>(() => undefined), post: () => new Promise<never>(() => undefined) };
       const pending = checkStatus([revocation(0)], context(new FakeFetcher(), { fetcher: silent }));
       await vi.advanceTimersByTimeAsync(8_000);
       expect(await pending).toMatchObject({ state: 'unknown', reason: `status list unreachable: ${REVOCATION}: no answer within 8 s` });
