@@ -64,7 +64,8 @@ const limits = { maxBytes: 256 * 1024, timeoutMs: 2_000 };
 describe('BrowserHttpFetcher', () => {
   it('fetches a small body from loopback over http', async () => {
     const response = await new BrowserHttpFetcher().get(`${base}/list`, limits);
-    expect(response).toEqual({ status: 200, contentType: 'application/statuslist+jwt', body: 'eyJ.a.b' });
+    expect(response).toMatchObject({ status: 200, contentType: 'application/statuslist+jwt', body: 'eyJ.a.b' });
+    expect(response.headers?.['content-type']).toBe('application/statuslist+jwt');
     // A fragment is not sent, and the response URL (which never has one) still matches.
     expect((await new BrowserHttpFetcher().get(`${base}/list#statuslist`, limits)).body).toBe('eyJ.a.b');
   });
