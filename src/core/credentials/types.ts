@@ -1,3 +1,4 @@
+import type { CredentialDisplay, IssuerDisplay } from './display.ts';
 /**
  * The credential model shared by receiving, holding, status checking and presenting.
  * A record is what the wallet stores (encrypted) for each credential it holds.
@@ -73,6 +74,10 @@ export interface CredentialRecord extends VerifiedCredential {
   /** The origin that offered it, or "import" for a paste/file import. */
   receivedFrom: string;
   statusResult: CredentialStatus;
+  /** Names, colours, logo and claim labels from the issuer's metadata, when it publishes them. */
+  display?: CredentialDisplay;
+  /** The issuer's name and logo (OpenID4VCI issuer metadata), for a credential received over OpenID4VCI. */
+  issuerDisplay?: IssuerDisplay[];
 }
 
 /** Resolves a DID (URL) to its DID document, as did-resolver does. */
