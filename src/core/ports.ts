@@ -21,7 +21,12 @@ export interface KeyValueStore {
   get(collection: Collection, key: string): Promise<unknown>;
   getAll(collection: Collection): Promise<unknown[]>;
   write(ops: readonly WriteOp[]): Promise<void>;
+  /** Every key and value of every collection, read as of one moment (one transaction): the backup's source. */
+  snapshot(): Promise<StoreSnapshot>;
 }
+
+/** Each collection's entries as [key, value] pairs. */
+export type StoreSnapshot = Record<Collection, [string, unknown][]>;
 
 /**
  * Short-lived state that must survive a service-worker restart but not a browser

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { COLLECTIONS } from '../../src/core/storage/collections.ts';
 import type { Collection, KeyValueStore, WriteOp } from '../../src/core/ports.ts';
 
 /**
@@ -66,6 +67,22 @@ export function describeKeyValueStoreContract(name: string, makeStore: () => Pro
         ]),
       ).rejects.toThrow();
       expect(await store.get('meta', 'ok')).toBeUndefined();
+    });
+
+    it('snapshots every collection with its keys and values', async () => {
+      const store = await makeStore();
+      await store.write([
+        { type: 'put', collection: 'grants', key: 'g1', value: { iv: new Uint8Array([7]) } },
+        { type: 'put', collection: 'grants', key: 'g2', value: 'two' },
+        { type: 'put', collection: 'ledger', key: 'e0', value: 0 },
+      ]);
+      const snapshot = await store.snapshot();
+      expect(Object.keys(snapshot).sort()).toEqual([...COLLECTIONS].sort());
+      const grants = [...snapshot.grants].sort(([a], [b]) => a.localeCompare(b));
+      expect(grants.map(([key]) => key)).toEqual(['g1', 'g2']);
+      expect(Array.from((grants[0]![1] as { iv: Uint8Array }).iv)).toEqual([7]);
+      expect(snapshot.ledger).toEqual([['e0', 0]]);
+      expect(snapshot.pairwise).toEqual([]);
     });
   });
 }

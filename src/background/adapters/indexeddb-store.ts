@@ -1,5 +1,5 @@
 import { COLLECTIONS } from '../../core/storage/collections.ts';
-import { type Collection, type KeyValueStore, type WriteOp } from '../../core/ports.ts';
+import { type Collection, type KeyValueStore, type StoreSnapshot, type WriteOp } from '../../core/ports.ts';
 
 export const DATABASE_NAME = 'tessera';
 /**
@@ -52,6 +52,18 @@ export class IndexedDbKeyValueStore implements KeyValueStore {
       throw error;
     }
     await done;
+  }
+
+  async snapshot(): Promise<StoreSnapshot> {
+    const db = await this.db();
+    // One readonly transaction over every store: a write cannot land between two reads.
+    const tx = db.transaction([...COLLECTIONS], 'readonly');
+    const read = COLLECTIONS.map(async (name) => {
+      const store = tx.objectStore(name);
+      const [keys, values] = await Promise.all([request(store.getAllKeys()), request(store.getAll())]);
+      return [name, keys.map((key, i) => [String(key), values[i]])] as const;
+    });
+    return Object.fromEntries(await Promise.all(read)) as StoreSnapshot;
   }
 
   close(): void {

@@ -23,6 +23,9 @@ class WatchedStore implements KeyValueStore {
   getAll(collection: Collection) {
     return this.inner.getAll(collection);
   }
+  snapshot() {
+    return this.inner.snapshot();
+  }
   async write(ops: readonly WriteOp[]) {
     if (this.refuse?.(ops)) throw new Error('store refused the write');
     this.writes.push([...ops]);

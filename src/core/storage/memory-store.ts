@@ -1,5 +1,5 @@
 import { COLLECTIONS } from './collections.ts';
-import { type Collection, type KeyValueStore, type SessionStore, type WriteOp } from '../ports.ts';
+import { type Collection, type KeyValueStore, type SessionStore, type StoreSnapshot, type WriteOp } from '../ports.ts';
 
 /** In-memory KeyValueStore for unit tests; clones values as IndexedDB would. */
 export class MemoryKeyValueStore implements KeyValueStore {
@@ -27,6 +27,11 @@ export class MemoryKeyValueStore implements KeyValueStore {
       if (op.type === 'put') table.set(op.key, value);
       else table.delete(op.key);
     }
+  }
+
+  async snapshot(): Promise<StoreSnapshot> {
+    const entries = COLLECTIONS.map((name) => [name, [...this.table(name)].map(([key, value]) => [key, structuredClone(value)])]);
+    return Object.fromEntries(entries) as StoreSnapshot;
   }
 
   /** Every stored value, for tests that look for plaintext leaks. */
