@@ -117,7 +117,9 @@ export type ActivityKind =
   | 'deletion.requested'
   | 'anchor.sent'
   | 'accreditor.changed'
-  | 'requester.checked';
+  | 'requester.checked'
+  | 'wallet.backedUp'
+  | 'wallet.restored';
 
 export interface ActivityEntryView {
   seq: number;

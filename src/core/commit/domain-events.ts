@@ -8,6 +8,8 @@ import type { AnchoringSettings } from '../anchoring/anchoring-records.ts';
  */
 export type DomainEvent =
   | { type: 'wallet.created' }
+  /** An encrypted backup was exported (`keyCount`: the keys it holds). */
+  | { type: 'wallet.backedUp'; keyCount: number }
   /** `activeOrigins`: the origins with an active grant, the only ones told of lock changes. */
   | { type: 'wallet.unlocked'; activeOrigins: string[] }
   | { type: 'wallet.locked'; activeOrigins: string[] }

@@ -20,6 +20,8 @@ export const LEDGER_KINDS = [
   'anchor.sent',
   'accreditor.changed',
   'requester.checked',
+  'wallet.backedUp',
+  'wallet.restored',
 ] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 

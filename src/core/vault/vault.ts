@@ -1,7 +1,7 @@
 import { DomainError } from '../errors.ts';
 import { Mutex } from '../mutex.ts';
 import { randomBytes, utf8 } from '../encoding.ts';
-import type { KeyValueStore } from '../ports.ts';
+import type { KeyValueStore, WriteOp } from '../ports.ts';
 import {
   KDF_DEFAULT_ITERATIONS,
   KDF_NAME,
@@ -26,7 +26,9 @@ export interface VaultHeader {
   failedUnlocks?: FailedUnlocks;
 }
 
-const HEADER_KEY = 'vault';
+/** Where the header rests (collection 'meta'); a backup leaves it out. */
+export const VAULT_HEADER_KEY = 'vault';
+const HEADER_KEY = VAULT_HEADER_KEY;
 const WRAP_AAD = utf8('tessera/vault-secret/v1');
 
 export interface VaultOptions {
@@ -91,6 +93,23 @@ export class Vault {
     return this.headerLock.run(async () => {
       const { header, secret } = await this.attempt(currentPassword, 'The current password is wrong.');
       await this.writeHeader(await this.wrap(secret, newPassword, header.createdAt));
+    });
+  }
+
+  /**
+   * A restore from a backup: one transaction writes `opsFor()`'s writes (computed under
+   * the header lock, after the check) and a header wrapping `secret` under `password`,
+   * so a worker stopped midway leaves the previous wallet. Refuses when a wallet exists
+   * unless `overwrite`.
+   */
+  restore(secret: Uint8Array<ArrayBuffer>, password: string, opsFor: () => Promise<WriteOp[]>, options: { overwrite: boolean }): Promise<VaultKeys> {
+    return this.headerLock.run(async () => {
+      const existing = await this.readHeader();
+      if (existing && !options.overwrite) throw new DomainError('already_initialized', 'A wallet already exists here; confirm to replace it with the backup.');
+      const header = await this.wrap(secret, password, this.now());
+      const ops = await opsFor();
+      await this.store.write([...ops, { type: 'put', collection: 'meta', key: HEADER_KEY, value: header }]);
+      return deriveVaultKeys(secret);
     });
   }
 

@@ -36,6 +36,8 @@ export function toLedgerItems(event: DomainEvent): LedgerItem[] {
   switch (event.type) {
     case 'wallet.created':
       return [item('wallet.created', 'wallet', {})];
+    case 'wallet.backedUp':
+      return [item('wallet.backedUp', 'wallet', { keyCount: event.keyCount })];
     case 'identity.login':
       return [item('identity.login', event.grantId, { origin: event.origin, firstTime: event.firstTime })];
     case 'grant.given':

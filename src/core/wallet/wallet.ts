@@ -1,3 +1,4 @@
+import { BackupFlow } from '../backup/backup-flow.ts';
 import { CommitPoint } from '../commit/unit-of-work.ts';
 import type { ScheduledJob, WalletPorts } from '../ports.ts';
 import { Vault } from '../vault/vault.ts';
@@ -34,6 +35,8 @@ export class Wallet {
   readonly grants: GrantFlow;
   readonly activity: ActivityFlow;
   readonly anchoring: AnchoringFlow;
+  /** Encrypted backup and restore of the whole wallet (issue 10 part 4). */
+  readonly backup: BackupFlow;
   private credentialServices: Promise<CredentialServices> | null = null;
 
   constructor(private readonly ports: WalletPorts) {
@@ -49,6 +52,7 @@ export class Wallet {
     this.grants = new GrantFlow(this.context());
     this.activity = new ActivityFlow(this.context());
     this.anchoring = new AnchoringFlow(this.context());
+    this.backup = new BackupFlow({ ports, session: this.session, commit: this.commit, vault: this.vault });
     this.commit.subscribe(this.anchoring.onCommitted);
     this.desk.register('offer', async () => (await this.credentials()).intake.approvalKind);
     this.desk.register('credentials', async () => (await this.credentials()).presentation.approvalKind);

@@ -3,9 +3,10 @@ import { ACTIVITY_KINDS, activityKindLabel, payloadLines, valueText } from './ac
 
 describe('activity words', () => {
   test('every ledger kind has plain words; an unknown kind shows as it is', () => {
-    expect(ACTIVITY_KINDS).toHaveLength(15);
+    expect(ACTIVITY_KINDS).toHaveLength(17);
     expect(activityKindLabel('grant.revoked')).toBe('Access revoked');
     expect(activityKindLabel('requester.checked')).toBe('Requester checked');
+    expect(activityKindLabel('wallet.restored')).toBe('Wallet restored from a backup');
     expect(activityKindLabel('future.kind')).toBe('future.kind');
   });
 

@@ -21,6 +21,8 @@ export const ACTIVITY_KIND_LABEL: Record<ActivityKind, string> = {
   'anchor.sent': 'Log anchored',
   'accreditor.changed': 'Accreditation bodies changed',
   'requester.checked': 'Requester checked',
+  'wallet.backedUp': 'Backup exported',
+  'wallet.restored': 'Wallet restored from a backup',
 };
 
 export const ACTIVITY_KINDS = Object.keys(ACTIVITY_KIND_LABEL) as ActivityKind[];

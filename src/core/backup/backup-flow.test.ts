@@ -1,0 +1,182 @@
+import { CompactEncrypt } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTestIssuer, issueJwtVc } from '../../../test/support/issuers.ts';
+import { TEST_PASSWORD, WalletDriver } from '../../../test/support/wallet-driver.ts';
+import { utf8 } from '../encoding.ts';
+import type { StoreSnapshot } from '../ports.ts';
+import { VAULT_HEADER_KEY } from '../vault/vault.ts';
+import { openBackup } from './backup-jwe.ts';
+
+const SITE = 'http://127.0.0.1:8080';
+const OTHER = 'http://127.0.0.2:8080';
+const PASSPHRASE = 'backup passphrase 1';
+const NEW_PASSWORD = 'new wallet password';
+
+/** A wallet with a login (pairwise DID, identity grant) and a credential, and its export. */
+async function populated() {
+  const driver = await WalletDriver.created();
+  const { did } = await driver.login(SITE);
+  const issuer = await createTestIssuer();
+  const credential = await issueJwtVc(issuer, { subjectDid: did, types: ['LibraryCard'], claims: { member: 'A-1' } });
+  const credentialId = await driver.keepOffer(SITE, credential);
+  return { driver, did, credentialId };
+}
+
+const withoutHeader = (snapshot: StoreSnapshot) => ({ ...snapshot, meta: snapshot.meta.filter(([key]) => key !== VAULT_HEADER_KEY) });
+
+let source: Awaited<ReturnType<typeof populated>>;
+let file: string;
+let beforeExport: StoreSnapshot;
+
+beforeAll(async () => {
+  source = await populated();
+  beforeExport = await source.driver.ports.store.snapshot();
+  const exported = await source.driver.wallet.backup.exportBackup(PASSPHRASE);
+  file = exported.jwe;
+  expect(exported.fileName).toMatch(/^tessera-backup-\d{4}-\d{2}-\d{2}\.jwe$/);
+}, 30_000);
+
+describe('backup export', () => {
+  it('holds every record as it rested and the vault secret, but not the vault header', async () => {
+    const doc = JSON.parse(new TextDecoder().decode(await openBackup(file, PASSPHRASE))) as { format: string; version: number; body: string };
+    expect(doc).toMatchObject({ format: 'tessera-backup', version: 1 });
+    expect(doc.body).not.toContain('"vault"');
+    expect(doc.body).not.toContain('A-1'); // records stay sealed inside
+    const restored = await WalletDriver.created().then(async (fresh) => {
+      await fresh.wallet.backup.restore({ file, passphrase: PASSPHRASE, newPassword: NEW_PASSWORD, overwrite: true });
+      return fresh.ports.store.snapshot();
+    });
+    // Byte for byte: every record that was there before the export is there after the restore.
+    for (const [collection, entries] of Object.entries(withoutHeader(beforeExport))) {
+      const after = new Map(restored[collection as keyof StoreSnapshot]);
+      for (const [key, value] of entries) {
+        if (collection === 'ledgerMeta' || (collection === 'meta' && key !== 'settings')) continue; // the head moves on by one entry
+        expect(after.get(key), `${collection}/${key}`).toEqual(value);
+      }
+    }
+  }, 30_000);
+
+  it('records wallet.backedUp in the activity log, which still verifies, and clears the reminder', async () => {
+    const { wallet } = source.driver;
+    const page = await wallet.activity.list({ offset: 0, limit: 1 });
+    expect(page.entries[0]?.kind).toBe('wallet.backedUp');
+    expect(await wallet.activity.verify()).toMatchObject({ ok: true });
+    expect(await wallet.backup.status()).toMatchObject({ reminder: false, keysSinceBackup: 0, keyCount: 1 });
+  });
+
+  it('refuses a passphrase shorter than the wallet password rules allow', async () => {
+    await expect(source.driver.wallet.backup.exportBackup('short')).rejects.toMatchObject({ code: 'invalid_input' });
+  });
+});
+
+describe('backup restore on a fresh profile', () => {
+  it('brings back the same pairwise DID (silent login), the grant, the credential and a ledger that verifies', async () => {
+    const fresh = new WalletDriver();
+    await fresh.wallet.backup.restore({ file, passphrase: PASSPHRASE, newPassword: NEW_PASSWORD, overwrite: false });
+    const { wallet, ports } = fresh;
+    expect(await wallet.locking.state()).toMatchObject({ initialized: true, unlocked: true });
+    const opened = ports.presenter.opened.length;
+    const again = await wallet.identity.request(SITE, fresh.requestId(), { nonce: 'after-restore-1' });
+    expect(again.did).toBe(source.did);
+    expect(ports.presenter.opened.length).toBe(opened);
+    expect((await wallet.grants.listForHolder()).map((g) => g.requester.origin)).toEqual([SITE]);
+    const { holdings } = await wallet.credentials();
+    expect((await holdings.list()).map((c) => c.id)).toEqual([source.credentialId]);
+    const verified = await wallet.activity.verify();
+    expect(verified).toMatchObject({ ok: true });
+    const kinds = (await wallet.activity.list({ offset: 0, limit: 500 })).entries.map((e) => e.kind);
+    expect(kinds).toContain('wallet.restored');
+    expect(kinds.at(-1)).toBe('wallet.created');
+    expect(await wallet.backup.status()).toMatchObject({ reminder: false, keyCount: 1 });
+    // The new password unlocks it from now on.
+    await wallet.locking.lock();
+    await expect(wallet.locking.unlock(TEST_PASSWORD)).rejects.toMatchObject({ code: 'wrong_password' });
+    expect(await wallet.locking.unlock(NEW_PASSWORD)).toMatchObject({ unlocked: true });
+  }, 30_000);
+
+  it('wrong passphrase, damaged file, truncated file, p2c 1000: clear errors and nothing stored', async () => {
+    const fresh = new WalletDriver();
+    const empty = await fresh.ports.store.snapshot();
+    const restore = (f: string, passphrase = PASSPHRASE) => fresh.wallet.backup.restore({ file: f, passphrase, newPassword: NEW_PASSWORD, overwrite: false });
+    await expect(restore(file, 'not the passphrase')).rejects.toMatchObject({ code: 'wrong_password', message: 'Wrong backup passphrase.' });
+    const parts = file.split('.');
+    const ct = parts[3]!;
+    parts[3] = ct.slice(0, 100) + (ct[100] === 'A' ? 'B' : 'A') + ct.slice(101);
+    await expect(restore(parts.join('.'))).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/damaged/) });
+    await expect(restore(file.slice(0, Math.floor(file.length / 2)))).rejects.toMatchObject({ code: 'invalid_input' });
+    const weak = await new CompactEncrypt(utf8('{}')).setProtectedHeader({ alg: 'PBES2-HS512+A256KW', enc: 'A256GCM' }).setKeyManagementParameters({ p2c: 1000 }).encrypt(utf8(PASSPHRASE));
+    await expect(restore(weak)).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/p2c 1000/) });
+    await expect(restore('not a file at all')).rejects.toMatchObject({ code: 'invalid_input' });
+    expect(await fresh.ports.store.snapshot()).toEqual(empty);
+    expect(await fresh.wallet.locking.state()).toMatchObject({ initialized: false });
+  }, 30_000);
+
+  it('refuses a file that decrypts but is not a wallet backup', async () => {
+    const fresh = new WalletDriver();
+    const other = await new CompactEncrypt(utf8('{"format":"something-else"}'))
+      .setProtectedHeader({ alg: 'PBES2-HS512+A256KW', enc: 'A256GCM' })
+      .setKeyManagementParameters({ p2c: 600_000 })
+      .encrypt(utf8(PASSPHRASE));
+    await expect(fresh.wallet.backup.restore({ file: other, passphrase: PASSPHRASE, newPassword: NEW_PASSWORD, overwrite: false })).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/not a Tessera backup/),
+    });
+    expect(await fresh.wallet.locking.state()).toMatchObject({ initialized: false });
+  }, 30_000);
+});
+
+describe('backup restore over an existing wallet', () => {
+  it('is refused unless confirmed, then replaces everything (no record of the old wallet left)', async () => {
+    const here = await WalletDriver.created();
+    await here.login(OTHER);
+    const before = await here.ports.store.snapshot();
+    await expect(here.wallet.backup.restore({ file, passphrase: PASSPHRASE, newPassword: NEW_PASSWORD, overwrite: false })).rejects.toMatchObject({
+      code: 'already_initialized',
+    });
+    expect(await here.ports.store.snapshot()).toEqual(before);
+    expect(await here.wallet.locking.state()).toMatchObject({ unlocked: true });
+
+    const result = await here.wallet.backup.restore({ file, passphrase: PASSPHRASE, newPassword: NEW_PASSWORD, overwrite: true });
+    expect(result.replaced).toBe(true);
+    const after = await here.ports.store.snapshot();
+    const restoredKeys = (c: keyof StoreSnapshot) => new Set(after[c].map(([k]) => k));
+    for (const [key] of before.pairwise) expect(restoredKeys('pairwise').has(key)).toBe(false);
+    expect(after.privateKeys.map(([k]) => k).sort()).toEqual(beforeExport.privateKeys.map(([k]) => k).sort());
+    expect((await here.wallet.grants.listForHolder()).map((g) => g.requester.origin)).toEqual([SITE]);
+    expect(await here.wallet.activity.verify()).toMatchObject({ ok: true });
+  }, 30_000);
+
+  it('is atomic: a write that fails leaves the previous wallet as it was, still opening with its password', async () => {
+    const here = await WalletDriver.created();
+    await here.login(OTHER);
+    const before = await here.ports.store.snapshot();
+    const write = here.ports.store.write.bind(here.ports.store);
+    here.ports.store.write = async (ops) => {
+      if (ops.length > 20) throw new Error('worker stopped mid-restore');
+      return write(ops);
+    };
+    await expect(here.wallet.backup.restore({ file, passphrase: PASSPHRASE, newPassword: NEW_PASSWORD, overwrite: true })).rejects.toThrow(/mid-restore/);
+    here.ports.store.write = write;
+    expect(withoutHeader(await here.ports.store.snapshot())).toEqual(withoutHeader(before));
+    expect(await here.wallet.locking.unlock(TEST_PASSWORD)).toMatchObject({ unlocked: true });
+    expect((await here.wallet.grants.listForHolder()).map((g) => g.requester.origin)).toEqual([OTHER]);
+  }, 30_000);
+});
+
+describe('backup reminder', () => {
+  it('appears when a key no backup holds exists, and goes after an export', async () => {
+    const driver = await WalletDriver.created();
+    expect(await driver.wallet.backup.status()).toMatchObject({ lastBackupAt: null, keyCount: 0, reminder: false });
+    await driver.login(SITE);
+    expect(await driver.wallet.backup.status()).toMatchObject({ lastBackupAt: null, keyCount: 1, keysSinceBackup: 1, reminder: true });
+    await driver.wallet.backup.exportBackup(PASSPHRASE);
+    const status = await driver.wallet.backup.status();
+    expect(status).toMatchObject({ keyCount: 1, reminder: false });
+    expect(status.lastBackupAt).not.toBeNull();
+    // A login to the same site makes no new key; one to another site does.
+    await driver.wallet.identity.request(SITE, driver.requestId(), { nonce: 'again-0001' });
+    expect(await driver.wallet.backup.status()).toMatchObject({ reminder: false });
+    await driver.login(OTHER);
+    expect(await driver.wallet.backup.status()).toMatchObject({ keyCount: 2, keysSinceBackup: 1, reminder: true });
+  }, 30_000);
+});
