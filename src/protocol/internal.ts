@@ -12,6 +12,7 @@ import type {
   TrustedIssuerView,
 } from './holder-views.ts';
 import type { AccreditorView, ResearchPolicyView } from './research-views.ts';
+import type { BackupExportView, BackupRestoreView, BackupStatusView } from './backup-views.ts';
 
 /**
  * Commands from the extension's own pages (onboarding, approval window, popup,
@@ -49,6 +50,9 @@ export type CredentialSelection = v.InferOutput<typeof CredentialSelection>;
 const CategoryName = v.pipe(v.string('must be a string'), v.regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a category name (lower-case letters, digits, -)'));
 const DidString = v.pipe(v.string('must be a string'), v.regex(/^did:[a-z0-9]+:\S{1,2000}$/, 'must be a DID'));
 const CredentialText = v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty'), v.maxLength(65536, 'is too large (over 64 KiB)'));
+
+/** A backup file's size cap (a runtime message carries at most 64 MiB). */
+export const BACKUP_FILE_MAX_CHARS = 48 * 1024 * 1024;
 
 export const AUTO_LOCK_MIN_MINUTES = 1;
 export const AUTO_LOCK_MAX_MINUTES = 24 * 60;
@@ -154,6 +158,16 @@ export const UiCommandSchema = v.variant('command', [
     ),
   }),
   v.strictObject({ command: v.literal('anchorNow') }),
+  /** Encrypted backup (issue 10 part 4): the reminder's state, an export under a passphrase, a restore from a file. */
+  v.strictObject({ command: v.literal('getBackupStatus') }),
+  v.strictObject({ command: v.literal('exportBackup'), passphrase: NewPassword }),
+  v.strictObject({
+    command: v.literal('restoreBackup'),
+    file: v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty'), v.maxLength(BACKUP_FILE_MAX_CHARS, 'is too large for a backup')),
+    passphrase: Password,
+    newPassword: NewPassword,
+    overwrite: v.boolean('must be true or false'),
+  }),
   v.strictObject({ command: v.literal('retryAnchorTransaction'), transactionId: Id }),
 ]);
 export type UiCommand = v.InferOutput<typeof UiCommandSchema>;
@@ -197,6 +211,7 @@ export type * from './approval-views.ts';
 export type * from './holder-views.ts';
 export * from './anchoring-views.ts';
 export type * from './research-views.ts';
+export type * from './backup-views.ts';
 export type { ReceiptProof } from './receipt-proof.ts';
 
 /** What each command answers. */
@@ -236,6 +251,9 @@ export interface UiResults {
   setAnchoring: AnchoringView;
   anchorNow: AnchoringView;
   retryAnchorTransaction: AnchoringView;
+  getBackupStatus: BackupStatusView;
+  exportBackup: BackupExportView;
+  restoreBackup: BackupRestoreView;
 }
 
 /** The runtime message that carries a UI command. */

@@ -31,6 +31,9 @@ describe('UI router (trusted tier)', () => {
     ['auto-lock fractional', { command: 'setAutoLock', minutes: 1.5 }, /^minutes: must be a whole number/],
     ['a bad decision', { command: 'resolveApproval', approvalId: 'abcdefgh12', decision: 'maybe' }, /^decision/],
     ['an extra field', { command: 'lock', force: true }, /force/],
+    ['a short backup passphrase', { command: 'exportBackup', passphrase: 'short' }, /^passphrase: must be at least 8 characters/],
+    ['a restore without the overwrite answer', { command: 'restoreBackup', file: 'a.b.c.d.e', passphrase: 'x', newPassword: 'long enough' }, /^overwrite/],
+    ['a restore with a short new password', { command: 'restoreBackup', file: 'a.b.c.d.e', passphrase: 'x', newPassword: 'short', overwrite: false }, /^newPassword/],
   ])('refuses %s with invalid_input, changing nothing', async (_label, body, message) => {
     const reply = await routeUiMessage(wallet, body);
     expect(reply.ok).toBe(false);

@@ -29,6 +29,8 @@ const USER_ACTIONS = new Set<UiCommand['command']>([
   'setAnchoring',
   'anchorNow',
   'retryAnchorTransaction',
+  'exportBackup',
+  'restoreBackup',
 ]);
 
 /**
@@ -102,6 +104,14 @@ async function runCommand(wallet: Wallet, command: UiCommand): Promise<unknown> 
       return wallet.anchoring.anchorNow();
     case 'retryAnchorTransaction':
       return wallet.anchoring.retry(command.transactionId);
+    case 'getBackupStatus':
+      return wallet.backup.status();
+    case 'exportBackup':
+      return wallet.backup.exportBackup(command.passphrase);
+    case 'restoreBackup': {
+      const { command: _name, ...request } = command;
+      return wallet.backup.restore(request);
+    }
     default:
       return runCredentialCommand(wallet, command);
   }
@@ -130,7 +140,10 @@ type CredentialCommand = Exclude<
       | 'getAnchoring'
       | 'setAnchoring'
       | 'anchorNow'
-      | 'retryAnchorTransaction';
+      | 'retryAnchorTransaction'
+      | 'getBackupStatus'
+      | 'exportBackup'
+      | 'restoreBackup';
   }
 >;
 
