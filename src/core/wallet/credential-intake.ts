@@ -4,10 +4,11 @@ import { CredentialError } from '../credentials/errors.ts';
 import { OriginHolderKeys, WalletHolderKeys } from '../credentials/holder-keys.ts';
 import type { CredentialRecord, CredentialStatus, HolderKeys, VerifiedCredential } from '../credentials/types.ts';
 import { verifyCredential } from '../credentials/verify-credential.ts';
-import { hashJson, randomId } from '../encoding.ts';
+import { hashJson } from '../encoding.ts';
 import { DomainError } from '../errors.ts';
 import { approvalHeader, type ApprovalKindHandler } from './approval-kinds.ts';
 import { toCredentialView } from './credential-views.ts';
+import { keepCredential } from './credential-keep.ts';
 import type { UnlockedWallet } from './wallet-session.ts';
 import type { CredentialContext } from './flow-context.ts';
 
@@ -106,24 +107,9 @@ export class CredentialIntake {
     return verifyCredential(raw, { resolver: this.ctx.resolver, holderKeys, now: this.ctx.ports.now() });
   }
 
-  private async keep(verified: VerifiedCredential, status: CredentialStatus, receivedFrom: string): Promise<CredentialRecord> {
-    const wallet = await this.ctx.session.require();
-    const record: CredentialRecord = {
-      ...verified,
-      id: randomId(),
-      receivedAt: new Date(this.ctx.ports.now()).toISOString(),
-      receivedFrom,
-      statusResult: status,
-    };
-    // The credential's page and its ledger entry land in one transaction.
-    await wallet.credentials.save(record, (ops) =>
-      this.ctx.commit.run(async (unit) => {
-        unit.write(...ops);
-        unit.emit({ type: 'credential.received', credentialId: record.id, from: receivedFrom, format: record.format, types: record.types, issuer: record.issuer });
-      }),
-    );
-    return record;
+  private keep(verified: VerifiedCredential, status: CredentialStatus, receivedFrom: string): Promise<CredentialRecord> {
+    return keepCredential(this.ctx, verified, status, receivedFrom);
   }
 }
 
-const siteRefusal = () => new DomainError('invalid_credential', SITE_OFFER_REFUSED);
+export const siteRefusal = () => new DomainError('invalid_credential', SITE_OFFER_REFUSED);
