@@ -15,6 +15,7 @@ import { onboardingUrl } from '../components/wallet-client.ts';
 import { CredentialsSection } from './credentials-section.tsx';
 import { AccessSection } from './access-section.tsx';
 import { ActivitySection } from './activity-section.tsx';
+import { BackupReminder } from './backup-section.tsx';
 import { ConfirmProvider } from './confirm.tsx';
 import { SettingsSection } from './settings-section.tsx';
 import { TabBar } from './tab-bar.tsx';
@@ -50,6 +51,7 @@ function App() {
       {state.unlocked ? (
         <ConfirmProvider>
           <TabBar />
+          <BackupReminder onLocked={onLocked} />
           <CredentialsSection onLocked={onLocked} refreshKey={trustVersion} />
           <AccessSection onLocked={onLocked} />
           <ActivitySection onLocked={onLocked} />

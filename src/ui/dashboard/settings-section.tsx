@@ -6,6 +6,7 @@
 import type { WalletStateView } from '../../protocol/internal.ts';
 import { AccreditorsSection } from './accreditors-section.tsx';
 import { AnchoringSection } from './anchoring-section.tsx';
+import { BackupSection } from './backup-section.tsx';
 import { ResearchPolicySection } from './research-policy-section.tsx';
 import { SecuritySection } from './security-section.tsx';
 import { TrustedIssuersSection } from './trusted-issuers-section.tsx';
@@ -30,6 +31,7 @@ export function SettingsSection({
       <AccreditorsSection onLocked={onLocked} />
       <ResearchPolicySection onLocked={onLocked} />
       <SecuritySection state={state} onState={onState} />
+      <BackupSection onLocked={onLocked} />
       <AnchoringSection onLocked={onLocked} />
     </div>
   );

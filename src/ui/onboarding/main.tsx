@@ -9,8 +9,14 @@ import '../components/styles.css';
 import { PASSWORD_MIN_LENGTH } from '../../protocol/internal.ts';
 import { ErrorText, Loading, PageShell } from '../components/page.tsx';
 import { UiRequestError, errorMessage, getWalletState, openDashboard, sendUiCommand } from '../components/wallet-client.ts';
+import { RestoreForm } from './restore-form.tsx';
 
-type Stage = { kind: 'loading' } | { kind: 'form' } | { kind: 'done'; alreadyExisted: boolean } | { kind: 'failed'; message: string };
+type Stage =
+  | { kind: 'loading' }
+  | { kind: 'form' }
+  | { kind: 'done'; alreadyExisted: boolean }
+  | { kind: 'restore'; back: Stage }
+  | { kind: 'failed'; message: string };
 
 /** Which field a validation message belongs under. */
 type FormError = { field: 'new' | 'confirm' | 'form'; message: string };
@@ -42,6 +48,14 @@ function App() {
         <CreateWalletForm onCreated={(alreadyExisted) => setStage({ kind: 'done', alreadyExisted })} />
       ) : null}
       {stage.kind === 'done' ? <DonePanel alreadyExisted={stage.alreadyExisted} /> : null}
+      {stage.kind === 'form' || (stage.kind === 'done' && stage.alreadyExisted) ? (
+        <div class="row">
+          <button type="button" class="button" data-testid="restore-from-backup" onClick={() => setStage({ kind: 'restore', back: stage })}>
+            Restore from backup
+          </button>
+        </div>
+      ) : null}
+      {stage.kind === 'restore' ? <RestoreForm onCancel={() => setStage(stage.back)} /> : null}
     </PageShell>
   );
 }
