@@ -16,7 +16,7 @@ import { EdDSASigner } from 'did-jwt';
 import { createVerifiableCredentialJwt, type JwtCredentialPayload } from 'did-jwt-vc';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { digest, generateSalt } from '@sd-jwt/crypto-nodejs';
-import { createEd25519Did, jwkFromDidKey, type Ed25519Did } from './did-key.ts';
+import { createEd25519Did, jwkFromDidKey, signCompactJws, type Ed25519Did } from './did-key.ts';
 import { BitstringStatusList, TokenStatusList } from '../status-lists.ts';
 
 export { BITSTRING_BYTES, BITSTRING_TTL_MS, TOKEN_LIST_BYTES, TOKEN_TTL_SECONDS } from '../status-lists.ts';
@@ -47,7 +47,7 @@ export const DEMO_RESIDENT: ResidentData = {
 export interface IssuedCredential {
   id: string;
   kind: CredentialKind;
-  format: 'jwt_vc_json' | 'dc+sd-jwt';
+  format: 'jwt_vc_json' | 'vc+jwt' | 'dc+sd-jwt';
   holder: string;
   credential: string;
   statusList: StatusListKind;
@@ -136,7 +136,38 @@ export class RegistryIssuer {
     return this.record('resident', 'jwt_vc_json', holderDid, credential, 'revocation', index);
   }
 
-  async issuePid(holderDid: string, data: ResidentData = DEMO_RESIDENT): Promise<IssuedCredential> {
+  /** The resident card as a W3C VC Data Model 2.0 credential secured as a JWT (`vc+jwt`, VC-JOSE-COSE: the payload is the credential). */
+  async issueResidentVcdm2(holderDid: string, data: ResidentData = DEMO_RESIDENT): Promise<IssuedCredential> {
+    const index = this.allocate('revocation');
+    const statusUrl = this.statusUrl('revocation');
+    const now = Math.floor(Date.now() / 1000);
+    const credential = signCompactJws(
+      this.key,
+      { typ: 'vc+jwt', kid: this.kid },
+      {
+        '@context': ['https://www.w3.org/ns/credentials/v2'],
+        id: `urn:uuid:${randomUUID()}`,
+        type: ['VerifiableCredential', RESIDENT_TYPE],
+        issuer: this.did,
+        validFrom: new Date(now * 1000).toISOString(),
+        validUntil: new Date((now + 365 * 24 * 3600) * 1000).toISOString(),
+        credentialSubject: {
+          id: holderDid,
+          given_name: data.given_name,
+          family_name: data.family_name,
+          birthdate: data.birthdate,
+          age_over_18: ageOn(data.birthdate) >= 18,
+          address: { ...data.address },
+        },
+        credentialStatus: this.lists.revocation.entry(statusUrl, index),
+        iat: now,
+      },
+    );
+    return this.record('resident', 'vc+jwt', holderDid, credential, 'revocation', index);
+  }
+
+  /** `cnfJwk`: the holder's public key when it is not an Ed25519 did:key (default: derived from `holderDid`). */
+  async issuePid(holderDid: string, data: ResidentData = DEMO_RESIDENT, cnfJwk?: object): Promise<IssuedCredential> {
     const index = this.allocate('token');
     const statusUrl = this.statusUrl('token');
     const now = Math.floor(Date.now() / 1000);
@@ -154,7 +185,7 @@ export class RegistryIssuer {
         nbf: now,
         exp: now + 365 * 24 * 3600,
         vct: PID_VCT,
-        cnf: { jwk: jwkFromDidKey(holderDid) },
+        cnf: { jwk: cnfJwk ?? jwkFromDidKey(holderDid) },
         status: { status_list: { idx: index, uri: statusUrl } },
         given_name: data.given_name,
         family_name: data.family_name,

@@ -12,7 +12,8 @@
  *   credential's status bit (for good: a revocation is not undone);
  * - `GET /status/revocation` → the W3C BitstringStatusListCredential (VC-JWT);
  * - `GET /status/token` → the IETF Status List Token (`statuslist+jwt`);
- * - `GET /api/issuer` → `{ did, kid, name, statusLists }`; `GET /plain` an empty page.
+ * - `GET /api/issuer` → `{ did, kid, name, statusLists }`; `GET /plain` an empty page;
+ * - OpenID4VCI issuance (metadata, offers, token, nonce, credential, authorize): openid4vci-issuer.ts.
  * Status lists carry `Access-Control-Allow-Origin: *` (wallets fetch them from anywhere).
  *
  * Standalone: `npx tsx demo/registry/server.ts [port]`.
@@ -29,6 +30,7 @@ import {
   type ResidentData,
   type StatusListKind,
 } from './issuer.ts';
+import { RegistryOpenid4vci } from './openid4vci-issuer.ts';
 
 export const REGISTRY_SITE_DIR = siteDir('registry');
 const NONCE_TTL_MS = 5 * 60_000;
@@ -52,6 +54,8 @@ export interface RegistryEvent {
 
 export interface RegistryServer extends Listening {
   issuer: RegistryIssuer;
+  /** The registry as an OpenID4VCI issuer (offers, grants): see openid4vci-issuer.ts. */
+  openid4vci: RegistryOpenid4vci;
   /** The registry's DID (did:key, Ed25519). */
   did: string;
   events: RegistryEvent[];
@@ -110,6 +114,7 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
   const nonces = new NonceStore(NONCE_TTL_MS);
   const events: RegistryEvent[] = [];
   let issuer: RegistryIssuer | undefined;
+  let openid4vci: RegistryOpenid4vci | undefined;
   const log = (kind: RegistryEvent['kind'], detail: string) => {
     events.push({ at: new Date().toISOString(), kind, detail });
     if (options.log) console.log(`[registry] ${kind}: ${detail}`);
@@ -160,6 +165,7 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
   const handler = handle(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://registry.invalid');
     const route = `${req.method ?? 'GET'} ${url.pathname}`;
+    if (openid4vci && (await openid4vci.route(req, res, url))) return;
     switch (route) {
       case 'GET /api/nonce':
         return json(res, 200, { nonce: nonces.issue().nonce });
@@ -204,9 +210,11 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
   const listening = await listenOn(handler, { port: options.port, host, extraHosts: options.extraHosts ?? [] });
   issuer = new RegistryIssuer({ origin: listening.origin(host), key: options.key ?? createEd25519Did() });
   const ready = issuer;
+  openid4vci = new RegistryOpenid4vci(ready, { siteDir: REGISTRY_SITE_DIR, log: (kind, detail) => log(kind, detail) });
   return {
     ...listening,
     issuer: ready,
+    openid4vci,
     did: ready.did,
     events,
     revoke: (kind, index) => revoke(kind, index),
