@@ -98,7 +98,7 @@ export class RegistryOpenid4vci {
   async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     const method = req.method ?? 'GET';
     const path = url.pathname;
-    const ours = path.startsWith('/openid4vci') || path === '/.well-known/openid-credential-issuer' || path === '/.well-known/oauth-authorization-server';
+    const ours = path === '/openid4vci' || path.startsWith('/openid4vci/') || path === '/.well-known/openid-credential-issuer' || path === '/.well-known/oauth-authorization-server';
     if (!ours && path !== '/api/openid4vci/offers') return false;
     if (method === 'OPTIONS' && ours) {
       res.writeHead(204, CORS);
