@@ -3,7 +3,7 @@ import type { GuardianView, RequesterView } from './research-views.ts';
 
 /** What the approval window shows of a pending request, per kind (answers to `getApproval`). */
 
-export type ApprovalKind = 'identity' | 'offer' | 'credentials' | 'data-access';
+export type ApprovalKind = 'identity' | 'offer' | 'credentials' | 'data-access' | 'issuance';
 
 export interface IdentityApprovalView {
   id: string;
@@ -21,6 +21,31 @@ export interface OfferApprovalView {
   origin: string;
   createdAt: string;
   credential: CredentialView;
+}
+
+/** An OpenID4VCI credential offer: who issues what; the user decides whether to receive it. */
+export interface IssuanceApprovalView {
+  id: string;
+  kind: 'issuance';
+  /** Who handed the offer over: the site, the page whose link was clicked, or the issuer's origin for a dashboard paste. */
+  origin: string;
+  createdAt: string;
+  via: 'site' | 'link' | 'dashboard';
+  /** The credential issuer (its URL), or null for a site's offer by reference, fetched only once approved. */
+  issuer: string | null;
+  /** The offer's URL when it is given by reference and not fetched yet. */
+  offerUri: string | null;
+  /** The issuer's display name and logo (a data: URI) from its metadata, when fetched before the decision. */
+  issuerName: string | null;
+  issuerLogo: { dataUri: string; alt?: string } | null;
+  /** Each offered credential configuration, by its display name (its id where the metadata was not fetched). */
+  configurations: { id: string; name: string }[];
+  /** The transaction code the issuer sent the user out of band; null when none is asked (or not known yet). */
+  txCode: { inputMode: 'numeric' | 'text'; length?: number; description?: string } | null;
+  /** The offer is not fetched yet: a code field is shown in case the issuer asks for one. */
+  txCodeMayBeAsked: boolean;
+  /** The authorization code flow: approving opens the issuer's login in a tab. */
+  flow: 'pre-authorized' | 'authorization-code' | null;
 }
 
 /** A claim as the consent screen shows it. */
@@ -112,7 +137,7 @@ export interface DataAccessApprovalView {
   guardian: GuardianView | null;
 }
 
-export type ApprovalView = IdentityApprovalView | OfferApprovalView | CredentialsApprovalView | DataAccessApprovalView;
+export type ApprovalView = IdentityApprovalView | OfferApprovalView | CredentialsApprovalView | DataAccessApprovalView | IssuanceApprovalView;
 
 /** `getApproval` answer: the request, or that it is already settled (the window should close). */
 export type ApprovalLookup =

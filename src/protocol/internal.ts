@@ -45,6 +45,8 @@ const CredentialSelection = v.strictObject({
    * that the user ticked. One not listed is left out of the grant.
    */
   separatePurposes: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(128))), v.maxLength(16))),
+  /** OpenID4VCI: the transaction code the user typed (sent to them by the issuer). */
+  txCode: v.optional(v.pipe(v.string(), v.maxLength(64, 'must be at most 64 characters'))),
 });
 export type CredentialSelection = v.InferOutput<typeof CredentialSelection>;
 const CategoryName = v.pipe(v.string('must be a string'), v.regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a category name (lower-case letters, digits, -)'));
@@ -87,6 +89,8 @@ export const UiCommandSchema = v.variant('command', [
   v.strictObject({ command: v.literal('getCredential'), credentialId: Id }),
   v.strictObject({ command: v.literal('deleteCredential'), credentialId: Id }),
   v.strictObject({ command: v.literal('importCredential'), credential: CredentialText }),
+  /** An OpenID4VCI credential offer pasted in the dashboard (its URI or JSON): opens the issuance window, answers once decided. */
+  v.strictObject({ command: v.literal('openCredentialOffer'), offer: CredentialText }),
   v.strictObject({ command: v.literal('refreshCredentialStatus'), credentialId: Id }),
   v.strictObject({ command: v.literal('listTrustedIssuers') }),
   v.strictObject({
@@ -230,6 +234,7 @@ export interface UiResults {
   getCredential: CredentialDetailView;
   deleteCredential: { deleted: true };
   importCredential: CredentialView;
+  openCredentialOffer: { ids: string[]; credentials: CredentialView[] };
   refreshCredentialStatus: CredentialView;
   listTrustedIssuers: TrustedIssuerView[];
   addTrustedIssuer: TrustedIssuerView[];

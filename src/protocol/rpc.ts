@@ -40,17 +40,26 @@ export const GrantIdSchema = v.pipe(
 export const RevokeGrantParams = plainObject(v.strictObject({ grantId: GrantIdSchema }));
 export type RevokeGrantParams = v.InferOutput<typeof RevokeGrantParams>;
 
-/** wallet_offerCredential: one compact credential (JWT VC, VC-JOSE 2.0 JWT or SD-JWT VC). */
+const CompactCredential = v.pipe(
+  v.string('must be a string'),
+  v.minLength(1, 'must not be empty'),
+  v.maxLength(MAX_REQUEST_BYTES, `is too large (over ${MAX_REQUEST_BYTES / 1024} KiB)`),
+);
+
+/**
+ * wallet_offerCredential: exactly one of `credential` (one compact credential: JWT VC,
+ * VC-JOSE 2.0 JWT or SD-JWT VC) or `credential_offer` (an OpenID4VCI credential offer:
+ * its URI, or the offer object; the wallet then receives over OpenID4VCI).
+ * Answers `{ id }`, and for an OpenID4VCI offer `{ id, ids }` (every stored credential).
+ */
+const CompactOffer = v.strictObject({ credential: CompactCredential });
+const OpenId4VciOffer = v.strictObject({ credential_offer: v.union([CompactCredential, v.looseObject({})], 'must be an offer URI or an offer object') });
 export const OfferCredentialParams = plainObject(
-  v.strictObject({
-    credential: v.pipe(
-      v.string('must be a string'),
-      v.minLength(1, 'must not be empty'),
-      v.maxLength(MAX_REQUEST_BYTES, `is too large (over ${MAX_REQUEST_BYTES / 1024} KiB)`),
-    ),
-  }),
+  // Either shape, each with its own field-naming errors (a union would only say "neither").
+  v.lazy((input) => (typeof input === 'object' && input !== null && 'credential_offer' in input ? OpenId4VciOffer : CompactOffer)),
 );
 export type OfferCredentialParams = v.InferOutput<typeof OfferCredentialParams>;
+export type CompactOfferParams = Extract<OfferCredentialParams, { credential: string }>;
 
 /**
  * wallet_requestCredentials: the OpenID4VP `data` object of DESIGN.md §3.1 (unsigned,

@@ -15,6 +15,7 @@ const USER_ACTIONS = new Set<UiCommand['command']>([
   'getCredential',
   'deleteCredential',
   'importCredential',
+  'openCredentialOffer',
   'refreshCredentialStatus',
   'addTrustedIssuer',
   'removeTrustedIssuer',
@@ -148,7 +149,7 @@ type CredentialCommand = Exclude<
 >;
 
 async function runCredentialCommand(wallet: Wallet, command: CredentialCommand): Promise<unknown> {
-  const { intake, holdings, research } = await wallet.credentials();
+  const { intake, issuance, holdings, research } = await wallet.credentials();
   switch (command.command) {
     case 'listCredentials':
       return holdings.list();
@@ -159,6 +160,8 @@ async function runCredentialCommand(wallet: Wallet, command: CredentialCommand):
       return { deleted: true };
     case 'importCredential':
       return intake.importCredential(command.credential);
+    case 'openCredentialOffer':
+      return issuance.openFromDashboard(command.offer);
     case 'refreshCredentialStatus':
       return holdings.refreshStatus(command.credentialId);
     case 'listTrustedIssuers':

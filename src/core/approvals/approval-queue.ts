@@ -30,7 +30,9 @@ export type ApprovalPayload =
   /** The checked OpenID4VP request (core/presentation's ParsedRequest), and the DC API protocol if any. */
   | { kind: 'credentials'; request: unknown; protocol: string | null }
   /** A checked data-access request (core/wallet's DataAccessRequest). */
-  | { kind: 'data-access'; request: unknown };
+  | { kind: 'data-access'; request: unknown }
+  /** An OpenID4VCI credential offer (core/wallet's IssuanceRequest: the offer, and what was fetched to show it). */
+  | { kind: 'issuance'; issuance: unknown };
 
 export type PendingApproval = ApprovalHeader & ApprovalPayload;
 export type ApprovalKind = PendingApproval['kind'];

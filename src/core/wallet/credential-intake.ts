@@ -1,5 +1,5 @@
 import type { CredentialView } from '../../protocol/internal.ts';
-import type { OfferCredentialParams } from '../../protocol/rpc.ts';
+import type { CompactOfferParams } from '../../protocol/rpc.ts';
 import { CredentialError } from '../credentials/errors.ts';
 import { OriginHolderKeys, WalletHolderKeys } from '../credentials/holder-keys.ts';
 import type { CredentialRecord, CredentialStatus, HolderKeys, VerifiedCredential } from '../credentials/types.ts';
@@ -32,7 +32,7 @@ export class CredentialIntake {
    * refusal is the same `invalid_credential` with no window. When locked it is
    * verified after unlocking, in the window.
    */
-  async offer(origin: string, requestId: string, params: OfferCredentialParams): Promise<{ id: string }> {
+  async offer(origin: string, requestId: string, params: CompactOfferParams): Promise<{ id: string }> {
     if (await this.ctx.desk.queue.hasPending(origin, 'offer')) {
       throw new DomainError('pending', 'A offer request from this origin is already pending; wait for it to finish.');
     }

@@ -1,6 +1,7 @@
 import { createDidResolver } from '../identity/did-resolvers.ts';
 import { CredentialHoldings } from './credential-holdings.ts';
 import { CredentialIntake } from './credential-intake.ts';
+import { CredentialIssuance } from './credential-issuance.ts';
 import { CredentialPresentation } from './credential-presentation.ts';
 import { CredentialStatusService } from './credential-status.ts';
 import { DataAccessFlow } from './data-access-flow.ts';
@@ -14,6 +15,8 @@ import { ResearchSettings } from './research-settings.ts';
  */
 export interface CredentialServices {
   intake: CredentialIntake;
+  /** OpenID4VCI receiving. */
+  issuance: CredentialIssuance;
   presentation: CredentialPresentation;
   holdings: CredentialHoldings;
   dataAccess: DataAccessFlow;
@@ -26,6 +29,7 @@ export function createCredentialServices(context: FlowContext): CredentialServic
   const ctx: CredentialContext = { ...context, status, resolver };
   return {
     intake: new CredentialIntake(ctx),
+    issuance: new CredentialIssuance(ctx),
     presentation: new CredentialPresentation(ctx),
     holdings: new CredentialHoldings(ctx),
     dataAccess: new DataAccessFlow(ctx),

@@ -55,6 +55,7 @@ export class Wallet {
     this.backup = new BackupFlow({ ports, session: this.session, commit: this.commit, vault: this.vault });
     this.commit.subscribe(this.anchoring.onCommitted);
     this.desk.register('offer', async () => (await this.credentials()).intake.approvalKind);
+    this.desk.register('issuance', async () => (await this.credentials()).issuance.approvalKind);
     this.desk.register('credentials', async () => (await this.credentials()).presentation.approvalKind);
     this.desk.register('data-access', async () => (await this.credentials()).dataAccess.approvalKind);
   }

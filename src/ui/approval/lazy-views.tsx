@@ -3,7 +3,7 @@
  * window appears sooner when it parses only the view it shows.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { CredentialsApprovalView, DataAccessApprovalView, OfferApprovalView } from '../../protocol/internal.ts';
+import type { CredentialsApprovalView, DataAccessApprovalView, IssuanceApprovalView, OfferApprovalView } from '../../protocol/internal.ts';
 import { ErrorText, Loading } from '../components/page.tsx';
 
 interface ViewProps<A> {
@@ -50,6 +50,14 @@ const loadDataAccess = () =>
 
 export function LazyDataAccessRequest(props: ViewProps<DataAccessApprovalView>) {
   const { View, error } = useModule(loadDataAccess);
+  if (error) return <ErrorText message={error} />;
+  return View ? <View {...props} /> : <Loading />;
+}
+
+const loadIssuance = () => import('./issuance-request.tsx').then((m) => m.IssuanceRequest as ViewComponent<IssuanceApprovalView>);
+
+export function LazyIssuanceRequest(props: ViewProps<IssuanceApprovalView>) {
+  const { View, error } = useModule(loadIssuance);
   if (error) return <ErrorText message={error} />;
   return View ? <View {...props} /> : <Loading />;
 }

@@ -22,7 +22,7 @@ import { CloseButton, isGone } from './decision.tsx';
 import { IdentityRequest } from './identity-request.tsx';
 import { readPreview } from '../../protocol/approval-preview.ts';
 import { loadAskedEarly } from './early-load.ts';
-import { LazyCredentialsRequest, LazyDataAccessRequest, LazyOfferRequest } from './lazy-views.tsx';
+import { LazyCredentialsRequest, LazyDataAccessRequest, LazyIssuanceRequest, LazyOfferRequest } from './lazy-views.tsx';
 
 const approvalId = new URLSearchParams(location.search).get('id');
 
@@ -133,6 +133,8 @@ function Request({
       return <LazyCredentialsRequest approval={approval} lookupError={lookupError} onFinished={onFinished} />;
     case 'data-access':
       return <LazyDataAccessRequest approval={approval} lookupError={lookupError} onFinished={onFinished} />;
+    case 'issuance':
+      return <LazyIssuanceRequest approval={approval} lookupError={lookupError} onFinished={onFinished} />;
     default:
       return <UnknownRequest kind={(approval as { kind?: unknown }).kind} />;
   }
@@ -156,6 +158,7 @@ const LOCKED_LEAD: Record<ApprovalKind, string> = {
   offer: 'This site is offering you a credential:',
   credentials: 'This site is asking for your credentials:',
   'data-access': 'This site is asking for ongoing access to your data:',
+  issuance: 'A credential offer is waiting for you:',
 };
 
 function LockedRequest({

@@ -22,6 +22,7 @@ import { ErrorText, Loading } from '../components/page.tsx';
 import { UiRequestError, sendUiCommand } from '../components/wallet-client.ts';
 import { CredentialDetail } from './credential-detail.tsx';
 import { ImportPanel } from './import-panel.tsx';
+import { CredentialOfferPanel } from './credential-offer-panel.tsx';
 
 const listCredentials = () => sendUiCommand({ command: 'listCredentials' });
 
@@ -123,6 +124,7 @@ export function CredentialsSection({ onLocked, refreshKey }: { onLocked: () => v
               ))}
             </div>
           ) : null}
+          <CredentialOfferPanel onReceived={onImported} />
           <ImportPanel onImported={onImported} onOpen={open} />
         </>
       )}

@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import type { IssuanceApprovalView } from '../../protocol/internal.ts';
+import { isDomainError } from '../errors.ts';
+import type { WalletPorts } from '../ports.ts';
+import { createTestHolder, createTestIssuer } from '../../../test/support/issuers.ts';
+import { MemoryOpenId4VciIssuer, type TestIssuerOptions } from '../../../test/support/openid4vci-issuer.ts';
+import { WalletDriver } from '../../../test/support/wallet-driver.ts';
+
+async function setUp(options: Partial<TestIssuerOptions> = {}) {
+  const driver = await WalletDriver.created();
+  const issuer = new MemoryOpenId4VciIssuer({ key: await createTestIssuer(), ...options });
+  (driver.ports as WalletPorts).fetcher = issuer;
+  const services = await driver.wallet.credentials();
+  return { driver, issuer, ...services };
+}
+
+async function shown(driver: WalletDriver, approvalId: string): Promise<IssuanceApprovalView> {
+  const lookup = await driver.wallet.desk.lookup(approvalId);
+  if (lookup.state !== 'pending' || lookup.approval.kind !== 'issuance') throw new Error(`not an issuance window: ${JSON.stringify(lookup)}`);
+  return lookup.approval;
+}
+
+const reason = (error: unknown): unknown[] => (isDomainError(error) ? [error.code, error.message] : [error]);
+
+describe('OpenID4VCI issuance in the wallet', () => {
+  it('receives a pasted offer: the window names the issuer with its logo; every format kept, bound to the issuer origin\'s pairwise DID', async () => {
+    const { driver, issuer, issuance, holdings } = await setUp();
+    const next = driver.ports.presenter.nextApproval();
+    const result = issuance.openFromDashboard(issuer.offerUri());
+    const approvalId = await next;
+    const view = await shown(driver, approvalId);
+    expect(view).toMatchObject({
+      via: 'dashboard',
+      origin: 'https://issuer.example',
+      issuer: 'https://issuer.example',
+      issuerName: 'Example Registry',
+      issuerLogo: { dataUri: expect.stringMatching(/^data:image\/svg\+xml;base64,/), alt: 'Registry logo' },
+      configurations: [
+        { id: 'PersonId', name: 'PersonId card' },
+        { id: 'Diploma', name: 'Diploma card' },
+        { id: 'Membership', name: 'Membership card' },
+      ],
+      txCode: null,
+      flow: 'pre-authorized',
+    });
+    const fetchedBefore = issuer.requests.length;
+    expect(issuer.requests.some((r) => r.url.endsWith('/token'))).toBe(false);
+    await driver.wallet.desk.resolve(approvalId, 'approve');
+    const { ids, credentials } = await result;
+    expect(ids).toHaveLength(3);
+    expect(credentials.map((c) => c.format)).toEqual(['dc+sd-jwt', 'jwt_vc_json', 'vc+jwt']);
+    // The logo was fetched once, for the window.
+    expect(issuer.requests.slice(fetchedBefore).some((r) => r.url.endsWith('/logo.svg'))).toBe(false);
+    const wallet = await driver.wallet.session.require();
+    const record = await wallet.credentials.get(ids[0]!);
+    expect(record).toMatchObject({
+      receivedFrom: 'https://issuer.example',
+      issuerDisplay: [{ name: 'Example Registry', locale: 'en' }],
+      display: { source: 'issuer-metadata', cards: [{ name: 'PersonId card' }] },
+    });
+    const site = await wallet.pairwise.find('https://issuer.example');
+    expect(issuer.proofs.map((p) => p.header.kid)).toEqual([site!.kid, site!.kid, site!.kid]);
+    // A later login at the issuer uses the very DID the credentials are bound to.
+    expect((await driver.login('https://issuer.example')).did).toBe(site!.did);
+    expect((await holdings.list()).map((c) => c.id).sort()).toEqual([...ids].sort());
+  });
+
+  it('asks for the transaction code; a missing or wrong one keeps the window open with the reason', async () => {
+    const { driver, issuer, issuance } = await setUp({ txCode: '4821', formats: { Diploma: 'jwt_vc_json' } });
+    const next = driver.ports.presenter.nextApproval();
+    const result = issuance.openFromDashboard(issuer.offerUri());
+    const approvalId = await next;
+    expect((await shown(driver, approvalId)).txCode).toEqual({ inputMode: 'numeric', length: 4, description: 'The code in your e-mail' });
+    const approve = (txCode?: string) => driver.wallet.desk.resolve(approvalId, 'approve', txCode === undefined ? undefined : { queries: {}, txCode });
+    expect(reason(await approve().catch((e: unknown) => e))).toEqual(['invalid_input', 'The issuer asks for a transaction code; type the code it sent you']);
+    expect(reason(await approve('1111').catch((e: unknown) => e))).toEqual([
+      'invalid_input',
+      'The issuer refused the pre-authorized code and transaction code: invalid_grant (the transaction code is wrong)',
+    ]);
+    await approve('4821');
+    expect((await result).ids).toHaveLength(1);
+  });
+
+  it('a never-connected site\'s offer: nothing fetched before the decision, the issuer URL shown; { id, ids } once approved', async () => {
+    const { driver, issuer, issuance } = await setUp({ formats: { Diploma: 'jwt_vc_json', Membership: 'vc+jwt' } });
+    const next = driver.ports.presenter.nextApproval();
+    const result = issuance.offerFromSite('https://shop.example', driver.requestId(), issuer.offer());
+    const view = await shown(driver, await next);
+    expect(view).toMatchObject({ via: 'site', origin: 'https://shop.example', issuer: 'https://issuer.example', issuerName: null, issuerLogo: null });
+    expect(view.configurations).toEqual([{ id: 'Diploma', name: 'Diploma' }, { id: 'Membership', name: 'Membership' }]);
+    expect(issuer.requests).toEqual([]);
+    // One pending issuance per origin.
+    expect(reason(await issuance.offerFromSite('https://shop.example', driver.requestId(), issuer.offer()).catch((e: unknown) => e))[0]).toBe('pending');
+    await driver.wallet.desk.resolve(view.id, 'approve');
+    const { id, ids } = await result;
+    expect(ids).toHaveLength(2);
+    expect(id).toBe(ids[0]);
+    const record = await (await driver.wallet.session.require()).credentials.get(id);
+    expect(record?.receivedFrom).toBe('https://issuer.example');
+  });
+
+  it('a site\'s offer by reference is fetched only after approval; a code field is shown in case', async () => {
+    const { driver, issuer, issuance } = await setUp({ formats: { Diploma: 'jwt_vc_json' } });
+    const next = driver.ports.presenter.nextApproval();
+    const uri = `openid-credential-offer://?credential_offer_uri=${encodeURIComponent('https://issuer.example/offers/1')}`;
+    const result = issuance.offerFromSite('https://shop.example', driver.requestId(), uri);
+    const view = await shown(driver, await next);
+    expect(view).toMatchObject({ issuer: null, offerUri: 'https://issuer.example/offers/1', txCodeMayBeAsked: true, flow: null });
+    expect(issuer.requests).toEqual([]);
+    await driver.wallet.desk.resolve(view.id, 'approve');
+    expect((await result).ids).toHaveLength(1);
+  });
+
+  it('gives a site one answer for every refusal, with or without a window', async () => {
+    const { driver, issuer, issuance } = await setUp({ metadata: { credential_issuer: 'https://other.example' } });
+    const malformed = await issuance.offerFromSite('https://shop.example', driver.requestId(), { credential_issuer: 'https://10.0.0.1' }).catch((e: unknown) => e);
+    expect(reason(malformed)).toEqual(['invalid_credential', 'invalid credential']);
+    expect(driver.ports.presenter.opened).toEqual([]);
+    const next = driver.ports.presenter.nextApproval();
+    const result = issuance.offerFromSite('https://shop.example', driver.requestId(), issuer.offer()).catch((e: unknown) => e);
+    const approvalId = await next;
+    await driver.wallet.desk.resolve(approvalId, 'approve').catch(() => undefined);
+    expect(reason(await result)).toEqual(['invalid_credential', 'invalid credential']);
+  });
+
+  it('refuses a credential bound to another key and keeps none of the offer, the holder told why', async () => {
+    const stranger = await createTestHolder();
+    const { driver, issuer, issuance, holdings } = await setUp({ bindTo: stranger.did, formats: { Diploma: 'jwt_vc_json' } });
+    const next = driver.ports.presenter.nextApproval();
+    const result = issuance.openFromDashboard(issuer.offerUri()).catch((e: unknown) => e);
+    await driver.wallet.desk.resolve(await next, 'approve').catch(() => undefined);
+    const refused = reason(await result) as [string, string];
+    expect(refused[0]).toBe('invalid_credential');
+    expect(refused[1]).toMatch(new RegExp(`bound to ${stranger.did}, which this wallet does not hold`));
+    expect(await holdings.list()).toEqual([]);
+  });
+
+  it('tells the holder why a pasted offer cannot be opened, before any window', async () => {
+    const { driver, issuance } = await setUp({ metadata: { credential_endpoint: 'https://192.168.0.10/credential' } });
+    const issuer = new MemoryOpenId4VciIssuer({ key: await createTestIssuer(), metadata: { credential_endpoint: 'https://192.168.0.10/credential' } });
+    (driver.ports as WalletPorts).fetcher = issuer;
+    expect(reason(await issuance.openFromDashboard(issuer.offerUri()).catch((e: unknown) => e))).toEqual([
+      'invalid_credential',
+      expect.stringMatching(/credential_endpoint https:\/\/192\.168\.0\.10\/credential is refused/),
+    ]);
+    expect(reason(await issuance.openFromDashboard('https://example.org/?nothing=1').catch((e: unknown) => e))[1]).toMatch(/neither credential_offer/);
+    expect(driver.ports.presenter.opened).toEqual([]);
+  });
+});
