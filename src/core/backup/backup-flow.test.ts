@@ -146,6 +146,34 @@ describe('backup restore over an existing wallet', () => {
     expect(await here.wallet.activity.verify()).toMatchObject({ ok: true });
   }, 30_000);
 
+  it('does not interleave with a commit: a login being written when the restore starts leaves nothing of the old wallet', async () => {
+    const here = await WalletDriver.created();
+    await here.login(OTHER);
+    // Hold the next login's transaction (its ledger entry under the old keys) until the restore is done or waits.
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let held: () => void = () => {};
+    const reached = new Promise<void>((resolve) => (held = resolve));
+    const write = here.ports.store.write.bind(here.ports.store);
+    here.ports.store.write = async (ops) => {
+      if (ops.length < 20 && ops.some((op) => op.collection === 'ledger')) {
+        held();
+        await gate;
+      }
+      return write(ops);
+    };
+    const login = here.wallet.identity.request(OTHER, here.requestId(), { nonce: 'during-restore-1' });
+    await reached;
+    const restore = here.wallet.backup.restore({ file, passphrase: PASSPHRASE, newPassword: NEW_PASSWORD, overwrite: true });
+    await Promise.race([restore, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+    release();
+    await login;
+    await restore;
+    here.ports.store.write = write;
+    expect(await here.wallet.activity.verify()).toMatchObject({ ok: true });
+    expect((await here.wallet.grants.listForHolder()).map((g) => g.requester.origin)).toEqual([SITE]);
+  }, 30_000);
+
   it('is atomic: a write that fails leaves the previous wallet as it was, still opening with its password', async () => {
     const here = await WalletDriver.created();
     await here.login(OTHER);

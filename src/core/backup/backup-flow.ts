@@ -82,10 +82,12 @@ export class BackupFlow {
     }
     const backup = await decodeBackup(await openBackup(request.file, request.passphrase));
     const staged = await this.stage(backup.records, await deriveVaultKeys(backup.secret), backup.createdAt);
-    // The old wallet's keys must not serve a request against the new records.
-    await session.close();
-    const keys = await vault.restore(backup.secret, request.newPassword, async () => replaceAllOps(await ports.store.snapshot(), staged), {
-      overwrite: request.overwrite,
+    const keys = await this.ctx.commit.exclusive(async () => {
+      // The old wallet's keys must not serve a request against the new records.
+      await session.close();
+      return vault.restore(backup.secret, request.newPassword, async () => replaceAllOps(await ports.store.snapshot(), staged), {
+        overwrite: request.overwrite,
+      });
     });
     session.forgetSettings();
     await session.open(keys);

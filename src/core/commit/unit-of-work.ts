@@ -52,6 +52,14 @@ export class CommitPoint {
     private readonly onSubscriberError: (error: unknown) => void = (error) => console.error('Tessera: event subscriber failed', error),
   ) {}
 
+  /**
+   * Runs `section` while no commit is between its ledger append and its write: a
+   * restore, which replaces every record, must not interleave with one.
+   */
+  exclusive<T>(section: () => Promise<T>): Promise<T> {
+    return this.locks.hold([ENRICH_LOCK], section);
+  }
+
   enrich(enricher: CommitEnricher): void {
     this.enrichers.push(enricher);
   }
