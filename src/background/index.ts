@@ -18,6 +18,8 @@ import { classifySender } from './adapters/sender.ts';
 import { BrowserSessionStore } from './adapters/session-store.ts';
 import { routePageMessage } from './routers/page-router.ts';
 import { routeUiMessage } from './routers/ui-router.ts';
+import { OFFER_LINK_CHANNEL } from '../content/offer-links.ts';
+import { MAX_REQUEST_BYTES } from '../protocol/limits.ts';
 
 /**
  * chain.js (viem and the chain client) and credentials.js (the credential code, the
@@ -89,6 +91,17 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
       return Promise.resolve({ ok: false, error: { code: RpcErrorCode.unauthorized, message: 'Requests from a cross-origin frame are not served.' } });
     }
     return routePageMessage(wallet, from.origin, message);
+  }
+  if (channel === OFFER_LINK_CHANNEL && from.tier === 'page' && !from.crossOriginFrame) {
+    // A user's click on an offer link (content/offer-links.ts): the window tells the holder what follows.
+    const href = (message as { href?: unknown }).href;
+    if (typeof href === 'string' && href.length <= MAX_REQUEST_BYTES) {
+      void wallet
+        .credentials()
+        .then(({ issuance }) => issuance.openFromLink(from.origin, href))
+        .catch((error: unknown) => console.warn('Tessera: the offer link was not opened:', error instanceof Error ? error.message : error));
+    }
+    return undefined;
   }
   // Anything else (a page posing as the UI, a foreign sender) gets no answer.
   return undefined;

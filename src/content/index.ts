@@ -14,6 +14,7 @@ import {
   type InpageEnvelope,
 } from '../protocol/envelope.ts';
 import { relayRequest, type RelayRuntime } from './relay.ts';
+import { watchOfferLinks } from './offer-links.ts';
 
 const runtime: RelayRuntime = {
   sendMessage: (message: ContentToBackground) => browser.runtime.sendMessage(message),
@@ -27,6 +28,9 @@ window.addEventListener('message', (event: MessageEvent) => {
   if (!parsed.success) return;
   void forward(parsed.output.id, parsed.output.request);
 });
+
+// A user's click on an openid-credential-offer:// link becomes an offer to the wallet.
+watchOfferLinks(document, (message) => void browser.runtime.sendMessage(message).catch(() => undefined));
 
 browser.runtime.onMessage.addListener((message: unknown) => {
   const m = message as BackgroundToContent;

@@ -146,4 +146,15 @@ describe('OpenID4VCI issuance in the wallet', () => {
     expect(reason(await issuance.openFromDashboard('https://example.org/?nothing=1').catch((e: unknown) => e))[1]).toMatch(/neither credential_offer/);
     expect(driver.ports.presenter.opened).toEqual([]);
   });
+
+  it('a link the user clicked on a page: the page\'s origin asks, the issuer\'s metadata is shown before the decision', async () => {
+    const { driver, issuer, issuance } = await setUp({ formats: { Diploma: 'jwt_vc_json' } });
+    const next = driver.ports.presenter.nextApproval();
+    const result = issuance.openFromLink('https://university.example', issuer.offerUri());
+    const view = await shown(driver, await next);
+    expect(view).toMatchObject({ via: 'link', origin: 'https://university.example', issuer: 'https://issuer.example', issuerName: 'Example Registry' });
+    await driver.wallet.desk.resolve(view.id, 'reject');
+    expect(reason(await result.catch((e: unknown) => e))[0]).toBe('user_rejected');
+    expect(issuer.requests.some((r) => r.method === 'POST')).toBe(false);
+  });
 });

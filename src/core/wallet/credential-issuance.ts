@@ -55,7 +55,6 @@ export class CredentialIssuance {
 
   /** A link the user clicked on a page of `origin` (a trusted gesture, relayed by the content script). */
   async openFromLink(origin: string, href: string): Promise<IssuanceResult> {
-    await this.ctx.session.require();
     const { request } = await this.prepare('link', href).catch((error: unknown) => {
       throw holderError(error);
     });
