@@ -93,6 +93,38 @@ async function expectNoWallet(context: BrowserContext, extensionId: string): Pro
   await dashboard.close();
 }
 
+type UiReply = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } } | { broken: string };
+
+/** One UI command from an extension page; a reply cut off by a stopped worker is `broken`. */
+function sendUi(page: Page, body: Record<string, unknown>): Promise<UiReply> {
+  return page.evaluate(async (command) => {
+    const runtime = (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime;
+    try {
+      const reply = await runtime.sendMessage({ channel: 'ui', body: command });
+      return (typeof reply === 'object' && reply !== null ? reply : { broken: `no reply (${String(reply)})` }) as UiReply;
+    } catch (error) {
+      return { broken: String(error) };
+    }
+  }, body);
+}
+
+/** Stops the extension's worker at once through CDP and waits until it is stopped. */
+async function workerStopper(context: BrowserContext, page: Page, extensionId: string): Promise<() => Promise<void>> {
+  const cdp = await context.newCDPSession(page);
+  type Version = { versionId: string; scriptURL: string; runningStatus: string };
+  const versions = new Map<string, Version>();
+  cdp.on('ServiceWorker.workerVersionUpdated', (event: { versions: Version[] }) => {
+    for (const v of event.versions) versions.set(v.versionId, v);
+  });
+  await cdp.send('ServiceWorker.enable');
+  const ours = () => [...versions.values()].filter((v) => v.scriptURL.startsWith(`chrome-extension://${extensionId}/`));
+  return async () => {
+    await Promise.all(ours().filter((v) => v.runningStatus !== 'stopped').map((v) => cdp.send('ServiceWorker.stopWorker', { versionId: v.versionId })));
+    const deadline = Date.now() + 10_000;
+    while (ours().some((v) => v.runningStatus !== 'stopped') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  };
+}
+
 describe('export', () => {
   test('a login and credentials: the reminder shows, the export downloads tessera-backup-<date>.jwe and clears it', async () => {
     const registry = await openPage(h.context, h.registry.url());
@@ -218,4 +250,42 @@ describe('restore on a fresh profile', () => {
     await dashboard.close();
     await city.close();
   }, 120_000);
+
+  test('a worker stopped mid-restore leaves the wallet that was there or the backup, never a mix', async () => {
+    const ui = await openExtensionPage(context, extensionId, 'dashboard/index.html');
+    const stop = await workerStopper(context, ui, extensionId);
+    const city = await openPage(context, h.city.url());
+    const file = readFileSync(backupPath, 'utf8');
+    let password = RESTORED_PASSWORD;
+    const outcomes: string[] = [];
+    for (const [round, delayMs] of [150, 500, 900].entries()) {
+      // The wallet here differs from the backup: it has a grant for the city.
+      await loginWithApproval(context, city);
+      const next = `password after stop ${round}`;
+      const restore = sendUi(ui, { command: 'restoreBackup', file, passphrase: PASSPHRASE, newPassword: next, overwrite: true });
+      await new Promise((r) => setTimeout(r, delayMs));
+      await stop();
+      await restore;
+      await sendUi(ui, { command: 'lock' });
+      const old = await sendUi(ui, { command: 'unlock', password });
+      const restored = 'ok' in old && old.ok ? null : await sendUi(ui, { command: 'unlock', password: next });
+      if (restored) {
+        expect(restored, `neither password opens the wallet after a stop at ${delayMs} ms`).toMatchObject({ ok: true });
+        password = next;
+      }
+      outcomes.push(restored ? 'backup' : 'previous');
+      expect(await sendUi(ui, { command: 'verifyLedger' })).toMatchObject({ ok: true, value: { ok: true } });
+      const grants = (await grantsOf(city)).filter((g) => g.status === 'active');
+      // The previous wallet keeps its city grant; the backup never had one.
+      expect(grants.length, `stop at ${delayMs} ms gave ${outcomes.at(-1)}`).toBe(restored ? 0 : 1);
+      if (!restored) {
+        // Leave the backup's state for the next round, as the next login expects.
+        expect(await sendUi(ui, { command: 'restoreBackup', file, passphrase: PASSPHRASE, newPassword: next, overwrite: true })).toMatchObject({ ok: true });
+        password = next;
+      }
+    }
+    console.log(`backup e2e: worker stopped mid-restore at 150/500/900 ms -> ${outcomes.join(', ')}`);
+    await city.close();
+    await ui.close();
+  }, 180_000);
 });
