@@ -1,7 +1,10 @@
 import { CompactEncrypt } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestIssuer, issueJwtVc } from '../../../test/support/issuers.ts';
+import { MemoryAnchorChain } from '../../../test/support/memory-chain.ts';
+import { makeTestPorts } from '../../../test/support/test-ports.ts';
 import { TEST_PASSWORD, WalletDriver } from '../../../test/support/wallet-driver.ts';
+import { Wallet } from '../wallet/wallet.ts';
 import { utf8 } from '../encoding.ts';
 import type { StoreSnapshot } from '../ports.ts';
 import { VAULT_HEADER_KEY } from '../vault/vault.ts';
@@ -188,6 +191,24 @@ describe('backup restore over an existing wallet', () => {
     expect(withoutHeader(await here.ports.store.snapshot())).toEqual(withoutHeader(before));
     expect(await here.wallet.locking.unlock(TEST_PASSWORD)).toMatchObject({ unlocked: true });
     expect((await here.wallet.grants.listForHolder()).map((g) => g.requester.origin)).toEqual([OTHER]);
+  }, 30_000);
+});
+
+describe('backup restore with anchoring on', () => {
+  it('sets the anchoring period alarm on the new profile as the restored settings say', async () => {
+    const chain = new MemoryAnchorChain();
+    const from = await WalletDriver.created();
+    from.ports.chain = chain;
+    const wallet = new Wallet(from.ports);
+    await wallet.locking.unlock(TEST_PASSWORD);
+    await wallet.anchoring.save({ enabled: true, rpcUrl: chain.rpcUrl, contract: chain.contract, everyEntries: 16, everyMinutes: 45 });
+    const { jwe } = await wallet.backup.exportBackup(PASSPHRASE);
+    const ports = makeTestPorts();
+    ports.chain = chain;
+    const fresh = new Wallet(ports);
+    await fresh.backup.restore({ file: jwe, passphrase: PASSPHRASE, newPassword: NEW_PASSWORD, overwrite: false });
+    expect(ports.scheduler.periodic.get('anchoring')).toBe(45);
+    expect((await fresh.anchoring.view()).settings).toMatchObject({ enabled: true, everyMinutes: 45 });
   }, 30_000);
 });
 

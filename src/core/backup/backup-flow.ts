@@ -18,6 +18,8 @@ export interface BackupContext {
   session: WalletSession;
   commit: CommitPoint;
   vault: Vault;
+  /** After a restore: what keeps its own copy of stored state catches up (anchoring's alarm and cache). */
+  restored?: () => Promise<void>;
 }
 
 export interface RestoreRequest {
@@ -91,6 +93,8 @@ export class BackupFlow {
     });
     session.forgetSettings();
     await session.open(keys);
+    // The records are in: a failure here must not report the restore as failed.
+    await this.ctx.restored?.().catch((error: unknown) => console.error('Tessera: catching up after a restore failed', error));
     return { backupCreatedAt: backup.createdAt, replaced: existed };
   }
 

@@ -121,6 +121,20 @@ export class AnchoringFlow {
   }
 
   /**
+   * The stored settings were replaced from outside this flow (a restore from a backup):
+   * forget what is cached, set the period alarm as they say, and work the queue once.
+   */
+  async resume(): Promise<void> {
+    const wallet = await this.ctx.session.require();
+    const { settings } = await wallet.anchoring.state();
+    this.settingsVersion++;
+    this.off = null;
+    await this.ctx.ports.scheduler.cancel('anchoring');
+    if (settings.enabled) await this.ctx.ports.scheduler.every('anchoring', settings.everyMinutes);
+    void this.kick();
+  }
+
+  /**
    * The account has ether now: what waited for it goes at once instead of at its
    * backoff (a new account always meets its first anchor unfunded).
    */

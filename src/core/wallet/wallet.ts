@@ -52,7 +52,7 @@ export class Wallet {
     this.grants = new GrantFlow(this.context());
     this.activity = new ActivityFlow(this.context());
     this.anchoring = new AnchoringFlow(this.context());
-    this.backup = new BackupFlow({ ports, session: this.session, commit: this.commit, vault: this.vault });
+    this.backup = new BackupFlow({ ports, session: this.session, commit: this.commit, vault: this.vault, restored: () => this.anchoring.resume() });
     this.commit.subscribe(this.anchoring.onCommitted);
     this.desk.register('offer', async () => (await this.credentials()).intake.approvalKind);
     this.desk.register('issuance', async () => (await this.credentials()).issuance.approvalKind);
