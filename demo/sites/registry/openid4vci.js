@@ -25,8 +25,9 @@ const handOver = (offer) => (offer.offerUri ? offer.uri : offer.offer);
 function card(offer) {
   const article = element('article', { class: 'credential', 'data-testid': `offer-${offer.name}` });
   article.append(element('p', { class: 'credential-type' }, offer.title));
-  const link = element('a', { href: offer.uri, 'data-testid': `offer-link-${offer.name}` }, 'Open in my wallet');
-  article.append(element('p', {}, '')).lastChild.append(link);
+  const linkLine = element('p');
+  linkLine.append(element('a', { href: offer.uri, 'data-testid': `offer-link-${offer.name}` }, 'Open in my wallet'));
+  article.append(linkLine);
   if (offer.txCode) {
     const p = element('p', { class: 'hint' }, 'Transaction code (as if sent by text message): ');
     p.append(element('strong', { 'data-testid': `tx-code-value` }, offer.txCode));
@@ -58,9 +59,9 @@ function card(offer) {
       button.disabled = false;
     }
   });
-  article.append(element('div', { class: 'actions' }, ''));
-  article.lastChild.append(button);
-  article.append(result);
+  const actions = element('div', { class: 'actions' });
+  actions.append(button);
+  article.append(actions, result);
   return article;
 }
 
