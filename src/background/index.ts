@@ -14,6 +14,7 @@ import { CHAIN_SCRIPT, LazyAnchorChain } from './adapters/lazy-anchor-chain.ts';
 import { CREDENTIALS_SCRIPT } from './adapters/lazy-credentials.ts';
 import { TabPageEvents } from './adapters/page-events.ts';
 import { BrowserHttpFetcher } from './adapters/http-fetcher.ts';
+import { BrowserAuthorizationTabs, watchAuthorizationRedirects } from './adapters/authorization-tabs.ts';
 import { classifySender } from './adapters/sender.ts';
 import { BrowserSessionStore } from './adapters/session-store.ts';
 import { routePageMessage } from './routers/page-router.ts';
@@ -45,6 +46,7 @@ self.addEventListener('install', () => {
 });
 
 const store = new IndexedDbKeyValueStore();
+const authorizationTabs = new BrowserAuthorizationTabs();
 const wallet = new Wallet({
   store,
   session: new BrowserSessionStore(),
@@ -57,6 +59,7 @@ const wallet = new Wallet({
   events: new TabPageEvents(),
   scheduler: new AlarmScheduler(),
   fetcher: new BrowserHttpFetcher(),
+  authorizationTabs,
   // Read at each call rather than captured once: an end-to-end test shifts the worker's Date.now to reach a grant's end.
   now: () => Date.now(),
   chain: new LazyAnchorChain(),
@@ -105,6 +108,14 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
   }
   // Anything else (a page posing as the UI, a foreign sender) gets no answer.
   return undefined;
+});
+
+// OpenID4VCI sign-in tabs arriving at the redirect URI (core/issuance/authorization-code.ts).
+watchAuthorizationRedirects(authorizationTabs.redirectUri, (tabId, url) => {
+  void wallet
+    .credentials()
+    .then(({ issuance }) => issuance.authorizationRedirect(tabId, url))
+    .catch((error: unknown) => console.warn('Tessera: the issuer sign-in did not complete:', error instanceof Error ? error.message : error));
 });
 
 browser.runtime.onInstalled.addListener(({ reason }) => {

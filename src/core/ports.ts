@@ -86,6 +86,18 @@ export interface HttpFetcher {
 }
 
 
+/**
+ * Browser tabs for the OpenID4VCI authorization code flow (core/issuance/authorization-code.ts):
+ * the issuer's sign-in runs in a tab the wallet opens; the adapter reports the tab's
+ * arrival at `redirectUri` (the wallet then closes it).
+ */
+export interface AuthorizationTabs {
+  redirectUri: string;
+  /** Opens `url` in a new tab; its id. */
+  open(url: string): Promise<number>;
+  close(tabId: number): Promise<void>;
+}
+
 /** Provider events to the open pages of one origin (through the content scripts). */
 export interface WalletEvents {
   toOrigin(origin: string, event: ProviderEventName, data: unknown): Promise<void>;
@@ -175,6 +187,8 @@ export interface WalletPorts {
   scheduler: Scheduler;
   /** Status lists and other public resources over HTTP(S). */
   fetcher: HttpFetcher;
+  /** OpenID4VCI sign-in tabs; absent, the authorization code flow is refused clearly. */
+  authorizationTabs?: AuthorizationTabs;
   now: () => number;
   /** The chain anchoring goes to (loaded when first needed); absent, anchoring cannot be enabled. */
   chain?: AnchorChain;

@@ -7,6 +7,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { approveIn, openExtensionPage, requestInPage, waitForApprovalPage, waitForClose } from '../../scripts/lib/extension-browser.ts';
 import { createTestIssuer } from '../support/issuers.ts';
@@ -33,7 +34,7 @@ async function serveIssuer(txCode: string): Promise<MemoryOpenId4VciIssuer> {
         req.method === 'POST'
           ? await served.post(url, { contentType: String(req.headers['content-type']), text: Buffer.concat(chunks).toString('utf8') }, undefined, { headers })
           : await served.get(url, undefined, { headers });
-      res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'application/octet-stream' });
+      res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'application/octet-stream', ...answer.headers });
       res.end(answer.body);
     });
   });
@@ -97,5 +98,28 @@ describe('OpenID4VCI receiving', () => {
     expect(page.url()).toContain('/plain');
     await linkApproval.getByTestId('reject').click();
     await waitForClose(linkApproval);
+  }, 60_000);
+
+  test('the authorization code flow: sign-in in a tab, redirected to the wallet, the tab closed, the credential received', async () => {
+    const dashboard = await openExtensionPage(h.context, h.extensionId, 'dashboard/index.html');
+    await dashboard.getByTestId('tab-credentials').click();
+    await dashboard.getByTestId('offer-uri').fill(JSON.stringify(issuer.offer(['Diploma'], 'authorization_code')));
+    const windowP = waitForApprovalPage(h.context);
+    await dashboard.getByTestId('offer-open').click();
+    const approval = await windowP;
+    const tabs: Page[] = [];
+    const onPage = (p: Page) => tabs.push(p);
+    h.context.on('page', onPage);
+    await approveIn(approval);
+    await expect.poll(() => dashboard.getByTestId('offer-result').textContent(), { timeout: 20_000 }).toBe('Received a credential.');
+    h.context.off('page', onPage);
+    // The sign-in tab opened on the issuer's authorization endpoint and was closed after the redirect.
+    const signIn = tabs.filter((p) => !p.url().startsWith('chrome-extension://'));
+    expect(signIn).toHaveLength(1);
+    await expect.poll(() => signIn[0]!.isClosed(), { timeout: 10_000 }).toBe(true);
+    const authorize = issuer.requests.find((r) => r.url.includes('/authorize?'));
+    expect(new URL(authorize!.url).searchParams.get('redirect_uri')).toBe(`https://${h.extensionId}.chromiumapp.org/openid4vci/callback`);
+    await waitForClose(approval);
+    await dashboard.close();
   }, 60_000);
 });

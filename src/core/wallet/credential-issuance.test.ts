@@ -157,4 +157,48 @@ describe('OpenID4VCI issuance in the wallet', () => {
     expect(reason(await result.catch((e: unknown) => e))[0]).toBe('user_rejected');
     expect(issuer.requests.some((r) => r.method === 'POST')).toBe(false);
   });
+
+  it('the authorization code flow: approve opens the sign-in tab, the redirect with our state finishes it; the code is exchanged once', async () => {
+    const { driver, issuer, issuance } = await setUp({ formats: { Diploma: 'jwt_vc_json' } });
+    const opened: string[] = [];
+    const closed: number[] = [];
+    (driver.ports as WalletPorts).authorizationTabs = {
+      redirectUri: 'https://abcdefghijklmnop.chromiumapp.org/openid4vci/callback',
+      open: async (url) => opened.push(url) + 40,
+      close: async (tabId) => void closed.push(tabId),
+    };
+    const next = driver.ports.presenter.nextApproval();
+    const result = issuance.openFromDashboard(JSON.stringify(issuer.offer(['Diploma'], 'authorization_code')));
+    const approvalId = await next;
+    expect((await shown(driver, approvalId)).flow).toBe('authorization-code');
+    expect(reason(await driver.wallet.desk.resolve(approvalId, 'approve').catch((e: unknown) => e))[0]).toBe('invalid_input');
+    expect(opened).toHaveLength(1);
+    const redirect = issuer.authorize(opened[0]!);
+    // A redirect with a state the wallet never sent changes nothing, and is closed.
+    await issuance.authorizationRedirect(41, redirect.replace(/state=[^&]+/, 'state=forged'));
+    expect((await driver.wallet.desk.lookup(approvalId)).state).toBe('pending');
+    await issuance.authorizationRedirect(41, redirect);
+    const { ids } = await result;
+    expect(ids).toHaveLength(1);
+    expect(closed).toEqual([41, 41]);
+    expect(issuer.proofs[0]?.payload.iss).toBe('tessera-wallet');
+    const token = issuer.requests.find((r) => r.url.endsWith('/token'));
+    expect(Object.fromEntries(new URLSearchParams(token?.body))).toMatchObject({ grant_type: 'authorization_code', client_id: 'tessera-wallet' });
+    // Replayed: the state is spent.
+    await issuance.authorizationRedirect(41, redirect);
+    expect(issuer.requests.filter((r) => r.url.endsWith('/token'))).toHaveLength(1);
+  });
+
+  it('an error redirect ends the issuance with the issuer\'s reason', async () => {
+    const { driver, issuer, issuance } = await setUp({ formats: { Diploma: 'jwt_vc_json' } });
+    const opened: string[] = [];
+    (driver.ports as WalletPorts).authorizationTabs = { redirectUri: 'https://x.chromiumapp.org/openid4vci/callback', open: async (url) => opened.push(url), close: async () => undefined };
+    const next = driver.ports.presenter.nextApproval();
+    const result = issuance.openFromDashboard(JSON.stringify(issuer.offer(['Diploma'], 'authorization_code'))).catch((e: unknown) => e);
+    const approvalId = await next;
+    await driver.wallet.desk.resolve(approvalId, 'approve').catch(() => undefined);
+    const state = new URL(opened[0]!).searchParams.get('state');
+    await issuance.authorizationRedirect(1, `https://x.chromiumapp.org/openid4vci/callback?error=access_denied&error_description=declined&state=${state}`);
+    expect(reason(await result)).toEqual(['invalid_credential', "The issuer's authorization ended: access_denied (declined)"]);
+  });
 });

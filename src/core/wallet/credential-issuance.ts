@@ -16,6 +16,10 @@ import { DomainError, isDomainError } from '../errors.ts';
 import { pairwiseLock } from '../identity/pairwise.ts';
 import { checkTxCode, offerSourceOf, parseCredentialOffer, resolveCredentialOffer, type CredentialOffer } from '../issuance/credential-offer.ts';
 import { IssuanceError } from '../issuance/issuance-error.ts';
+import { codeFromRedirect, startAuthorization, TESSERA_CLIENT_ID } from '../issuance/authorization-code.ts';
+import type { AccessToken } from '../issuance/token-request.ts';
+import type { IssuerMetadata } from '../issuance/issuer-metadata.ts';
+import { AuthorizationSessions, SIGN_IN_NOTICE, type PendingAuthorization } from './issuance-authorization.ts';
 import { fetchCredentials, loadAuthorizationServer, loadIssuer, redeemGrant, type HolderKey } from '../issuance/issuance-client.ts';
 import { credentialDisplayOf, issuerDisplayOf } from '../issuance/issuer-display.ts';
 import { ed25519PublicJwk } from '../issuance/proof-jwt.ts';
@@ -36,7 +40,11 @@ export interface IssuanceResult {
 type Received = { verified: VerifiedCredential; status: CredentialStatus; extras: KeepExtras };
 
 export class CredentialIssuance {
-  constructor(private readonly ctx: CredentialContext) {}
+  private readonly authorizations: AuthorizationSessions;
+
+  constructor(private readonly ctx: CredentialContext) {
+    this.authorizations = new AuthorizationSessions(ctx.ports.session);
+  }
 
   /** The dashboard: the holder pasted an offer. The answer comes once they decided in the window. */
   async openFromDashboard(text: string): Promise<{ ids: string[]; credentials: CredentialView[] }> {
@@ -91,7 +99,7 @@ export class CredentialIssuance {
     approve: async (wallet, approval, selection) => {
       const request = issuanceRequestOf(approval);
       try {
-        return await this.receive(wallet, request, selection?.txCode);
+        return await this.receive(wallet, approval.id, request, selection?.txCode);
       } catch (error) {
         // A code the user can correct leaves the window open with the reason.
         if (isDomainError(error) && error.code === 'invalid_input') throw error;
@@ -99,7 +107,37 @@ export class CredentialIssuance {
         throw holderError(error);
       }
     },
+    rejected: async (_wallet, approval) => {
+      const pending = await this.authorizations.get(approval.id);
+      if (!pending) return;
+      await this.authorizations.forget(pending);
+      await this.ctx.ports.authorizationTabs?.close(pending.tabId).catch(() => undefined);
+    },
   };
+
+  /**
+   * A sign-in tab arrived at the redirect URI: its code (or the issuer's error) is
+   * recorded for the approval whose state it carries, the tab closed, and the
+   * approval continued. A redirect with a state the wallet did not send changes nothing.
+   */
+  async authorizationRedirect(tabId: number, url: string): Promise<void> {
+    await this.ctx.ports.authorizationTabs?.close(tabId).catch(() => undefined);
+    const state = new URL(url).searchParams.get('state');
+    const approvalId = state ? await this.authorizations.approvalOfState(state) : undefined;
+    const pending = approvalId ? await this.authorizations.get(approvalId) : undefined;
+    if (!pending || pending.tabId !== tabId || pending.outcome) return;
+    let outcome: NonNullable<PendingAuthorization['outcome']>;
+    try {
+      outcome = { code: codeFromRedirect(url, pending.state) };
+    } catch (error) {
+      outcome = { error: error instanceof Error ? error.message : String(error) };
+    }
+    await this.authorizations.record(pending, outcome);
+    // Locked meanwhile: the window asks to unlock, and its approve continues from here.
+    await this.ctx.desk.resolve(pending.approvalId, 'approve').catch((error: unknown) => {
+      if (!isDomainError(error)) throw error;
+    });
+  }
 
   private async prepare(via: IssuanceVia, input: string): Promise<{ offer: CredentialOffer; request: IssuanceRequest }> {
     const source = offerSourceOf(input);
@@ -114,25 +152,16 @@ export class CredentialIssuance {
   }
 
   /** After approval: the whole exchange, every credential verified before any is kept. */
-  private async receive(wallet: UnlockedWallet, request: IssuanceRequest, txCode: string | undefined): Promise<IssuanceResult> {
+  private async receive(wallet: UnlockedWallet, approvalId: string, request: IssuanceRequest, txCode: string | undefined): Promise<IssuanceResult> {
     const fetcher = this.ctx.ports.fetcher;
     const offer = request.offer ?? (await resolveCredentialOffer(fetcher, request.source));
     const metadata = await loadIssuer(fetcher, offer);
-    const pre = offer.preAuthorized;
-    if (!pre) throw new IssuanceError('This offer needs a login at the issuer (the authorization code flow), which this build cannot run yet');
-    const code = pre.txCode ? txCodeOrAsk(() => checkTxCode(pre.txCode!, txCode?.trim())) : undefined;
     const issuerOrigin = new URL(offer.credentialIssuer).origin;
     const holder = await this.holderKeyFor(wallet, issuerOrigin);
-    const server = await loadAuthorizationServer(fetcher, metadata, pre.authorizationServer);
-    let token;
-    try {
-      token = await redeemGrant(fetcher, server, { type: 'pre-authorized', code: pre.code, txCode: code });
-    } catch (error) {
-      // A wrong transaction code: the user may type it again.
-      if (code !== undefined && error instanceof IssuanceError) throw new DomainError('invalid_input', error.message);
-      throw error;
-    }
-    const issued = await fetchCredentials(fetcher, metadata, offer.configurationIds, token, holder, { now: this.ctx.ports.now });
+    const { token, clientId } = offer.preAuthorized
+      ? { token: await this.preAuthorizedToken(offer, metadata, txCode), clientId: undefined }
+      : { token: await this.authorizationCodeToken(approvalId, offer, metadata), clientId: TESSERA_CLIENT_ID };
+    const issued = await fetchCredentials(fetcher, metadata, offer.configurationIds, token, holder, { now: this.ctx.ports.now, clientId });
     const issuerDisplay = request.preview?.issuerDisplay ?? (await issuerDisplayOf(fetcher, metadata.display));
     const received: Received[] = [];
     for (const { configurationId, credential } of issued) {
@@ -153,6 +182,52 @@ export class CredentialIssuance {
     const ids = [];
     for (const { verified, status, extras } of received) ids.push((await keepCredential(this.ctx, verified, status, issuerOrigin, extras)).id);
     return { id: ids[0] as string, ids };
+  }
+
+  private async preAuthorizedToken(offer: CredentialOffer, metadata: IssuerMetadata, txCode: string | undefined): Promise<AccessToken> {
+    const pre = offer.preAuthorized!;
+    const code = pre.txCode ? txCodeOrAsk(() => checkTxCode(pre.txCode!, txCode?.trim())) : undefined;
+    const server = await loadAuthorizationServer(this.ctx.ports.fetcher, metadata, pre.authorizationServer);
+    try {
+      return await redeemGrant(this.ctx.ports.fetcher, server, { type: 'pre-authorized', code: pre.code, txCode: code });
+    } catch (error) {
+      // A wrong transaction code: the user may type it again.
+      if (code !== undefined && error instanceof IssuanceError) throw new DomainError('invalid_input', error.message);
+      throw error;
+    }
+  }
+
+  /** First approval: open the sign-in tab (the request stays pending). After the redirect: the code, exchanged once. */
+  private async authorizationCodeToken(approvalId: string, offer: CredentialOffer, metadata: IssuerMetadata): Promise<AccessToken> {
+    const fetcher = this.ctx.ports.fetcher;
+    const tabs = this.ctx.ports.authorizationTabs;
+    if (!tabs) throw new IssuanceError('This offer needs a sign-in at the issuer, and this wallet cannot open one here');
+    const pending = await this.authorizations.get(approvalId);
+    if (!pending) {
+      const server = await loadAuthorizationServer(fetcher, metadata, offer.authorizationCode?.authorizationServer);
+      if (!server.authorizationEndpoint) throw new IssuanceError('The issuer\'s authorization server has no authorization_endpoint');
+      const start = await startAuthorization({
+        authorizationEndpoint: server.authorizationEndpoint,
+        credentialIssuer: offer.credentialIssuer,
+        redirectUri: tabs.redirectUri,
+        configurations: offer.configurationIds.map((id) => ({ id, scope: metadata.configurations[id]?.scope })),
+        issuerState: offer.authorizationCode?.issuerState,
+      });
+      const tabId = await tabs.open(start.url);
+      await this.authorizations.begin({ approvalId, state: start.state, codeVerifier: start.codeVerifier, redirectUri: start.redirectUri, tabId });
+      throw new DomainError('invalid_input', SIGN_IN_NOTICE);
+    }
+    if (!pending.outcome) throw new DomainError('invalid_input', SIGN_IN_NOTICE);
+    await this.authorizations.forget(pending);
+    if ('error' in pending.outcome) throw new IssuanceError(pending.outcome.error);
+    const server = await loadAuthorizationServer(fetcher, metadata, offer.authorizationCode?.authorizationServer);
+    return redeemGrant(fetcher, server, {
+      type: 'authorization-code',
+      code: pending.outcome.code,
+      codeVerifier: pending.codeVerifier,
+      redirectUri: pending.redirectUri,
+      clientId: TESSERA_CLIENT_ID,
+    });
   }
 
   /** The pairwise DID of the issuer's origin, made and stored now if the holder never met it. */
