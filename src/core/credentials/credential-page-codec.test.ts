@@ -73,6 +73,20 @@ describe('credential page codec, format 2', () => {
     expect(JSON.stringify(roundTrip(records))).toBe(JSON.stringify(byId(records))); // keys in their order too
   });
 
+  it('gives back the display metadata and the issuer display a record keeps', () => {
+    const display: CredentialRecord['display'] = {
+      source: 'type-metadata',
+      vct: 'https://issuer.example/pid',
+      integrity: 'sha256-abc',
+      cards: [{ locale: 'de', name: 'Ausweis', backgroundColor: '#12107c', textColor: '#ffffff', logo: { dataUri: 'data:image/png;base64,iVBO', alt: 'Logo' } }, { name: 'ID' }],
+      claims: [{ path: ['nationalities', null], labels: [{ locale: 'en', label: 'Nationality', description: 'each one' }], sd: 'always' }],
+    };
+    const issuerDisplay = [{ locale: 'en', name: 'Registry', logo: { dataUri: 'data:image/svg+xml;base64,PHN2Zz4=' } }];
+    const records = [record('a', { display }), record('b', { display, issuerDisplay }), record('c')];
+    expect(roundTrip(records)).toEqual(byId(records));
+    expect(roundTrip(records)[1]?.display?.claims[0]?.path).toEqual(['nationalities', null]);
+  });
+
   it('stores each raw body, shared value and held claim value once, the bodies outside the JSON', () => {
     const records = Array.from({ length: 50 }, (_, i) => record(`r${i}`));
     const { header, bodies } = parts(encodePage(0, records));
