@@ -65,6 +65,8 @@ export interface HttpResponse {
 /** Extra request headers (Accept, Accept-Language, Authorization, If-None-Match); never cookies. */
 export interface HttpRequestOptions {
   headers?: Record<string, string>;
+  /** How the body is returned: UTF-8 text (default), or its bytes in base64 (images, e.g. an issuer's logo). */
+  bodyEncoding?: 'text' | 'base64';
 }
 
 /** A request body: its media type and its text (JSON, or a form-encoded string). */

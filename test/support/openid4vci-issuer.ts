@@ -126,7 +126,10 @@ export class MemoryOpenId4VciIssuer implements HttpFetcher {
     if (url === `${this.issuerUrl}/offers/1`) return json(200, this.offer());
     // The user signs in at once: the AS redirects the browser tab to the wallet's redirect URI.
     if (url.startsWith(`${this.issuerUrl}/authorize?`)) return { status: 302, contentType: 'text/plain', body: '', headers: { location: this.authorize(url) } };
-    if (url === `${this.origin}/logo.svg`) return { status: 200, contentType: 'image/svg+xml', body: '<svg xmlns="http://www.w3.org/2000/svg"/>' };
+    if (url === `${this.origin}/logo.svg`) {
+      const svg = '<svg xmlns="http://www.w3.org/2000/svg"/>';
+      return { status: 200, contentType: 'image/svg+xml', body: options?.bodyEncoding === 'base64' ? Buffer.from(svg).toString('base64') : svg };
+    }
     return json(404, { error: 'not_found' });
   }
 

@@ -19,6 +19,9 @@ function route(req: IncomingMessage, res: ServerResponse): void {
     case '/list':
       res.writeHead(200, { 'content-type': 'application/statuslist+jwt' }).end('eyJ.a.b');
       return;
+    case '/logo.png':
+      res.writeHead(200, { 'content-type': 'image/png' }).end(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0x00, 0xfe]));
+      return;
     case '/redirect':
       res.writeHead(302, { location: `${base}/target` }).end();
       return;
@@ -68,6 +71,11 @@ describe('BrowserHttpFetcher', () => {
     expect(response.headers?.['content-type']).toBe('application/statuslist+jwt');
     // A fragment is not sent, and the response URL (which never has one) still matches.
     expect((await new BrowserHttpFetcher().get(`${base}/list#statuslist`, limits)).body).toBe('eyJ.a.b');
+  });
+
+  it('returns a binary body as base64 when asked, byte for byte', async () => {
+    const response = await new BrowserHttpFetcher().get(`${base}/logo.png`, limits, { bodyEncoding: 'base64' });
+    expect(Buffer.from(response.body, 'base64')).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0x00, 0xfe]));
   });
 
   it('refuses a URL outside the policy before any request is made', async () => {

@@ -1,5 +1,6 @@
 import type { FetchLimits, HttpBody, HttpFetcher, HttpRequestOptions, HttpResponse } from '../../core/ports.ts';
-import { BodyTooLargeError, readCappedText } from '../../core/net/capped-body.ts';
+import { BodyTooLargeError, readCappedBytes } from '../../core/net/capped-body.ts';
+import { toBase64 } from '../../core/encoding.ts';
 import { DEFAULT_FETCH_LIMITS, FetchTimeoutError } from '../../core/net/public-fetch.ts';
 import { assertFetchableUrl } from '../../core/net/url-policy.ts';
 
@@ -64,7 +65,8 @@ export class BrowserHttpFetcher implements HttpFetcher {
       }
       const declared = Number(response.headers.get('content-length') ?? '0');
       if (declared > limits.maxBytes) throw new BodyTooLargeError(limits.maxBytes);
-      const body = await readCappedText(response.body, limits.maxBytes);
+      const bytes = await readCappedBytes(response.body, limits.maxBytes);
+      const body = options.bodyEncoding === 'base64' ? toBase64(bytes) : new TextDecoder().decode(bytes);
       return { status: response.status, contentType: response.headers.get('content-type'), body, headers: headerRecord(response.headers) };
     } catch (error) {
       await response.body?.cancel().catch(() => undefined);

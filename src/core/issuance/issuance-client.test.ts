@@ -8,7 +8,8 @@ import { codeFromRedirect, redirectUriFor, startAuthorization, TESSERA_CLIENT_ID
 import { checkTxCode, offerSourceOf, resolveCredentialOffer } from './credential-offer.ts';
 import { fetchCredentials, loadAuthorizationServer, loadIssuer, redeemGrant, type HolderKey } from './issuance-client.ts';
 import { wellKnownUrl } from './issuer-metadata.ts';
-import { issuerDisplayOf, credentialDisplayOf } from './issuer-display.ts';
+import { issuerDisplayOf, credentialDisplayOf, fetchLogo } from './issuer-display.ts';
+import type { HttpFetcher } from '../ports.ts';
 
 async function holderKeyOf(holder: TestHolder): Promise<HolderKey> {
   const seed = Buffer.from(holder.privateJwk.d ?? '', 'base64url');
@@ -123,6 +124,31 @@ describe('issuer metadata', () => {
       cards: [{ name: 'PersonId card', locale: 'en', backgroundColor: '#12107c', textColor: '#ffffff' }],
       claims: [{ path: ['given_name'], labels: [{ label: 'Given name', locale: 'en' }] }],
     });
+  });
+});
+
+describe('logos', () => {
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const served = (contentType: string, bytes: Buffer): HttpFetcher => ({
+    get: async (_url, _limits, options) => ({ status: 200, contentType, body: options?.bodyEncoding === 'base64' ? bytes.toString('base64') : bytes.toString('utf8') }),
+    post: async () => {
+      throw new Error('no POST');
+    },
+  });
+
+  it('stores an image as a data: URI, byte for byte', async () => {
+    expect(await fetchLogo(served('image/png', png), { uri: 'https://issuer.example/logo.png', alt_text: 'Logo' })).toEqual({
+      dataUri: `data:image/png;base64,${png.toString('base64')}`,
+      alt: 'Logo',
+    });
+  });
+
+  it('leaves out a logo that is not an image, too large, on a private address or an unsafe data: URI', async () => {
+    expect(await fetchLogo(served('text/html', png), { uri: 'https://issuer.example/logo.png' })).toBeUndefined();
+    expect(await fetchLogo(served('image/png', Buffer.alloc(65 * 1024)), { uri: 'https://issuer.example/logo.png' })).toBeUndefined();
+    expect(await fetchLogo(served('image/png', png), { uri: 'https://10.0.0.1/logo.png' })).toBeUndefined();
+    expect(await fetchLogo(served('image/png', png), { uri: 'data:text/html;base64,PHNjcmlwdD4=' })).toBeUndefined();
+    expect(await fetchLogo(served('image/png', png), { uri: 'data:image/png;base64,iVBORw0K' })).toEqual({ dataUri: 'data:image/png;base64,iVBORw0K' });
   });
 });
 

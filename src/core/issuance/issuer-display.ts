@@ -7,15 +7,12 @@
  */
 import type { ClaimDisplay, CredentialCardDisplay, CredentialDisplay, DisplayImage, IssuerDisplay } from '../credentials/display.ts';
 import type { HttpFetcher } from '../ports.ts';
-import { toBase64, utf8 } from '../encoding.ts';
 import { fetchPublic, PUBLIC_FETCH_TIMEOUT_MS } from '../net/public-fetch.ts';
 import { isObject, type JsonObject } from './issuance-json.ts';
 import type { CredentialConfiguration } from './issuer-metadata.ts';
 
 export const LOGO_MAX_BYTES = 64 * 1024;
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml'];
-/** A fetched logo is text (the port reads text): SVG only; other types must come as data: URIs. */
-const TEXT_IMAGE_TYPES = ['image/svg+xml'];
 const MAX_ENTRIES = 16;
 
 const text = (value: unknown, max: number): string | undefined =>
@@ -30,10 +27,10 @@ export async function fetchLogo(fetcher: HttpFetcher, logo: unknown): Promise<Di
   const withAlt = (dataUri: string): DisplayImage => (alt ? { dataUri, alt } : { dataUri });
   if (uri.startsWith('data:')) return imageDataUriOk(uri) ? withAlt(uri) : undefined;
   try {
-    const response = await fetchPublic(fetcher, uri, { maxBytes: LOGO_MAX_BYTES, timeoutMs: PUBLIC_FETCH_TIMEOUT_MS }, { headers: { accept: 'image/*' } });
+    const response = await fetchPublic(fetcher, uri, { maxBytes: LOGO_MAX_BYTES, timeoutMs: PUBLIC_FETCH_TIMEOUT_MS }, { headers: { accept: 'image/*' }, bodyEncoding: 'base64' });
     const type = response.contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
-    if (response.status !== 200 || !TEXT_IMAGE_TYPES.includes(type)) return undefined;
-    return withAlt(`data:${type};base64,${toBase64(utf8(response.body))}`);
+    if (response.status !== 200 || !IMAGE_TYPES.includes(type) || !/^[A-Za-z0-9+/]*={0,2}$/.test(response.body)) return undefined;
+    return withAlt(`data:${type};base64,${response.body}`);
   } catch {
     return undefined;
   }

@@ -38,7 +38,7 @@ export async function fetchPublic(
   options?: HttpRequestOptions,
 ): Promise<HttpResponse> {
   assertFetchableUrl(url);
-  return withinLimits(() => fetcher.get(url, limits, options), limits);
+  return withinLimits(() => fetcher.get(url, limits, options), limits, options?.bodyEncoding);
 }
 
 /** POSTs `body` to `url` under the same URL policy, deadline and size cap as `fetchPublic`. */
@@ -53,15 +53,16 @@ export async function postPublic(
   return withinLimits(() => fetcher.post(url, body, limits, options), limits);
 }
 
-async function withinLimits(send: () => Promise<HttpResponse>, limits: FetchLimits): Promise<HttpResponse> {
+async function withinLimits(send: () => Promise<HttpResponse>, limits: FetchLimits, encoding: HttpRequestOptions['bodyEncoding'] = 'text'): Promise<HttpResponse> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new FetchTimeoutError(limits.timeoutMs)), limits.timeoutMs);
   });
   try {
     const response = await Promise.race([send(), deadline]);
-    // UTF-16 code units never outnumber UTF-8 bytes, so this holds for any fetcher.
-    if (response.body.length > limits.maxBytes) throw new BodyTooLargeError(limits.maxBytes);
+    // UTF-16 code units never outnumber UTF-8 bytes, so this holds for any fetcher; base64 takes 4 characters per 3 bytes.
+    const cap = encoding === 'base64' ? Math.ceil(limits.maxBytes / 3) * 4 : limits.maxBytes;
+    if (response.body.length > cap) throw new BodyTooLargeError(limits.maxBytes);
     return response;
   } finally {
     clearTimeout(timer);
