@@ -3,7 +3,7 @@
 export interface BackupStatusView {
   /** ISO time of the last export, null if never. */
   lastBackupAt: string | null;
-  /** Keys (pairwise DIDs, holder keys) the wallet holds now. */
+  /** Keys the wallet holds now: pairwise DIDs and holder keys, and the anchoring account if any. */
   keyCount: number;
   /** Keys made since the last export (all of them when never exported). */
   keysSinceBackup: number;

@@ -209,6 +209,21 @@ describe('backup restore with anchoring on', () => {
     await fresh.backup.restore({ file: jwe, passphrase: PASSPHRASE, newPassword: NEW_PASSWORD, overwrite: false });
     expect(ports.scheduler.periodic.get('anchoring')).toBe(45);
     expect((await fresh.anchoring.view()).settings).toMatchObject({ enabled: true, everyMinutes: 45 });
+    expect(await fresh.backup.status()).toMatchObject({ reminder: false });
+  }, 30_000);
+
+  it('counts the anchoring account as a key: turned on after the last backup, the reminder shows', async () => {
+    const chain = new MemoryAnchorChain();
+    const ports = makeTestPorts();
+    ports.chain = chain;
+    const wallet = new Wallet(ports);
+    await wallet.locking.create(TEST_PASSWORD);
+    await wallet.backup.exportBackup(PASSPHRASE);
+    expect(await wallet.backup.status()).toMatchObject({ reminder: false, keyCount: 0 });
+    await wallet.anchoring.save({ enabled: true, rpcUrl: chain.rpcUrl, contract: chain.contract, everyEntries: 16, everyMinutes: 60 });
+    expect(await wallet.backup.status()).toMatchObject({ reminder: true, keyCount: 1, keysSinceBackup: 1 });
+    await wallet.backup.exportBackup(PASSPHRASE);
+    expect(await wallet.backup.status()).toMatchObject({ reminder: false, keyCount: 1 });
   }, 30_000);
 });
 

@@ -11,7 +11,7 @@ import { deriveVaultKeys } from '../vault/vault-keys.ts';
 import type { WalletSession } from '../wallet/wallet-session.ts';
 import { decodeBackup, encodeBackup } from './backup-file.ts';
 import { BACKUP_DEFAULT_P2C, openBackup, sealBackup } from './backup-jwe.ts';
-import { backupStatusOp, keySlots, readBackupStatus } from './backup-status.ts';
+import { anchoringAccountOf, backupStatusOp, keySlots, readBackupStatus } from './backup-status.ts';
 
 export interface BackupContext {
   ports: WalletPorts;
@@ -63,8 +63,9 @@ export class BackupFlow {
     const jwe = await sealBackup(await encodeBackup({ createdAt, secret: wallet.keys.secret, records }), passphrase, this.p2c);
     // Recorded once the file exists: the reminder goes, the activity log says so.
     const slots = slotsOf(records);
+    const anchoringAccount = await anchoringAccountOf(store, wallet.keys);
     await this.ctx.commit.run(async (unit) => {
-      unit.write(await backupStatusOp(store, wallet.keys, { v: 1, lastBackupAt: createdAt, keySlots: slots }));
+      unit.write(await backupStatusOp(store, wallet.keys, { v: 1, lastBackupAt: createdAt, keySlots: slots, anchoringAccount }));
       unit.emit({ type: 'wallet.backedUp', keyCount: slots.length });
     });
     return { fileName: backupFileName(createdAt), jwe, createdAt };
@@ -100,8 +101,7 @@ export class BackupFlow {
 
   /** The backup's records with the restore's ledger entry and backup status added, in memory. */
   private async stage(records: StoreSnapshot, keys: Awaited<ReturnType<typeof deriveVaultKeys>>, backupCreatedAt: string): Promise<StoreSnapshot> {
-    const staging = new MemoryKeyValueStore();
-    await staging.write(putOps(records));
+    const staging = await staged(records);
     const { now } = this.ctx.ports;
     const ledger = new Ledger(staging, keys, { now: () => new Date(now()) });
     let verified;
@@ -114,7 +114,8 @@ export class BackupFlow {
       throw new DomainError('invalid_input', `The backup's activity log does not verify (${verified.reason}); nothing was restored.`);
     }
     const { ops } = await ledger.appendOps([{ kind: 'wallet.restored', subject: 'wallet', payload: JSON.stringify({ backupCreatedAt }) }]);
-    ops.push(await backupStatusOp(staging, keys, { v: 1, lastBackupAt: backupCreatedAt, keySlots: await keySlots(staging) }));
+    const status = { v: 1 as const, lastBackupAt: backupCreatedAt, keySlots: await keySlots(staging), anchoringAccount: await anchoringAccountOf(staging, keys) };
+    ops.push(await backupStatusOp(staging, keys, status));
     await staging.write(ops);
     return staging.snapshot();
   }
@@ -132,6 +133,13 @@ function putOps(records: StoreSnapshot): WriteOp[] {
       .filter(([key]) => !(collection === 'meta' && key === VAULT_HEADER_KEY))
       .map(([key, value]): WriteOp => ({ type: 'put', collection, key, value })),
   );
+}
+
+/** The records in a store of their own, in memory (to read or extend them before anything is written). */
+async function staged(records: StoreSnapshot): Promise<MemoryKeyValueStore> {
+  const store = new MemoryKeyValueStore();
+  await store.write(putOps(records));
+  return store;
 }
 
 function slotsOf(records: StoreSnapshot): string[] {

@@ -1,5 +1,6 @@
 import type { BackupStatusView } from '../../protocol/backup-views.ts';
 import type { KeyValueStore, WriteOp } from '../ports.ts';
+import { AnchoringStore } from '../anchoring/anchoring-store.ts';
 import { EncryptedCollection } from '../storage/encrypted-collection.ts';
 import type { VaultKeys } from '../vault/vault-keys.ts';
 
@@ -13,6 +14,8 @@ export interface BackupStatusRecord {
   lastBackupAt: string;
   /** The storage slots (opaque HMACs) of the keys the backup holds. */
   keySlots: string[];
+  /** The anchoring account's address the backup holds (its key pays for anchors), null if none. */
+  anchoringAccount?: string | null;
 }
 
 const STATUS_ID = 'backup';
@@ -26,14 +29,21 @@ export async function keySlots(store: KeyValueStore): Promise<string[]> {
   return (await store.getAll(KEY_COLLECTION)).map((sealed) => String((sealed as { slot?: unknown } | null)?.slot));
 }
 
+/** The anchoring account's address, null while anchoring never made one. */
+export async function anchoringAccountOf(store: KeyValueStore, keys: VaultKeys): Promise<string | null> {
+  return (await new AnchoringStore(store, keys).state()).account?.address ?? null;
+}
+
 export function backupStatusOp(store: KeyValueStore, keys: VaultKeys, record: BackupStatusRecord): Promise<WriteOp> {
   return statusRecords(store, keys).putOp(STATUS_ID, record);
 }
 
 export async function readBackupStatus(store: KeyValueStore, keys: VaultKeys): Promise<BackupStatusView> {
-  const [record, slots] = await Promise.all([statusRecords(store, keys).get(STATUS_ID), keySlots(store)]);
+  const [record, slots, account] = await Promise.all([statusRecords(store, keys).get(STATUS_ID), keySlots(store), anchoringAccountOf(store, keys)]);
   const backedUp = new Set(record?.keySlots ?? []);
   // A set, not a count: a key deleted and another made since is still a new key.
-  const keysSinceBackup = slots.filter((slot) => !backedUp.has(slot)).length;
-  return { lastBackupAt: record?.lastBackupAt ?? null, keyCount: slots.length, keysSinceBackup, reminder: keysSinceBackup > 0 };
+  const newAccount = account !== null && account !== (record?.anchoringAccount ?? null) ? 1 : 0;
+  const keysSinceBackup = slots.filter((slot) => !backedUp.has(slot)).length + newAccount;
+  const keyCount = slots.length + (account === null ? 0 : 1);
+  return { lastBackupAt: record?.lastBackupAt ?? null, keyCount, keysSinceBackup, reminder: keysSinceBackup > 0 };
 }
