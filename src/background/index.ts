@@ -30,7 +30,8 @@ import { MAX_REQUEST_BYTES } from '../protocol/limits.ts';
  * it cannot import() at all. Each later start leaves them unparsed until first needed
  * (adapters/lazy-anchor-chain.ts, adapters/lazy-credentials.ts). A failure is logged
  * rather than thrown: it would fail the install, and with it the whole wallet (the
- * adapter then reports it when used).
+ * adapter then reports it when used). Firefox's event page has neither `install` nor
+ * importScripts: its manifest lists both scripts before this one (scripts/lib/firefox-manifest.ts).
  */
 self.addEventListener('install', () => {
   for (const [script, without] of [
@@ -94,6 +95,10 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
       return Promise.resolve({ ok: false, error: { code: RpcErrorCode.unauthorized, message: 'Requests from a cross-origin frame are not served.' } });
     }
     return routePageMessage(wallet, from.origin, message);
+  }
+  if (channel === 'page' && from.tier === 'opaque-page') {
+    // A sandboxed document has no origin to grant anything to (and no answer would leave the page waiting).
+    return Promise.resolve({ ok: false, error: { code: RpcErrorCode.unauthorized, message: 'Requests from a document with an opaque origin (a sandboxed frame) are not served.' } });
   }
   if (channel === OFFER_LINK_CHANNEL && from.tier === 'page' && !from.crossOriginFrame) {
     // A user's click on an offer link (content/offer-links.ts): the window tells the holder what follows.

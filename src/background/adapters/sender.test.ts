@@ -62,10 +62,24 @@ describe('classifySender', () => {
     expect(classifySender(pageSender({ origin: OTHER, topUrl: `${TOP}/plain` }))).toMatchObject({ crossOriginFrame: true });
   });
 
+  it('a sandboxed frame (opaque origin) is refused as such, whatever its URL, in a top or a sub-frame', () => {
+    // What Chrome and firefox-esr 153 hand over for `<iframe sandbox="allow-scripts" src="/plain">`.
+    expect(classifySender(pageSender({ origin: 'null', frameId: 2, topUrl: `${TOP}/plain` }))).toEqual({ tier: 'opaque-page', tabId: 7 });
+    // A sandboxed top-level document (CSP sandbox): same.
+    expect(classifySender(pageSender({ origin: 'null', frameId: 0, topUrl: `${TOP}/plain` }))).toEqual({ tier: 'opaque-page', tabId: 7 });
+  });
+
+  it('without sender.origin the URL is not taken for the origin (it may be a sandboxed frame\'s)', () => {
+    const { origin: _origin, ...withoutOrigin } = pageSender({ origin: TOP, frameId: 0, topUrl: `${TOP}/plain` }) as browser.Runtime.MessageSender & { origin?: string };
+    expect(classifySender(withoutOrigin)).toEqual({ tier: 'untrusted' });
+    expect(classifySender({ ...withoutOrigin, origin: '' } as browser.Runtime.MessageSender)).toEqual({ tier: 'untrusted' });
+  });
+
   // (The extension tier is not checked here: Node's URL gives chrome-extension: URLs an opaque origin.)
-  it('foreign extensions, opaque origins and tabless senders stay untrusted', () => {
+  it('foreign extensions, opaque origins without a tab and tabless senders stay untrusted', () => {
     expect(classifySender({ ...pageSender({ origin: TOP, frameId: 0, topUrl: TOP }), id: 'another-extension' })).toEqual({ tier: 'untrusted' });
-    expect(classifySender(pageSender({ origin: 'null', frameId: 2, topUrl: TOP }))).toEqual({ tier: 'untrusted' });
+    expect(classifySender({ ...pageSender({ origin: 'null', frameId: 0, topUrl: TOP }), id: 'another-extension' })).toEqual({ tier: 'untrusted' });
+    expect(classifySender({ id: EXTENSION_ID, origin: 'null', url: `${TOP}/` } as browser.Runtime.MessageSender)).toEqual({ tier: 'untrusted' });
     expect(classifySender({ id: EXTENSION_ID, origin: TOP, url: `${TOP}/` } as browser.Runtime.MessageSender)).toEqual({ tier: 'untrusted' });
   });
 });
