@@ -48,6 +48,8 @@ import { startDemoServer, type DemoServer } from '../demo/server.ts';
 import { startRegistry, type RegistryServer } from '../demo/registry/server.ts';
 import { startCity, type CityServer } from '../demo/city/server.ts';
 import { startLibrary, type LibraryServer } from '../demo/library/server.ts';
+import { startLibraryIssuer, type LibraryIssuerServer } from '../demo/vci-library-issuer/server.ts';
+import { openid4vciJourney } from './lib/demo-openid4vci.ts';
 import { startDevChain, type DevChain } from './lib/dev-chain.ts';
 import { anchoringJourney, fundAnchoringAccounts, type DemoWalk } from './lib/demo-anchoring.ts';
 import { tallShot, waitForState as waitForAttr } from './lib/demo-page.ts';
@@ -58,6 +60,8 @@ interface CitizenSites {
   city: CityServer;
   library: LibraryServer;
   research: ResearchSites;
+  /** The ferry company: an OpenID4VCI issuer built only on @openid4vc/openid4vci. */
+  ferry: LibraryIssuerServer;
 }
 
 const root = resolve(import.meta.dirname, '..');
@@ -94,6 +98,7 @@ async function interactive(server: DemoServer, citizen: CitizenSites, chain: Dev
   await (await browser.context.newPage()).goto(citizen.city.url());
   await (await browser.context.newPage()).goto(citizen.library.url());
   for (const s of [citizen.research.accreditor, citizen.research.clinic, citizen.research.research]) await (await browser.context.newPage()).goto(s.url());
+  await (await browser.context.newPage()).goto(citizen.registry.url(undefined, '/openid4vci'));
   console.log('');
   console.log(`Chromium is open with Tessera loaded (extension id ${browser.extensionId}).`);
   console.log('  1. In the Tessera tab, create your wallet (a password of 8 characters or more).');
@@ -111,6 +116,8 @@ async function interactive(server: DemoServer, citizen: CitizenSites, chain: Dev
   console.log('     The demo sends the anchoring account 1 ETH once the dashboard shows it; then "Anchor now", download a');
   console.log('     receipt in the Access tab and check it: npm run verify-receipt -- <file> --rpc ' + chain.rpcUrl);
   for (const line of researchGuide(citizen.research, 10)) console.log(line);
+  console.log(`  OpenID4VCI: the registry's offers (${citizen.registry.url(undefined, '/openid4vci')}) and the ferry company's (${citizen.ferry.url()}):`);
+  console.log('     paste one in the dashboard\'s Credentials tab, click its link, or use "Add to Tessera".');
   console.log('Close the browser (or press Ctrl+C) to stop.');
   const stopFunding = fundAnchoringAccounts(browser.context, browser.extensionId, chain, (line) => console.log(line));
   let stopping = false;
@@ -119,7 +126,7 @@ async function interactive(server: DemoServer, citizen: CitizenSites, chain: Dev
     stopping = true;
     stopFunding();
     await browser.close();
-    await Promise.all([server.close(), citizen.registry.close(), citizen.city.close(), citizen.library.close(), closeResearchSites(citizen.research), chain.stop()]);
+    await Promise.all([server.close(), citizen.registry.close(), citizen.city.close(), citizen.library.close(), closeResearchSites(citizen.research), citizen.ferry.close(), chain.stop()]);
   };
   process.once('SIGINT', () => void stop().then(() => process.exit(0)));
   process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
@@ -317,6 +324,7 @@ async function journey(server: DemoServer, citizen: CitizenSites, chain: DevChai
     await libraryJourney(j, context, id, citizen.library);
     await anchoringJourney(walkOf(j), context, id, citizen.library, chain);
     await researchJourney(walkOf(j), context, id, citizen.research);
+    await openid4vciJourney(walkOf(j), context, id, citizen.registry, citizen.ferry);
 
     console.log('');
     console.log(`All steps passed. Screenshots in ${relative(root, dir)}/`);
@@ -695,16 +703,18 @@ const city = await startCity({ trustedIssuers: [{ did: registry.did, name: 'Aldm
 const library = await startLibrary({ trustedIssuers: [registry.did] });
 const chain = await startDevChain();
 const research = await startResearchSites(chain.rpcUrl);
+const ferry = await startLibraryIssuer();
 console.log(`Demo site: ${server.url()} (also ${server.url('localhost')})`);
 console.log(`Civic registry (issuer): ${registry.url()} — ${registry.did}`);
 console.log(`City services (Digital Credentials API): ${city.url()}`);
 console.log(`City library (data-access grants): ${library.url()}`);
+console.log(`Registry OpenID4VCI offers: ${registry.url(undefined, '/openid4vci')}; ferry company (issuer on @openid4vc/openid4vci): ${ferry.url()}`);
 for (const line of researchSiteLines(research)) console.log(line);
 console.log(`Development chain ${chain.chainId}: ${chain.rpcUrl}, TesseraAnchor at ${chain.contract}`);
 try {
-  if (process.env.DISPLAY && !args.has('--headless')) await interactive(server, { registry, city, library, research }, chain);
-  else await journey(server, { registry, city, library, research }, chain);
+  if (process.env.DISPLAY && !args.has('--headless')) await interactive(server, { registry, city, library, research, ferry }, chain);
+  else await journey(server, { registry, city, library, research, ferry }, chain);
 } finally {
-  await Promise.all([server.close(), registry.close(), city.close(), library.close(), closeResearchSites(research), chain.stop()]);
+  await Promise.all([server.close(), registry.close(), city.close(), library.close(), closeResearchSites(research), ferry.close(), chain.stop()]);
 }
 process.exit(process.exitCode ?? 0);
