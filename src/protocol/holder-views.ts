@@ -119,7 +119,8 @@ export type ActivityKind =
   | 'accreditor.changed'
   | 'requester.checked'
   | 'wallet.backedUp'
-  | 'wallet.restored';
+  | 'wallet.restored'
+  | 'offer.refused';
 
 export interface ActivityEntryView {
   seq: number;

@@ -30,6 +30,8 @@ export type DomainEvent =
   /** A data-access request's requester, as checked (§8); logged when the user decides. */
   | { type: 'requester.checked'; origin: string; verified: boolean; did: string | null; reason: string | null; accreditor: string | null; study: string | null }
   | { type: 'deletion.requested'; grantId: string; origin: string }
+  /** A site's credential offer the wallet refused: the site heard only "invalid credential"; the holder sees why here. */
+  | { type: 'offer.refused'; origin: string; reason: string }
   /** An anchoring transaction was mined: the ledger's root (`anchor`) or a revocation (`revoke`) is on the chain. */
   | {
       type: 'anchor.sent';

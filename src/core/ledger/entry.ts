@@ -22,6 +22,7 @@ export const LEDGER_KINDS = [
   'requester.checked',
   'wallet.backedUp',
   'wallet.restored',
+  'offer.refused',
 ] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 

@@ -71,6 +71,8 @@ export function toLedgerItems(event: DomainEvent): LedgerItem[] {
       const { origin, verified, did, reason, accreditor, study } = event;
       return [item('requester.checked', origin, { origin, verified, did, reason, accreditor, study })];
     }
+    case 'offer.refused':
+      return [item('offer.refused', event.origin, { origin: event.origin, reason: event.reason })];
     case 'deletion.requested':
       return [item('deletion.requested', event.grantId, { origin: event.origin })];
     case 'anchor.sent': {

@@ -121,6 +121,12 @@ describe('OpenID4VCI issuance in the wallet', () => {
     const approvalId = await next;
     await driver.wallet.desk.resolve(approvalId, 'approve').catch(() => undefined);
     expect(reason(await result)).toEqual(['invalid_credential', 'invalid credential']);
+    // The holder sees why, in the activity log.
+    const refusals = (await driver.wallet.activity.list({ offset: 0, limit: 50 })).entries.filter((e) => e.kind === 'offer.refused');
+    expect(refusals.map((e) => e.payload)).toEqual([
+      { origin: 'https://shop.example', reason: 'The issuer metadata is for https://other.example, not for https://issuer.example as offered' },
+      { origin: 'https://shop.example', reason: expect.stringContaining("credential_issuer https://10.0.0.1 is refused") },
+    ]);
   });
 
   it('refuses a credential bound to another key and keeps none of the offer, the holder told why', async () => {

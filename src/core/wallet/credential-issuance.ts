@@ -88,7 +88,7 @@ export class CredentialIssuance {
         request = { via: 'site', source, offer: known, preview: await previewOf(this.ctx.ports.fetcher, known) };
       }
     } catch (error) {
-      throw this.refuseSite(origin, error);
+      throw await this.refuseSite(origin, error);
     }
     return this.ask(origin, requestId, request, { method: 'wallet_offerCredential', origin, credentialOffer });
   }
@@ -103,7 +103,7 @@ export class CredentialIssuance {
       } catch (error) {
         // A code the user can correct leaves the window open with the reason.
         if (isDomainError(error) && error.code === 'invalid_input') throw error;
-        if (request.via === 'site') throw this.refuseSite(approval.origin, error);
+        if (request.via === 'site') throw await this.refuseSite(approval.origin, error);
         throw holderError(error);
       }
     },
@@ -250,11 +250,14 @@ export class CredentialIssuance {
     return Boolean(site?.identityGrantId && (await wallet.grants.active(site.identityGrantId)));
   }
 
-  /** The site's one answer; the reason goes to the worker's log for the holder (the activity log has no refusal entry yet). */
-  private refuseSite(origin: string, error: unknown): DomainError {
+  /** The site's one answer; the precise reason goes to the activity log (when unlocked: the ledger's key is needed). */
+  private async refuseSite(origin: string, error: unknown): Promise<DomainError> {
     if (isDomainError(error) && error.code !== 'invalid_credential' && error.code !== 'invalid_request') return error;
     if (!(error instanceof IssuanceError || error instanceof CredentialError || isDomainError(error))) throw error;
-    console.warn(`Tessera: refused the credential offer of ${origin}: ${error.message}`);
+    const reason = error.message.slice(0, 500);
+    if (await this.ctx.session.current()) {
+      await this.ctx.commit.run(async (unit) => unit.emit({ type: 'offer.refused', origin, reason })).catch(() => undefined);
+    }
     return siteRefusal();
   }
 }

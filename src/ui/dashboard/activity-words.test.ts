@@ -3,10 +3,11 @@ import { ACTIVITY_KINDS, activityKindLabel, payloadLines, valueText } from './ac
 
 describe('activity words', () => {
   test('every ledger kind has plain words; an unknown kind shows as it is', () => {
-    expect(ACTIVITY_KINDS).toHaveLength(17);
+    expect(ACTIVITY_KINDS).toHaveLength(18);
     expect(activityKindLabel('grant.revoked')).toBe('Access revoked');
     expect(activityKindLabel('requester.checked')).toBe('Requester checked');
     expect(activityKindLabel('wallet.restored')).toBe('Wallet restored from a backup');
+    expect(activityKindLabel('offer.refused')).toBe('Credential offer refused');
     expect(activityKindLabel('future.kind')).toBe('future.kind');
   });
 

@@ -23,6 +23,7 @@ export const ACTIVITY_KIND_LABEL: Record<ActivityKind, string> = {
   'requester.checked': 'Requester checked',
   'wallet.backedUp': 'Backup exported',
   'wallet.restored': 'Wallet restored from a backup',
+  'offer.refused': 'Credential offer refused',
 };
 
 export const ACTIVITY_KINDS = Object.keys(ACTIVITY_KIND_LABEL) as ActivityKind[];
