@@ -4,7 +4,7 @@ import { fromBase64Url } from '../ledger/base64url.ts';
 import type { Collection, StoreSnapshot } from '../ports.ts';
 import { COLLECTIONS } from '../storage/collections.ts';
 import { VAULT_SECRET_BYTES } from '../vault/vault-keys.ts';
-import { decodeStoredValue, encodeStoredValue } from './backup-values.ts';
+import { ByteSink, decodeStoredValue, encodeStoredValue } from './backup-values.ts';
 
 /**
  * What a backup holds, inside the JWE: the vault secret (every record's key derives
@@ -21,43 +21,55 @@ export interface WalletBackup {
 
 export const BACKUP_FORMAT = 'tessera-backup';
 export const BACKUP_VERSION = 1;
+/** The header line is small; a file without a newline this early is not ours. */
+const MAX_HEADER_BYTES = 4096;
+const NEWLINE = 0x0a;
 
 /**
- * The document: `{ format, version, createdAt, digest, body }`, where `body` is the
- * JSON of the secret and records and `digest` its SHA-256 (base64url). The JWE's GCM
- * tag already authenticates it; the digest and the version catch a wallet's own
- * mistakes (a truncated write, a body from another format) with a clear error.
+ * The document, as bytes: a header line `{ format, version, createdAt, digest,
+ * bodyBytes, blobBytes }`, then the body (JSON of the secret and the records) and the
+ * blob (the records' bytes, which the body points into). `digest` is the SHA-256
+ * (base64url) of body and blob. The JWE's GCM tag already authenticates all of it; the
+ * digest, lengths and version catch a wallet's own mistakes with a clear error.
  */
 export async function encodeBackup(backup: WalletBackup): Promise<Uint8Array<ArrayBuffer>> {
+  const sink = new ByteSink();
   const records: Record<string, [string, unknown][]> = {};
   for (const name of COLLECTIONS) {
-    records[name] = backup.records[name].map(([key, value]) => [key, encodeStoredValue(value, `${name}/${key}`)]);
+    records[name] = backup.records[name].map(([key, value]) => [key, encodeStoredValue(value, sink, `${name}/${key}`)]);
   }
-  const body = JSON.stringify({ secret: toBase64Url(backup.secret), records });
-  const digest = toBase64Url(await sha256(body));
-  return utf8(JSON.stringify({ format: BACKUP_FORMAT, version: BACKUP_VERSION, createdAt: backup.createdAt, digest, body }));
+  const body = utf8(JSON.stringify({ secret: toBase64Url(backup.secret), records }));
+  const blob = sink.bytes();
+  const rest = concat([body, blob]);
+  const digest = toBase64Url(await sha256(rest));
+  const header = { format: BACKUP_FORMAT, version: BACKUP_VERSION, createdAt: backup.createdAt, digest, bodyBytes: body.length, blobBytes: blob.length };
+  return concat([utf8(`${JSON.stringify(header)}\n`), rest]);
 }
 
 const bad = (why: string) => new DomainError('invalid_input', `The backup's content is not valid: ${why}.`);
 
-export async function decodeBackup(bytes: Uint8Array): Promise<WalletBackup> {
-  let doc: Record<string, unknown>;
+export async function decodeBackup(bytes: Uint8Array<ArrayBuffer>): Promise<WalletBackup> {
+  const end = bytes.subarray(0, MAX_HEADER_BYTES).indexOf(NEWLINE);
+  if (end < 0) throw bad('it is not a Tessera backup');
+  let header: Record<string, unknown>;
   try {
-    doc = JSON.parse(fromUtf8(bytes)) as Record<string, unknown>;
+    header = JSON.parse(fromUtf8(bytes.subarray(0, end))) as Record<string, unknown>;
   } catch {
-    throw bad('it is not JSON');
+    throw bad('it is not a Tessera backup');
   }
-  if (typeof doc !== 'object' || doc === null || doc.format !== BACKUP_FORMAT) throw bad('it is not a Tessera backup');
-  if (doc.version !== BACKUP_VERSION) {
-    throw new DomainError('invalid_input', `This backup has format version ${JSON.stringify(doc.version)}; this wallet reads version ${BACKUP_VERSION}.`);
+  if (typeof header !== 'object' || header === null || header.format !== BACKUP_FORMAT) throw bad('it is not a Tessera backup');
+  if (header.version !== BACKUP_VERSION) {
+    throw new DomainError('invalid_input', `This backup has format version ${JSON.stringify(header.version)}; this wallet reads version ${BACKUP_VERSION}.`);
   }
-  const { createdAt, digest, body } = doc;
+  const { createdAt, digest, bodyBytes, blobBytes } = header;
   if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt))) throw bad('no export time');
-  if (typeof body !== 'string' || typeof digest !== 'string') throw bad('no body or digest');
-  if (toBase64Url(await sha256(body)) !== digest) throw bad('its digest does not match');
+  if (typeof digest !== 'string' || !Number.isSafeInteger(bodyBytes) || !Number.isSafeInteger(blobBytes)) throw bad('no digest or lengths');
+  const rest = bytes.subarray(end + 1);
+  if ((bodyBytes as number) + (blobBytes as number) !== rest.length) throw bad('it is truncated or has extra bytes');
+  if (toBase64Url(await sha256(rest.slice())) !== digest) throw bad('its digest does not match');
   let parsed: { secret?: unknown; records?: unknown };
   try {
-    parsed = JSON.parse(body) as typeof parsed;
+    parsed = JSON.parse(fromUtf8(rest.subarray(0, bodyBytes as number))) as typeof parsed;
   } catch {
     throw bad('its body is not JSON');
   }
@@ -68,10 +80,10 @@ export async function decodeBackup(bytes: Uint8Array): Promise<WalletBackup> {
     throw bad('no vault key');
   }
   if (secret.length !== VAULT_SECRET_BYTES) throw bad('the vault key has the wrong length');
-  return { createdAt, secret, records: decodeRecords(parsed.records) };
+  return { createdAt, secret, records: decodeRecords(parsed.records, rest.subarray(bodyBytes as number)) };
 }
 
-function decodeRecords(json: unknown): StoreSnapshot {
+function decodeRecords(json: unknown, blob: Uint8Array): StoreSnapshot {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw bad('no records');
   const known = new Set<string>(COLLECTIONS);
   for (const name of Object.keys(json)) if (!known.has(name)) throw bad(`an unknown collection '${name}'`);
@@ -86,11 +98,21 @@ function decodeRecords(json: unknown): StoreSnapshot {
       if (seen.has(key)) throw bad(`'${name}' holds the key ${key} twice`);
       seen.add(key);
       try {
-        return [key, decodeStoredValue(entry[1], `${name}/${key}`)] as [string, unknown];
+        return [key, decodeStoredValue(entry[1], blob, `${name}/${key}`)] as [string, unknown];
       } catch (error) {
         throw bad(error instanceof Error ? error.message : String(error));
       }
     });
   }
   return records;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
