@@ -28,6 +28,8 @@ export interface TestIssuerOptions {
   bindTo?: string;
   /** No nonce endpoint: the token response carries c_nonce. */
   tokenNonce?: boolean;
+  /** The token response names credential_identifiers (authorization_details), which the credential request must use. */
+  credentialIdentifiers?: boolean;
 }
 
 export interface ProofSeen {
@@ -164,12 +166,18 @@ export class MemoryOpenId4VciIssuer implements HttpFetcher {
     }
     const token = `at-${randomUUID()}`;
     this.tokens.add(token);
-    return json(200, { access_token: token, token_type: 'Bearer', expires_in: 300, ...(this.options.tokenNonce ? { c_nonce: this.newNonce() } : {}) });
+    const details = this.options.credentialIdentifiers
+      ? { authorization_details: Object.keys(this.formats).map((id) => ({ type: 'openid_credential', credential_configuration_id: id, credential_identifiers: [`${id}-a`, `${id}-b`] })) }
+      : {};
+    return json(200, { access_token: token, token_type: 'Bearer', expires_in: 300, ...(this.options.tokenNonce ? { c_nonce: this.newNonce() } : {}), ...details });
   }
 
   private async credential(authorization: string, request: Record<string, unknown>): Promise<HttpResponse> {
     if (!this.tokens.has(authorization.replace(/^Bearer /, ''))) return json(401, { error: 'invalid_token' });
-    const id = request.credential_configuration_id as string;
+    if (this.options.credentialIdentifiers === (request.credential_identifier === undefined) || (request.credential_identifier !== undefined && request.credential_configuration_id !== undefined)) {
+      return json(400, { error: 'invalid_credential_request', error_description: 'exactly one of credential_identifier (when named in the token response) or credential_configuration_id' });
+    }
+    const id = request.credential_identifier ? String(request.credential_identifier).replace(/-[ab]$/, '') : (request.credential_configuration_id as string);
     const format = this.formats[id];
     if (!format) return json(400, { error: 'unknown_credential_configuration' });
     const proof = ((request.proofs as { jwt?: string[] } | undefined)?.jwt ?? [])[0];

@@ -21,6 +21,8 @@ export interface CredentialRequest {
   credentialEndpoint: string;
   accessToken: string;
   configurationId: string;
+  /** Asked by the identifier the token response named (then the configuration id is not sent, §8.2). */
+  credentialIdentifier?: string;
   /** The proof JWT, or null when the configuration binds no key. */
   proof: string | null;
 }
@@ -28,7 +30,8 @@ export interface CredentialRequest {
 export type CredentialAnswer = { credentials: string[] } | { invalidNonce: true };
 
 export async function requestCredential(fetcher: HttpFetcher, request: CredentialRequest): Promise<CredentialAnswer> {
-  const body: Record<string, unknown> = { credential_configuration_id: request.configurationId };
+  const body: Record<string, unknown> =
+    request.credentialIdentifier === undefined ? { credential_configuration_id: request.configurationId } : { credential_identifier: request.credentialIdentifier };
   if (request.proof !== null) body.proofs = { jwt: [request.proof] };
   const response = await exchange(fetcher, 'credential endpoint', request.credentialEndpoint, {
     body: { contentType: 'application/json', text: JSON.stringify(body) },

@@ -191,6 +191,16 @@ describe('the pre-authorized code flow', () => {
     expect(verified.holder.did).toBe(holder.did);
   });
 
+  it('asks by each credential_identifier the token response named, not by configuration id', async () => {
+    const { issuer, key } = await setUp({ credentialIdentifiers: true, formats: { Diploma: 'jwt_vc_json' } });
+    expect(await receive(issuer, key)).toHaveLength(2);
+    const bodies = issuer.requests.filter((r) => r.url.endsWith('/credential')).map((r) => JSON.parse(r.body ?? '{}') as Record<string, unknown>);
+    expect(bodies.map((b) => [b.credential_identifier, b.credential_configuration_id])).toEqual([
+      ['Diploma-a', undefined],
+      ['Diploma-b', undefined],
+    ]);
+  });
+
   it('uses the token response c_nonce when the issuer has no nonce endpoint', async () => {
     const { issuer, key } = await setUp({ tokenNonce: true, formats: { Diploma: 'jwt_vc_json' } });
     expect(await receive(issuer, key)).toHaveLength(1);

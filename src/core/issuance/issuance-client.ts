@@ -80,15 +80,19 @@ export async function fetchCredentials(
       return given;
     };
     const proof = async () => (needsProof(configuration) ? proofFor(configuration, holder, metadata.credentialIssuer, await nonce(), options) : null);
-    const request = { credentialEndpoint: metadata.credentialEndpoint, accessToken: token.accessToken, configurationId };
-    let answer = await requestCredential(fetcher, { ...request, proof: await proof() });
-    // §8.3.1.2: a stale nonce is answered with invalid_nonce; one retry with a fresh one.
-    if ('invalidNonce' in answer) {
-      if (!metadata.nonceEndpoint) throw new IssuanceError('The issuer refused the proof\'s nonce (invalid_nonce) and has no nonce endpoint for a fresh one');
-      answer = await requestCredential(fetcher, { ...request, proof: await proof() });
-      if ('invalidNonce' in answer) throw new IssuanceError('The issuer refused the proof\'s nonce twice (invalid_nonce)');
+    // One request per credential identifier the token response named, else one by configuration id.
+    const identifiers: (string | undefined)[] = token.credentialIdentifiers?.[configurationId] ?? [undefined];
+    for (const credentialIdentifier of identifiers) {
+      const request = { credentialEndpoint: metadata.credentialEndpoint, accessToken: token.accessToken, configurationId, credentialIdentifier };
+      let answer = await requestCredential(fetcher, { ...request, proof: await proof() });
+      // §8.3.1.2: a stale nonce is answered with invalid_nonce; one retry with a fresh one.
+      if ('invalidNonce' in answer) {
+        if (!metadata.nonceEndpoint) throw new IssuanceError('The issuer refused the proof\'s nonce (invalid_nonce) and has no nonce endpoint for a fresh one');
+        answer = await requestCredential(fetcher, { ...request, proof: await proof() });
+        if ('invalidNonce' in answer) throw new IssuanceError('The issuer refused the proof\'s nonce twice (invalid_nonce)');
+      }
+      for (const credential of answer.credentials) issued.push({ configurationId, credential });
     }
-    for (const credential of answer.credentials) issued.push({ configurationId, credential });
   }
   return issued;
 }

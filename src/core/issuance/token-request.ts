@@ -7,7 +7,7 @@
 import type { HttpFetcher } from '../ports.ts';
 import { PRE_AUTHORIZED_GRANT } from './credential-offer.ts';
 import { IssuanceError } from './issuance-error.ts';
-import { exchange, jsonObjectOf, oauthErrorOf, optionalString, requiredString } from './issuance-json.ts';
+import { exchange, isObject, jsonObjectOf, oauthErrorOf, optionalString, requiredString } from './issuance-json.ts';
 
 export type TokenGrant =
   | { type: 'pre-authorized'; code: string; txCode?: string }
@@ -15,6 +15,11 @@ export type TokenGrant =
 
 export interface AccessToken {
   accessToken: string;
+  /**
+   * The token response's `authorization_details` (§6.2): per configuration, the
+   * credential identifiers to ask for instead of the configuration id (§8.2).
+   */
+  credentialIdentifiers?: Record<string, string[]>;
   /** A c_nonce given with the token (earlier drafts); the nonce endpoint is asked when absent. */
   cNonce?: string;
 }
@@ -39,7 +44,27 @@ export async function requestAccessToken(fetcher: HttpFetcher, tokenEndpoint: st
   const body = jsonObjectOf(response, 'token response');
   const tokenType = requiredString(body, 'token_type', 'token response');
   if (tokenType.toLowerCase() !== 'bearer') throw new IssuanceError(`The issuer gave a ${tokenType} access token; Tessera supports Bearer tokens only`);
-  return { accessToken: requiredString(body, 'access_token', 'token response'), cNonce: optionalString(body, 'c_nonce', 'token response') };
+  const token: AccessToken = { accessToken: requiredString(body, 'access_token', 'token response'), cNonce: optionalString(body, 'c_nonce', 'token response') };
+  const identifiers = credentialIdentifiersOf(body.authorization_details);
+  if (identifiers) token.credentialIdentifiers = identifiers;
+  return token;
+}
+
+function credentialIdentifiersOf(details: unknown): Record<string, string[]> | undefined {
+  if (details === undefined) return undefined;
+  if (!Array.isArray(details)) throw new IssuanceError("The token response's authorization_details is not a list");
+  const byConfiguration: Record<string, string[]> = {};
+  for (const detail of details) {
+    if (!isObject(detail) || detail.type !== 'openid_credential') continue;
+    const id = detail.credential_configuration_id;
+    const identifiers = detail.credential_identifiers;
+    if (typeof id !== 'string' || !Array.isArray(identifiers) || identifiers.length === 0) continue;
+    if (identifiers.length > 16 || !identifiers.every((i) => typeof i === 'string' && i.length > 0 && i.length <= 500)) {
+      throw new IssuanceError(`The token response's credential_identifiers for ${id} are not a short list of names`);
+    }
+    byConfiguration[id] = [...(byConfiguration[id] ?? []), ...(identifiers as string[])];
+  }
+  return Object.keys(byConfiguration).length > 0 ? byConfiguration : undefined;
 }
 
 const grantWords = (grant: TokenGrant) =>
