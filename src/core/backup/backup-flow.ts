@@ -66,7 +66,7 @@ export class BackupFlow {
     const anchoringAccount = await anchoringAccountOf(store, wallet.keys);
     await this.ctx.commit.run(async (unit) => {
       unit.write(await backupStatusOp(store, wallet.keys, { v: 1, lastBackupAt: createdAt, keySlots: slots, anchoringAccount }));
-      unit.emit({ type: 'wallet.backedUp', keyCount: slots.length });
+      unit.emit({ type: 'wallet.backedUp', keyCount: slots.length + (anchoringAccount === null ? 0 : 1) });
     });
     return { fileName: backupFileName(createdAt), jwe, createdAt };
   }
