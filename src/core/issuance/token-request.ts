@@ -10,7 +10,8 @@ import { IssuanceError } from './issuance-error.ts';
 import { exchange, isObject, jsonObjectOf, oauthErrorOf, optionalString, requiredString } from './issuance-json.ts';
 
 export type TokenGrant =
-  | { type: 'pre-authorized'; code: string; txCode?: string }
+  /** `clientId` where the authorization server does not take pre-authorized codes anonymously. */
+  | { type: 'pre-authorized'; code: string; txCode?: string; clientId?: string }
   | { type: 'authorization-code'; code: string; codeVerifier: string; redirectUri: string; clientId: string };
 
 export interface AccessToken {
@@ -30,6 +31,7 @@ export async function requestAccessToken(fetcher: HttpFetcher, tokenEndpoint: st
     form.set('grant_type', PRE_AUTHORIZED_GRANT);
     form.set('pre-authorized_code', grant.code);
     if (grant.txCode !== undefined) form.set('tx_code', grant.txCode);
+    if (grant.clientId !== undefined) form.set('client_id', grant.clientId);
   } else {
     form.set('grant_type', 'authorization_code');
     form.set('code', grant.code);

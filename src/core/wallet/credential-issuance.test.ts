@@ -5,6 +5,7 @@ import type { WalletPorts } from '../ports.ts';
 import { createTestHolder, createTestIssuer } from '../../../test/support/issuers.ts';
 import { MemoryOpenId4VciIssuer, type TestIssuerOptions } from '../../../test/support/openid4vci-issuer.ts';
 import { WalletDriver } from '../../../test/support/wallet-driver.ts';
+import { Wallet } from './wallet.ts';
 
 async function setUp(options: Partial<TestIssuerOptions> = {}) {
   const driver = await WalletDriver.created();
@@ -63,6 +64,8 @@ describe('OpenID4VCI issuance in the wallet', () => {
     // A later login at the issuer uses the very DID the credentials are bound to.
     expect((await driver.login('https://issuer.example')).did).toBe(site!.did);
     expect((await holdings.list()).map((c) => c.id).sort()).toEqual([...ids].sort());
+    // Anonymous pre-authorized access (the AS allows it): no client id, and no iss in the proofs.
+    expect(new URLSearchParams(issuer.requests.find((r) => r.url.endsWith('/token'))?.body).has('client_id')).toBe(false);
   });
 
   it('asks for the transaction code; a missing or wrong one keeps the window open with the reason', async () => {
@@ -206,5 +209,24 @@ describe('OpenID4VCI issuance in the wallet', () => {
     const state = new URL(opened[0]!).searchParams.get('state');
     await issuance.authorizationRedirect(1, `https://x.chromiumapp.org/openid4vci/callback?error=access_denied&error_description=declined&state=${state}`);
     expect(reason(await result)).toEqual(['invalid_credential', "The issuer's authorization ended: access_denied (declined)"]);
+  });
+
+  it('a worker restarted while the holder signs in loses nothing: the redirect reaching the new worker finishes the issuance', async () => {
+    const { driver, issuer, issuance } = await setUp({ formats: { Diploma: 'jwt_vc_json' } });
+    const opened: string[] = [];
+    const tabs = { redirectUri: 'https://x.chromiumapp.org/openid4vci/callback', open: async (url: string) => opened.push(url), close: async () => undefined };
+    (driver.ports as WalletPorts).authorizationTabs = tabs;
+    const next = driver.ports.presenter.nextApproval();
+    void issuance.offerFromSite('https://shop.example', 'req-restart-000000001', issuer.offer(['Diploma'], 'authorization_code')).catch(() => undefined);
+    const approvalId = await next;
+    await driver.wallet.desk.resolve(approvalId, 'approve').catch(() => undefined);
+    // A new worker: a new Wallet over the same storage and session store.
+    const restarted = new Wallet(driver.ports);
+    const services = await restarted.credentials();
+    await services.issuance.authorizationRedirect(1, issuer.authorize(opened[0]!));
+    expect(await services.holdings.list()).toHaveLength(1);
+    // The site's request, re-attached after the restart, has its answer.
+    const reattached = await restarted.desk.reattach('https://shop.example', 'req-restart-000000001');
+    expect((reattached?.result as { ids: string[] }).ids).toHaveLength(1);
   });
 });

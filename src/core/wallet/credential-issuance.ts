@@ -63,6 +63,10 @@ export class CredentialIssuance {
 
   /** A link the user clicked on a page of `origin` (a trusted gesture, relayed by the content script). */
   async openFromLink(origin: string, href: string): Promise<IssuanceResult> {
+    // Before any fetch: one pending issuance per origin, however often the link is clicked.
+    if (await this.ctx.desk.queue.hasPending(origin, 'issuance')) {
+      throw new DomainError('pending', 'An issuance request from this origin is already pending; wait for it to finish.');
+    }
     const { request } = await this.prepare('link', href).catch((error: unknown) => {
       throw holderError(error);
     });
@@ -159,7 +163,7 @@ export class CredentialIssuance {
     const issuerOrigin = new URL(offer.credentialIssuer).origin;
     const holder = await this.holderKeyFor(wallet, issuerOrigin);
     const { token, clientId } = offer.preAuthorized
-      ? { token: await this.preAuthorizedToken(offer, metadata, txCode), clientId: undefined }
+      ? await this.preAuthorizedToken(offer, metadata, txCode)
       : { token: await this.authorizationCodeToken(approvalId, offer, metadata), clientId: TESSERA_CLIENT_ID };
     const issued = await fetchCredentials(fetcher, metadata, offer.configurationIds, token, holder, { now: this.ctx.ports.now, clientId });
     const issuerDisplay = request.preview?.issuerDisplay ?? (await issuerDisplayOf(fetcher, metadata.display));
@@ -184,12 +188,18 @@ export class CredentialIssuance {
     return { id: ids[0] as string, ids };
   }
 
-  private async preAuthorizedToken(offer: CredentialOffer, metadata: IssuerMetadata, txCode: string | undefined): Promise<AccessToken> {
+  /** The token for a pre-authorized code; anonymous where the server allows it, else as Tessera's client id (then named in proofs too). */
+  private async preAuthorizedToken(
+    offer: CredentialOffer,
+    metadata: IssuerMetadata,
+    txCode: string | undefined,
+  ): Promise<{ token: AccessToken; clientId: string | undefined }> {
     const pre = offer.preAuthorized!;
     const code = pre.txCode ? txCodeOrAsk(() => checkTxCode(pre.txCode!, txCode?.trim())) : undefined;
     const server = await loadAuthorizationServer(this.ctx.ports.fetcher, metadata, pre.authorizationServer);
+    const clientId = server.preAuthorizedAnonymous ? undefined : TESSERA_CLIENT_ID;
     try {
-      return await redeemGrant(this.ctx.ports.fetcher, server, { type: 'pre-authorized', code: pre.code, txCode: code });
+      return { token: await redeemGrant(this.ctx.ports.fetcher, server, { type: 'pre-authorized', code: pre.code, txCode: code, clientId }), clientId };
     } catch (error) {
       // A wrong transaction code: the user may type it again.
       if (code !== undefined && error instanceof IssuanceError) throw new DomainError('invalid_input', error.message);
