@@ -154,6 +154,41 @@ describe('registry OpenID4VCI credential endpoint refusals', () => {
     expect(registry.issuer.issued.length).toBe(before);
   });
 
+  it.each([
+    ['two proofs (no batch issuance)', 'invalid_proof', (p: string) => ({ credential_configuration_id: PID_SD_JWT, proofs: { jwt: [p, p] } })],
+    ['a proof type other than jwt', 'invalid_proof', (p: string) => ({ credential_configuration_id: PID_SD_JWT, proofs: { jwt: [p], attestation: ['x'] } })],
+    ['no proofs', 'invalid_proof', () => ({ credential_configuration_id: PID_SD_JWT })],
+    ['an encrypted response asked', 'invalid_encryption_parameters', (p: string) => ({ credential_configuration_id: PID_SD_JWT, proofs: { jwt: [p] }, credential_response_encryption: { enc: 'A256GCM' } })],
+    ['both identifier and configuration', 'invalid_credential_request', (p: string) => ({ credential_configuration_id: PID_SD_JWT, credential_identifier: 'x', proofs: { jwt: [p] } })],
+  ])('refuses a request with %s (%s)', async (_what, error, body) => {
+    const access = await preAuthToken([PID_SD_JWT]);
+    const before = registry.issuer.issued.length;
+    const res = await credential(access, body(proof(createEd25519Did(), { nonce: await nonce() })));
+    expect(res.body.error).toBe(error);
+    expect(registry.issuer.issued.length).toBe(before);
+  });
+
+  it('refuses an ES256 header over an Ed25519 key, and an iss in an anonymous pre-authorized proof', async () => {
+    const holder = createEd25519Did();
+    const access = await preAuthToken([PID_SD_JWT]);
+    const mislabelled = signCompactJws(holder, { alg: 'ES256', typ: 'openid4vci-proof+jwt', kid: holder.kid }, { aud: origin, iat: Math.floor(Date.now() / 1000), nonce: await nonce() });
+    expect((await credential(access, { credential_configuration_id: PID_SD_JWT, proofs: { jwt: [mislabelled] } })).body.error).toBe('invalid_proof');
+    const withIss = proof(holder, { nonce: await nonce(), iss: 'some-client' });
+    expect((await credential(access, { credential_configuration_id: PID_SD_JWT, proofs: { jwt: [withIss] } })).body.error).toBe('invalid_proof');
+  });
+
+  it('refuses a token request that is not a single-valued form, or of another grant type', async () => {
+    const json = await fetch(`${origin}/openid4vci/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(((await json.json()) as { error: string }).error).toBe('invalid_request');
+    const repeated = await fetch(`${origin}/openid4vci/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `grant_type=${encodeURIComponent(PRE_AUTHORIZED_GRANT)}&pre-authorized_code=a&pre-authorized_code=b`,
+    });
+    expect(((await repeated.json()) as { error: string }).error).toBe('invalid_request');
+    expect((await token({ grant_type: 'client_credentials' })).body.error).toBe('unsupported_grant_type');
+  });
+
   it('refuses a configuration the token does not cover', async () => {
     const access = await preAuthToken([PID_SD_JWT]);
     const res = await credential(access, { credential_configuration_id: RESIDENT_JWT_VC, proofs: { jwt: [proof(createEd25519Did(), { nonce: await nonce() })] } });
@@ -229,6 +264,24 @@ describe('registry OpenID4VCI authorization code flow', () => {
     // Used again: refused, and the token it gave is revoked.
     expect((await token({ ...base, code_verifier: verifier })).body.error).toBe('invalid_grant');
     expect((await credential(access, { credential_identifier: 'x' })).status).toBe(401);
+  });
+
+  it('sends back an unknown issuer_state, an unknown configuration and a denial; asks by scope without authorization_details', async () => {
+    const errorOf = async (url: URL) => new URL((await fetch(url, { redirect: 'manual' })).headers.get('location') as string).searchParams.get('error');
+    expect(await errorOf(authorizeUrl({ issuer_state: 'not-ours' }))).toBe('invalid_request');
+    expect(await errorOf(authorizeUrl({ authorization_details: JSON.stringify([{ type: 'openid_credential', credential_configuration_id: 'x' }]) }))).toBe('invalid_authorization_details');
+    // The offer was for the resident card only: asking for the PID under its issuer_state is refused.
+    expect(await errorOf(authorizeUrl({ authorization_details: JSON.stringify([{ type: 'openid_credential', credential_configuration_id: PID_SD_JWT }]) }))).toBe('invalid_request');
+    const byScope = authorizeUrl({ scope: 'aldmere_resident_card' });
+    byScope.searchParams.delete('authorization_details');
+    const back = await signIn(byScope);
+    const ok = await token({ grant_type: 'authorization_code', code: back.searchParams.get('code') as string, client_id: 'tessera-wallet', redirect_uri: redirectUri, code_verifier: verifier });
+    expect(ok.body.authorization_details).toBeUndefined();
+    const page = await (await fetch(authorizeUrl())).text();
+    const request = /name="request" value="([^"]+)"/.exec(page)?.[1] as string;
+    const denied = await fetch(`${origin}/openid4vci/authorize`, { ...form({ request, decision: 'deny' }), redirect: 'manual' });
+    const location = new URL(denied.headers.get('location') as string);
+    expect([location.searchParams.get('error'), location.searchParams.get('state')]).toEqual(['access_denied', 'st-1']);
   });
 
   it('sends PKCE-less and plain requests back with an error, and shows (never redirects) a bad redirect_uri', async () => {

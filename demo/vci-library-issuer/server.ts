@@ -202,7 +202,7 @@ export async function startLibraryIssuer(options: { port?: number; host?: string
 }
 
 if (runAsScript(import.meta.url)) {
-  const port = Number(process.argv[2] ?? process.env.PORT ?? 8086);
+  const port = Number(process.argv[2] ?? process.env.PORT ?? 8087);
   const server = await startLibraryIssuer({ port, log: true });
   console.log(`${FERRY_NAME} (OpenID4VCI, @openid4vc/openid4vci) at ${server.url()}`);
   closeOnSignals(server);
