@@ -188,6 +188,10 @@ describe('OpenID4VCI with an issuer built only on @openid4vc/openid4vci', () => 
     await waitForClose(approval, 20_000);
     await expect.poll(() => dashboard.getByTestId('offer-result').textContent(), { timeout: 20_000 }).toBe('Received a credential.');
     expect(ferry.issued).toHaveLength(1);
+    const pass = ferry.issued[0]?.credential.split('~')[0] as string;
+    const cnf = JSON.parse(Buffer.from(pass.split('.')[1] as string, 'base64url').toString('utf8')).cnf;
+    expect(cnf.jwk).toMatchObject({ kty: 'OKP', crv: 'Ed25519' });
+    expect(cnf.jwk.d).toBeUndefined();
     await dashboard.close();
   }, 90_000);
 });
