@@ -229,4 +229,15 @@ describe('OpenID4VCI issuance in the wallet', () => {
     const reattached = await restarted.desk.reattach('https://shop.example', 'req-restart-000000001');
     expect((reattached?.result as { ids: string[] }).ids).toHaveLength(1);
   });
+
+  it("a connected site's offer (an active login) shows the issuer's name before the decision", async () => {
+    const { driver, issuer, issuance } = await setUp({ formats: { Diploma: 'jwt_vc_json' } });
+    await driver.login('https://shop.example');
+    const next = driver.ports.presenter.nextApproval();
+    const result = issuance.offerFromSite('https://shop.example', driver.requestId(), issuer.offer()).catch((e: unknown) => e);
+    const view = await shown(driver, await next);
+    expect(view).toMatchObject({ via: 'site', issuerName: 'Example Registry', configurations: [{ id: 'Diploma', name: 'Diploma card' }] });
+    await driver.wallet.desk.resolve(view.id, 'reject');
+    expect(reason(await result)[0]).toBe('user_rejected');
+  });
 });
