@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs before `npm start` and `npm test` (npm's pre-scripts): on a fresh machine it
-# installs what they need — Debian's chromium and the npm dependencies — once.
+# installs what they need — Debian's chromium and firefox-esr, and the npm dependencies — once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +14,20 @@ if [ ! -x "$chromium" ]; then
   else
     echo "ensure-setup: no Chromium at $chromium. Install Debian's chromium (sudo apt-get install chromium) or set CHROMIUM_PATH." >&2
     exit 1
+  fi
+fi
+
+# Debian's firefox-esr for the Firefox journey (npm run test:firefox); only that needs it,
+# so without root it is a notice, not a failure.
+firefox="${FIREFOX_PATH:-/usr/bin/firefox-esr}"
+if [ ! -x "$firefox" ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "ensure-setup: installing Debian firefox-esr (about 1 minute)…"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq firefox-esr >/dev/null
+  else
+    echo "ensure-setup: no Firefox at $firefox; npm run test:firefox needs it (sudo apt-get install firefox-esr, or set FIREFOX_PATH)." >&2
   fi
 fi
 
