@@ -143,6 +143,15 @@ describe('logos', () => {
     });
   });
 
+  it('fetches each distinct logo once, and at most four for one display', async () => {
+    const asked: string[] = [];
+    const fetcher: HttpFetcher = { ...served('image/png', png), get: async (url, limits, options) => (asked.push(url), served('image/png', png).get(url, limits, options)) };
+    const entries = [1, 1, 2, 3, 4, 5, 6].map((n, i) => ({ name: `Issuer ${i}`, locale: `l${i}`, logo: { uri: `https://issuer.example/logo${n}.png` } }));
+    const display = await issuerDisplayOf(fetcher, entries);
+    expect(asked).toEqual([1, 2, 3, 4].map((n) => `https://issuer.example/logo${n}.png`));
+    expect(display.map((d) => Boolean(d.logo))).toEqual([true, true, true, true, true, false, false]);
+  });
+
   it('leaves out a logo that is not an image, too large, on a private address or an unsafe data: URI', async () => {
     expect(await fetchLogo(served('text/html', png), { uri: 'https://issuer.example/logo.png' })).toBeUndefined();
     expect(await fetchLogo(served('image/png', Buffer.alloc(65 * 1024)), { uri: 'https://issuer.example/logo.png' })).toBeUndefined();

@@ -14,6 +14,23 @@ import type { CredentialConfiguration } from './issuer-metadata.ts';
 export const LOGO_MAX_BYTES = 64 * 1024;
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml'];
 const MAX_ENTRIES = 16;
+/** Distinct logos fetched for one display (one per locale is the norm; more is padding). */
+const MAX_LOGOS = 4;
+
+/** Fetches each distinct logo URI once, and no more than MAX_LOGOS of them. */
+function logoFetcher(fetcher: HttpFetcher): (logo: unknown) => Promise<DisplayImage | undefined> {
+  const seen = new Map<string, Promise<DisplayImage | undefined>>();
+  return (logo) => {
+    const uri = isObject(logo) && typeof logo.uri === 'string' ? logo.uri : '';
+    const key = `${uri}\u0000${isObject(logo) ? String(logo.alt_text ?? '') : ''}`;
+    const known = seen.get(key);
+    if (known) return known;
+    if (seen.size >= MAX_LOGOS) return Promise.resolve(undefined);
+    const fetched = fetchLogo(fetcher, logo);
+    seen.set(key, fetched);
+    return fetched;
+  };
+}
 
 const text = (value: unknown, max: number): string | undefined =>
   typeof value === 'string' && value.trim().length > 0 ? value.trim().slice(0, max) : undefined;
@@ -45,6 +62,7 @@ export function imageDataUriOk(uri: string): boolean {
 /** The issuer's display entries (named ones only), with their logos fetched. */
 export async function issuerDisplayOf(fetcher: HttpFetcher, display: unknown[]): Promise<IssuerDisplay[]> {
   const entries = display.filter(isObject).slice(0, MAX_ENTRIES);
+  const logoOf = logoFetcher(fetcher);
   const shown: IssuerDisplay[] = [];
   for (const entry of entries) {
     const name = text(entry.name, 200);
@@ -52,7 +70,7 @@ export async function issuerDisplayOf(fetcher: HttpFetcher, display: unknown[]):
     const item: IssuerDisplay = { name };
     const locale = text(entry.locale, 35);
     if (locale) item.locale = locale;
-    const logo = await fetchLogo(fetcher, entry.logo);
+    const logo = await logoOf(entry.logo);
     if (logo) item.logo = logo;
     shown.push(item);
   }
@@ -63,6 +81,7 @@ export async function issuerDisplayOf(fetcher: HttpFetcher, display: unknown[]):
 export async function credentialDisplayOf(fetcher: HttpFetcher, configuration: CredentialConfiguration): Promise<CredentialDisplay | undefined> {
   const meta = isObject(configuration.raw.credential_metadata) ? configuration.raw.credential_metadata : configuration.raw;
   const cards: CredentialCardDisplay[] = [];
+  const logoOf = logoFetcher(fetcher);
   for (const entry of (Array.isArray(meta.display) ? meta.display : []).filter(isObject).slice(0, MAX_ENTRIES)) {
     const name = text(entry.name, 200);
     if (!name) continue;
@@ -71,7 +90,7 @@ export async function credentialDisplayOf(fetcher: HttpFetcher, configuration: C
     assign(card, 'description', text(entry.description, 500));
     assign(card, 'backgroundColor', text(entry.background_color, 64));
     assign(card, 'textColor', text(entry.text_color, 64));
-    const logo = await fetchLogo(fetcher, entry.logo);
+    const logo = await logoOf(entry.logo);
     if (logo) card.logo = logo;
     cards.push(card);
   }
