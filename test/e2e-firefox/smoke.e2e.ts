@@ -78,6 +78,12 @@ describe('the Firefox build in firefox-esr', () => {
   test('onboarding creates the wallet in the tab the add-on opens on install', async () => {
     walletTab = await onboardInFirefox(ff, PASSWORD);
     expect(await hrefOf(walletTab)).toBe(`${ff.extensionOrigin}/onboarding/index.html`);
+    // The event page ran chain.js and credentials.js before background.js (it has no importScripts to load them later).
+    const background = await walletTab.evaluate(`(async () => {
+      const page = await browser.runtime.getBackgroundPage();
+      return { importScripts: typeof page.importScripts, chain: typeof page.__tesseraChain?.createViemAnchorChain, credentials: Object.keys(page.__tesseraCredentials ?? {}).length };
+    })()`);
+    expect(background).toEqual({ importScripts: 'undefined', chain: 'function', credentials: 4 });
   });
 
   test('a login on the demo site, approved in the approval window, verifies on the site for its origin', async () => {
