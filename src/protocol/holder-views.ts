@@ -36,6 +36,17 @@ export interface CredentialView {
   categories?: string[];
   /** The user set the categories by hand (else they follow the policy). */
   categoriesSetByUser?: boolean;
+  /** How the issuer asks the credential to be shown (names, colours, logo, claim labels); absent when it publishes nothing. */
+  display?: CredentialDisplayView;
+  /** Why the type metadata is not used, or claims that arrived against its sd rules. */
+  displayNotes?: string[];
+}
+
+/** A credential's cards per locale and its claim labels per path (null: every array element). */
+export interface CredentialDisplayView {
+  source: 'type-metadata' | 'issuer-metadata';
+  cards: { locale?: string; name: string; description?: string; backgroundColor?: string; textColor?: string; logo?: { dataUri: string; alt?: string } }[];
+  claims: { path: (string | number | null)[]; labels: { locale?: string; label: string; description?: string }[] }[];
 }
 
 export interface CredentialDetailView extends CredentialView {

@@ -1,4 +1,4 @@
-import type { HttpFetcher } from '../../src/core/ports.ts';
+import type { FetchLimits, HttpFetcher, HttpRequestOptions } from '../../src/core/ports.ts';
 import type { ApprovalPresenter } from '../../src/core/ports.ts';
 import { MemoryKeyValueStore, MemorySessionStore } from '../../src/core/storage/memory-store.ts';
 import { KDF_MIN_ITERATIONS } from '../../src/core/vault/kdf.ts';
@@ -63,11 +63,11 @@ export class RecordingScheduler implements Scheduler {
 export class MapFetcher implements HttpFetcher {
   readonly bodies = new Map<string, string>();
   readonly requested: string[] = [];
-  async get(url: string) {
+  async get(url: string, _limits?: FetchLimits, options?: HttpRequestOptions) {
     this.requested.push(url);
     const body = this.bodies.get(url);
     if (body === undefined) throw new Error(`unreachable: ${url}`);
-    return { status: 200, contentType: null, body };
+    return { status: 200, contentType: null, body: options?.bodyEncoding === 'base64' ? Buffer.from(body).toString('base64') : body };
   }
   async post(url: string): Promise<never> {
     this.requested.push(url);

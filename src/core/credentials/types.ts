@@ -78,6 +78,8 @@ export interface CredentialRecord extends VerifiedCredential {
   display?: CredentialDisplay;
   /** The issuer's name and logo (OpenID4VCI issuer metadata), for a credential received over OpenID4VCI. */
   issuerDisplay?: IssuerDisplay[];
+  /** Why the type metadata is not used, or claims that arrived against its sd rules: shown to the holder with the credential. */
+  displayNotes?: string[];
 }
 
 /** Resolves a DID (URL) to its DID document, as did-resolver does. */

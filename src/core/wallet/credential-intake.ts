@@ -8,7 +8,7 @@ import { hashJson } from '../encoding.ts';
 import { DomainError } from '../errors.ts';
 import { approvalHeader, type ApprovalKindHandler } from './approval-kinds.ts';
 import { toCredentialView } from './credential-views.ts';
-import { keepCredential } from './credential-keep.ts';
+import { displayToKeep, keepCredential } from './credential-keep.ts';
 import type { UnlockedWallet } from './wallet-session.ts';
 import type { CredentialContext } from './flow-context.ts';
 
@@ -53,8 +53,19 @@ export class CredentialIntake {
       const verified = await this.verifyForSite(wallet, approval.origin, approval.credential);
       // A connected site (an active grant) may have its offer's status shown before the
       // decision; for any other, the wallet fetches nothing until the holder accepts.
-      const status = (await this.isConnected(wallet, approval.origin)) ? await this.ctx.status.statusOf(verified) : NOT_CHECKED_YET;
-      const record: CredentialRecord = { ...verified, id: '', receivedAt: '', receivedFrom: approval.origin, statusResult: status };
+      const connected = await this.isConnected(wallet, approval.origin);
+      const status = connected ? await this.ctx.status.statusOf(verified) : NOT_CHECKED_YET;
+      // Its type metadata likewise: fetched for a connected site only, else at acceptance.
+      const { display, notes } = connected ? await displayToKeep(this.ctx, verified, {}) : { display: undefined, notes: [] };
+      const record: CredentialRecord = {
+        ...verified,
+        id: '',
+        receivedAt: '',
+        receivedFrom: approval.origin,
+        statusResult: status,
+        ...(display ? { display } : {}),
+        ...(notes.length > 0 ? { displayNotes: notes } : {}),
+      };
       const credential = await toCredentialView(wallet, record);
       return { show: { ...approvalHeader(approval), credential: { ...credential, receivedAt: null } } };
     },

@@ -1,5 +1,6 @@
 import type { CredentialDisplay, IssuerDisplay } from '../credentials/display.ts';
 import type { CredentialRecord, CredentialStatus, VerifiedCredential } from '../credentials/types.ts';
+import { typeMetadataFor } from '../credentials/type-metadata.ts';
 import { randomId } from '../encoding.ts';
 import type { CredentialContext } from './flow-context.ts';
 
@@ -22,14 +23,16 @@ export async function keepCredential(
   extras: KeepExtras = {},
 ): Promise<CredentialRecord> {
   const wallet = await ctx.session.require();
+  const { display, notes } = await displayToKeep(ctx, verified, extras);
   const record: CredentialRecord = {
     ...verified,
     id: randomId(),
     receivedAt: new Date(ctx.ports.now()).toISOString(),
     receivedFrom,
     statusResult: status,
-    ...(extras.display ? { display: extras.display } : {}),
+    ...(display ? { display } : {}),
     ...(extras.issuerDisplay && extras.issuerDisplay.length > 0 ? { issuerDisplay: extras.issuerDisplay } : {}),
+    ...(notes.length > 0 ? { displayNotes: notes } : {}),
   };
   await wallet.credentials.save(record, (ops) =>
     ctx.commit.run(async (unit) => {
@@ -38,4 +41,17 @@ export async function keepCredential(
     }),
   );
   return record;
+}
+
+/**
+ * The display kept with the credential: an SD-JWT VC's type metadata (fetched now, once
+ * the holder has accepted) wins over the issuer metadata's; when it cannot be used the
+ * issuer metadata's display (if any) stays and the reason is kept for the holder.
+ */
+export async function displayToKeep(ctx: CredentialContext, verified: VerifiedCredential, extras: KeepExtras): Promise<{ display?: CredentialDisplay; notes: string[] }> {
+  if (extras.display?.source === 'type-metadata') return { display: extras.display, notes: [] };
+  const outcome = await typeMetadataFor(ctx.ports.fetcher, verified);
+  if (outcome.kind === 'used') return { display: outcome.display, notes: outcome.warnings };
+  const notes = outcome.kind === 'not-used' ? [outcome.reason] : [];
+  return extras.display ? { display: extras.display, notes } : { notes };
 }

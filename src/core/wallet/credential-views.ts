@@ -28,5 +28,7 @@ export async function toCredentialView(wallet: UnlockedWallet, record: Credentia
     status: { state: record.statusResult.state, checkedAt: record.statusResult.checkedAt, reason: record.statusResult.reason },
     categories: categoriesOf(categoryPolicy, record),
     categoriesSetByUser: record.id in categoryPolicy.overrides,
+    ...(record.display ? { display: { source: record.display.source, cards: record.display.cards, claims: record.display.claims.map(({ path, labels }) => ({ path, labels })) } } : {}),
+    ...(record.displayNotes?.length ? { displayNotes: record.displayNotes } : {}),
   };
 }
