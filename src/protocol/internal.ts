@@ -164,7 +164,7 @@ export const UiCommandSchema = v.variant('command', [
   v.strictObject({ command: v.literal('anchorNow') }),
   /** Encrypted backup (issue 10 part 4): the reminder's state, an export under a passphrase, a restore from a file. */
   v.strictObject({ command: v.literal('getBackupStatus') }),
-  v.strictObject({ command: v.literal('exportBackup'), passphrase: NewPassword }),
+  v.strictObject({ command: v.literal('exportBackup'), password: Password, passphrase: NewPassword }),
   v.strictObject({
     command: v.literal('restoreBackup'),
     file: v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty'), v.maxLength(BACKUP_FILE_MAX_CHARS, 'is too large for a backup')),

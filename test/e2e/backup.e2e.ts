@@ -25,7 +25,7 @@ import {
   type ExtensionBrowser,
 } from '../../scripts/lib/extension-browser.ts';
 import { decide, firstApproval, holdCredential, issueOnRegistryPage, openDashboard, openPage, startCitizenHarness, type CitizenHarness } from './credential-support.ts';
-import { expectNoApprovalWindow, expectOk } from './support.ts';
+import { PASSWORD, expectNoApprovalWindow, expectOk } from './support.ts';
 
 const PASSPHRASE = 'a long backup passphrase';
 const RESTORED_PASSWORD = 'the restored wallet password';
@@ -143,12 +143,23 @@ describe('export', () => {
     credentialIds = (await credentialIdsOn(dashboard)).sort();
     expect(credentialIds).toEqual([...held].sort());
 
+    let downloads = 0;
+    dashboard.on('download', () => downloads++);
+    await dashboard.getByTestId('backup-password').fill('not the wallet password');
     await dashboard.getByTestId('backup-passphrase').fill(PASSPHRASE);
     await dashboard.getByTestId('backup-passphrase-confirm').fill(`${PASSPHRASE}?`);
     await dashboard.getByTestId('backup-export').click();
     await expect.poll(() => dashboard.getByTestId('backup-error').textContent()).toMatch(/do not match/);
 
+    // Someone at the unlocked browser without the wallet password gets no file, and no backup is recorded.
     await dashboard.getByTestId('backup-passphrase-confirm').fill(PASSPHRASE);
+    await dashboard.getByTestId('backup-export').click();
+    await expect.poll(() => dashboard.getByTestId('backup-error').textContent(), { timeout: 30_000 }).toMatch(/wrong wallet password/i);
+    expect(downloads).toBe(0);
+    expect(await dashboard.getByTestId('backup-reminder').isVisible()).toBe(true);
+    expect(await dashboard.getByTestId('backup-last').textContent()).toMatch(/No backup has been made yet/);
+
+    await dashboard.getByTestId('backup-password').fill(PASSWORD);
     const [download] = await Promise.all([dashboard.waitForEvent('download', { timeout: 30_000 }), dashboard.getByTestId('backup-export').click()]);
     expect(download.suggestedFilename()).toMatch(/^tessera-backup-\d{4}-\d{2}-\d{2}\.jwe$/);
     backupPath = join(dir, download.suggestedFilename());

@@ -31,7 +31,9 @@ describe('UI router (trusted tier)', () => {
     ['auto-lock fractional', { command: 'setAutoLock', minutes: 1.5 }, /^minutes: must be a whole number/],
     ['a bad decision', { command: 'resolveApproval', approvalId: 'abcdefgh12', decision: 'maybe' }, /^decision/],
     ['an extra field', { command: 'lock', force: true }, /force/],
-    ['a short backup passphrase', { command: 'exportBackup', passphrase: 'short' }, /^passphrase: must be at least 8 characters/],
+    ['a short backup passphrase', { command: 'exportBackup', password: 'correct horse', passphrase: 'short' }, /^passphrase: must be at least 8 characters/],
+    ['an export without the wallet password', { command: 'exportBackup', passphrase: 'long enough' }, /^password/],
+    ['an export with an empty wallet password', { command: 'exportBackup', password: '', passphrase: 'long enough' }, /^password: must not be empty/],
     ['a restore without the overwrite answer', { command: 'restoreBackup', file: 'a.b.c.d.e', passphrase: 'x', newPassword: 'long enough' }, /^overwrite/],
     ['a restore with a short new password', { command: 'restoreBackup', file: 'a.b.c.d.e', passphrase: 'x', newPassword: 'short', overwrite: false }, /^newPassword/],
   ])('refuses %s with invalid_input, changing nothing', async (_label, body, message) => {
@@ -43,6 +45,19 @@ describe('UI router (trusted tier)', () => {
     }
     expect(await wallet.vault.isInitialized()).toBe(false);
   });
+
+  it('exports a backup only with the right wallet password', async () => {
+    await routeUiMessage(wallet, { command: 'createWallet', password: 'correct horse' });
+    expect(await routeUiMessage(wallet, { command: 'exportBackup', password: 'wrong one', passphrase: 'long enough' })).toMatchObject({
+      ok: false,
+      error: { code: 'wrong_password', message: 'Wrong wallet password; nothing was exported.' },
+    });
+    expect(await routeUiMessage(wallet, { command: 'getBackupStatus' })).toMatchObject({ ok: true, value: { lastBackupAt: null } });
+    expect(await routeUiMessage(wallet, { command: 'exportBackup', password: 'correct horse', passphrase: 'long enough' })).toMatchObject({
+      ok: true,
+      value: { fileName: expect.stringMatching(/^tessera-backup-/) },
+    });
+  }, 30_000);
 
   it('says locked for holder commands while locked', async () => {
     await routeUiMessage(wallet, { command: 'createWallet', password: 'correct horse' });

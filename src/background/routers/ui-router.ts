@@ -108,7 +108,7 @@ async function runCommand(wallet: Wallet, command: UiCommand): Promise<unknown> 
     case 'getBackupStatus':
       return wallet.backup.status();
     case 'exportBackup':
-      return wallet.backup.exportBackup(command.passphrase);
+      return wallet.backup.exportBackup({ password: command.password, passphrase: command.passphrase });
     case 'restoreBackup': {
       const { command: _name, ...request } = command;
       return wallet.backup.restore(request);

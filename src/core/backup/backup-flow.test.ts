@@ -7,7 +7,9 @@ import { TEST_PASSWORD, WalletDriver } from '../../../test/support/wallet-driver
 import { Wallet } from '../wallet/wallet.ts';
 import { utf8 } from '../encoding.ts';
 import type { StoreSnapshot } from '../ports.ts';
-import { VAULT_HEADER_KEY } from '../vault/vault.ts';
+import { DomainError } from '../errors.ts';
+import { FREE_ATTEMPTS, delayAfterFailures } from '../vault/unlock-throttle.ts';
+import { VAULT_HEADER_KEY, type VaultHeader } from '../vault/vault.ts';
 import { openBackup } from './backup-jwe.ts';
 
 const SITE = 'http://127.0.0.1:8080';
@@ -34,7 +36,7 @@ let beforeExport: StoreSnapshot;
 beforeAll(async () => {
   source = await populated();
   beforeExport = await source.driver.ports.store.snapshot();
-  const exported = await source.driver.wallet.backup.exportBackup(PASSPHRASE);
+  const exported = await source.driver.wallet.backup.exportBackup({ password: TEST_PASSWORD, passphrase: PASSPHRASE });
   file = exported.jwe;
   expect(exported.fileName).toMatch(/^tessera-backup-\d{4}-\d{2}-\d{2}\.jwe$/);
 }, 30_000);
@@ -71,8 +73,48 @@ describe('backup export', () => {
   });
 
   it('refuses a passphrase shorter than the wallet password rules allow', async () => {
-    await expect(source.driver.wallet.backup.exportBackup('short')).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(source.driver.wallet.backup.exportBackup({ password: TEST_PASSWORD, passphrase: 'short' })).rejects.toMatchObject({ code: 'invalid_input' });
   });
+});
+
+describe('backup export asks for the wallet password', () => {
+  it('refuses a wrong one: no file, nothing logged, the reminder stays, the attempt counted like an unlock', async () => {
+    const { driver } = await populated();
+    const before = await driver.ports.store.snapshot();
+    const wrong = driver.wallet.backup.exportBackup({ password: 'not the password', passphrase: PASSPHRASE });
+    await expect(wrong).rejects.toMatchObject({ code: 'wrong_password', message: 'Wrong wallet password; nothing was exported.' });
+    expect(await driver.wallet.backup.status()).toMatchObject({ lastBackupAt: null, reminder: true });
+    const page = await driver.wallet.activity.list({ offset: 0, limit: 50 });
+    expect(page.entries.map((entry) => entry.kind)).not.toContain('wallet.backedUp');
+    // Only the vault header (its failed-attempt counter) changed.
+    const after = await driver.ports.store.snapshot();
+    expect(withoutHeader(after)).toEqual(withoutHeader(before));
+    expect(((await driver.ports.store.get('meta', VAULT_HEADER_KEY)) as VaultHeader).failedUnlocks?.count).toBe(1);
+  }, 30_000);
+
+  it('is throttled with the unlock counter: wrong exports and unlocks add up, and even the right password waits', async () => {
+    const { driver } = await populated();
+    const { wallet } = driver;
+    const guesses = Array.from({ length: FREE_ATTEMPTS }, (_, i) => wallet.backup.exportBackup({ password: `guess ${i}`, passphrase: PASSPHRASE }).catch((e: DomainError) => e.code));
+    expect(await Promise.all(guesses)).toEqual(Array(FREE_ATTEMPTS).fill('wrong_password'));
+    const wait = await wallet.vault.retryAfterMs();
+    expect(wait).toBe(delayAfterFailures(FREE_ATTEMPTS));
+    await expect(wallet.backup.exportBackup({ password: TEST_PASSWORD, passphrase: PASSPHRASE })).rejects.toMatchObject({ code: 'throttled' });
+    await wallet.locking.lock();
+    await expect(wallet.locking.unlock(TEST_PASSWORD)).rejects.toMatchObject({ code: 'throttled' });
+    driver.ports.clock.now += wait;
+    await wallet.locking.unlock(TEST_PASSWORD);
+    expect((await wallet.backup.exportBackup({ password: TEST_PASSWORD, passphrase: PASSPHRASE })).jwe).toBeTruthy();
+    expect(await wallet.vault.retryAfterMs()).toBe(0);
+  }, 30_000);
+
+  it('refuses while locked before the password is tried (nothing counted)', async () => {
+    const { driver } = await populated();
+    await driver.wallet.locking.lock();
+    await expect(driver.wallet.backup.exportBackup({ password: 'not the password', passphrase: PASSPHRASE })).rejects.toMatchObject({ code: 'locked' });
+    expect(await driver.wallet.vault.retryAfterMs()).toBe(0);
+    expect(await driver.wallet.locking.unlock(TEST_PASSWORD)).toMatchObject({ unlocked: true });
+  }, 30_000);
 });
 
 describe('backup restore on a fresh profile', () => {
@@ -205,7 +247,7 @@ describe('backup restore with anchoring on', () => {
     const wallet = new Wallet(from.ports);
     await wallet.locking.unlock(TEST_PASSWORD);
     await wallet.anchoring.save({ enabled: true, rpcUrl: chain.rpcUrl, contract: chain.contract, everyEntries: 16, everyMinutes: 45 });
-    const { jwe } = await wallet.backup.exportBackup(PASSPHRASE);
+    const { jwe } = await wallet.backup.exportBackup({ password: TEST_PASSWORD, passphrase: PASSPHRASE });
     const ports = makeTestPorts();
     ports.chain = chain;
     const fresh = new Wallet(ports);
@@ -221,11 +263,11 @@ describe('backup restore with anchoring on', () => {
     ports.chain = chain;
     const wallet = new Wallet(ports);
     await wallet.locking.create(TEST_PASSWORD);
-    await wallet.backup.exportBackup(PASSPHRASE);
+    await wallet.backup.exportBackup({ password: TEST_PASSWORD, passphrase: PASSPHRASE });
     expect(await wallet.backup.status()).toMatchObject({ reminder: false, keyCount: 0 });
     await wallet.anchoring.save({ enabled: true, rpcUrl: chain.rpcUrl, contract: chain.contract, everyEntries: 16, everyMinutes: 60 });
     expect(await wallet.backup.status()).toMatchObject({ reminder: true, keyCount: 1, keysSinceBackup: 1 });
-    await wallet.backup.exportBackup(PASSPHRASE);
+    await wallet.backup.exportBackup({ password: TEST_PASSWORD, passphrase: PASSPHRASE });
     expect(await wallet.backup.status()).toMatchObject({ reminder: false, keyCount: 1 });
   }, 30_000);
 });
@@ -236,7 +278,7 @@ describe('backup reminder', () => {
     expect(await driver.wallet.backup.status()).toMatchObject({ lastBackupAt: null, keyCount: 0, reminder: false });
     await driver.login(SITE);
     expect(await driver.wallet.backup.status()).toMatchObject({ lastBackupAt: null, keyCount: 1, keysSinceBackup: 1, reminder: true });
-    await driver.wallet.backup.exportBackup(PASSPHRASE);
+    await driver.wallet.backup.exportBackup({ password: TEST_PASSWORD, passphrase: PASSPHRASE });
     const status = await driver.wallet.backup.status();
     expect(status).toMatchObject({ keyCount: 1, reminder: false });
     expect(status.lastBackupAt).not.toBeNull();

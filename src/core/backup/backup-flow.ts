@@ -32,6 +32,15 @@ export interface RestoreRequest {
   overwrite: boolean;
 }
 
+export interface ExportRequest {
+  /** The wallet password, asked again: an unlocked, unattended browser must not hand out every key. */
+  password: string;
+  /** What the file is encrypted under (it may differ from the wallet password). */
+  passphrase: string;
+}
+
+export const WRONG_WALLET_PASSWORD = 'Wrong wallet password; nothing was exported.';
+
 export const backupFileName = (createdAt: string) => `tessera-backup-${createdAt.slice(0, 10)}.jwe`;
 
 /**
@@ -52,8 +61,12 @@ export class BackupFlow {
     return readBackupStatus(this.ctx.ports.store, wallet.keys);
   }
 
-  async exportBackup(passphrase: string): Promise<BackupExportView> {
+  async exportBackup({ password, passphrase }: ExportRequest): Promise<BackupExportView> {
     assertPassphrase(passphrase);
+    await this.ctx.session.require();
+    // Checked as an unlock is (one lock, one counter, one delay), so this is no faster way to guess.
+    await this.ctx.vault.verifyPassword(password, WRONG_WALLET_PASSWORD);
+    // Read again: the wallet may have locked during the slow key derivation.
     const wallet = await this.ctx.session.require();
     const { store, now } = this.ctx.ports;
     // One read transaction: a login landing meanwhile is either wholly in the file or not at all.

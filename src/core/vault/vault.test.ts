@@ -155,6 +155,19 @@ describe('Vault', () => {
     await vault.unlock('new password 1');
   });
 
+  it('verifies the password while unlocked with the same counter and delay as unlocking', async () => {
+    const { vault, clock, header } = setup();
+    await vault.create(PASSWORD);
+    const guesses = Array.from({ length: FREE_ATTEMPTS + 1 }, (_, i) => codeOf(vault.verifyPassword(`guess ${i}`, 'Wrong wallet password.')));
+    expect(await Promise.all(guesses)).toEqual([...Array(FREE_ATTEMPTS).fill('wrong_password: Wrong wallet password.'), expect.stringMatching(/^throttled/)]);
+    expect((await header()).failedUnlocks?.count).toBe(FREE_ATTEMPTS);
+    expect(await codeOf(vault.unlock(PASSWORD))).toMatch(/^throttled/);
+    expect(await codeOf(vault.verifyPassword(PASSWORD, 'Wrong wallet password.'))).toMatch(/^throttled/);
+    clock.advance(delayAfterFailures(FREE_ATTEMPTS));
+    expect(await codeOf(vault.verifyPassword(PASSWORD, 'Wrong wallet password.'))).toBe('resolved');
+    expect((await header()).failedUnlocks).toBeUndefined();
+  });
+
   it('lets only one of two concurrent creates write the header; the first wallet stays usable', async () => {
     const { vault, store } = setup();
     // A second Vault over the same storage shares the lock too.

@@ -78,10 +78,20 @@ export class Vault {
   unlock(password: string): Promise<VaultKeys> {
     return this.headerLock.run(async () => {
       const { header, secret } = await this.attempt(password, 'Wrong password.');
-      const cleared: VaultHeader = { ...header };
-      delete cleared.failedUnlocks;
-      await this.writeHeader(cleared);
+      await this.writeHeader(withoutFailures(header));
       return deriveVaultKeys(secret);
+    });
+  }
+
+  /**
+   * Asks for the password again while unlocked, before an act an unattended unlocked
+   * browser must not allow (exporting every key). Checked exactly like an unlock: the
+   * same header lock, counter and delay, so it is no side door for guessing.
+   */
+  verifyPassword(password: string, wrongMessage: string): Promise<void> {
+    return this.headerLock.run(async () => {
+      const { header } = await this.attempt(password, wrongMessage);
+      await this.writeHeader(withoutFailures(header));
     });
   }
 
@@ -171,6 +181,13 @@ export class Vault {
   private async writeHeader(header: VaultHeader): Promise<void> {
     await this.store.write([{ type: 'put', collection: 'meta', key: HEADER_KEY, value: header }]);
   }
+}
+
+/** The header once a password proved right: the failed attempts forgotten. */
+function withoutFailures(header: VaultHeader): VaultHeader {
+  const cleared: VaultHeader = { ...header };
+  delete cleared.failedUnlocks;
+  return cleared;
 }
 
 /** Refuses a malformed or weakened header outright, before any attempt is booked. */

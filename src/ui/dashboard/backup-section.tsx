@@ -33,7 +33,8 @@ export function BackupReminder({ onLocked }: { onLocked: () => void }) {
   );
 }
 
-function validate(passphrase: string, confirmation: string): string | null {
+function validate(password: string, passphrase: string, confirmation: string): string | null {
+  if (password.length === 0) return 'Enter your wallet password.';
   if (passphrase.length < PASSWORD_MIN_LENGTH) return `Choose a backup passphrase of at least ${PASSWORD_MIN_LENGTH} characters.`;
   if (passphrase.length > 1024) return 'Choose a backup passphrase of at most 1024 characters.';
   if (confirmation !== passphrase) return 'The two passphrases do not match.';
@@ -42,6 +43,7 @@ function validate(passphrase: string, confirmation: string): string | null {
 
 export function BackupSection({ onLocked }: { onLocked: () => void }) {
   const status = useBackupStatus(onLocked);
+  const [password, setPassword] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [confirmation, setConfirmation] = useState('');
   const [invalid, setInvalid] = useState<string | null>(null);
@@ -51,12 +53,13 @@ export function BackupSection({ onLocked }: { onLocked: () => void }) {
   const exportBackup = async (event: Event) => {
     event.preventDefault();
     setSaved(null);
-    const problem = validate(passphrase, confirmation);
+    const problem = validate(password, passphrase, confirmation);
     setInvalid(problem);
     if (problem) return;
     await action.run(async () => {
-      const file = await sendUiCommand({ command: 'exportBackup', passphrase });
+      const file = await sendUiCommand({ command: 'exportBackup', password, passphrase });
       downloadText(file.fileName, file.jwe, 'application/jose');
+      setPassword('');
       setPassphrase('');
       setConfirmation('');
       setSaved(file.fileName);
@@ -99,6 +102,18 @@ export function BackupSection({ onLocked }: { onLocked: () => void }) {
             disabled={action.busy}
             onInput={(event) => setConfirmation(event.currentTarget.value)}
           />
+        </label>
+        <label class="field">
+          <span class="field-label">Wallet password</span>
+          <input
+            type="password"
+            data-testid="backup-password"
+            autoComplete="current-password"
+            value={password}
+            disabled={action.busy}
+            onInput={(event) => setPassword(event.currentTarget.value)}
+          />
+          <span class="field-hint">Asked again so that nobody at this unlocked browser can take your keys.</span>
         </label>
         <ErrorText message={invalid ?? action.error} testId="backup-error" />
         {saved ? (
