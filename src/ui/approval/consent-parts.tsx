@@ -11,7 +11,8 @@ import {
   TrustBadge,
   When,
   claimKey,
-  claimLabel,
+  ClaimName,
+  claimNameText,
   credentialTypeLabel,
   issuerName,
   keyClaims,
@@ -58,7 +59,7 @@ export function CandidateOption({
         </span>
         {summary.length > 0 ? (
           <span class="muted small">
-            {summary.map((claim) => `${claimLabel(claim.path)}: ${plainValue(claim.value)}`).join(' · ')}
+            {summary.map((claim) => `${claimNameText(claim.path, credential.display)}: ${plainValue(claim.value)}`).join(' · ')}
           </span>
         ) : null}
         {credential.receivedAt ? (
@@ -89,8 +90,11 @@ export function ClaimList({
   disabled,
   wholeCredential,
   onToggle,
+  display,
 }: {
   claims: ConsentClaimView[];
+  /** The credential's display metadata: claim labels. */
+  display?: ConsentCandidateView['credential']['display'];
   choice: QueryChoice;
   queryId: string;
   disabled: boolean;
@@ -116,8 +120,8 @@ export function ClaimList({
               aria-describedby={flagged ? flagsId : undefined}
               onChange={(event) => onToggle(claim, event.currentTarget.checked)}
             />
-            <label class="claim-name" for={inputId} title={key}>
-              {claimLabel(claim.path)}
+            <label class="claim-name" for={inputId}>
+              <ClaimName path={claim.path} display={display} />
               {claim.requested ? <span class="pill pill-small">asked</span> : null}
               {!claim.disclosable && !wholeCredential ? (
                 <span class="muted small"> always shared</span>

@@ -95,6 +95,7 @@ export function QueryCard({
       disabled={disabled}
       wholeCredential={wholeCredential}
       onToggle={toggle}
+      display={credential.display}
     />
   );
 

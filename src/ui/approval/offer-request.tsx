@@ -15,6 +15,7 @@ import {
   TrustBadge,
   ValidityFacts,
 } from '../components/credential.tsx';
+import { CredentialCardFace, DisplayNotes } from '../components/credential-card.tsx';
 import { formatDateTime } from '../components/format.ts';
 import { OriginBadge, isInsecureOrigin } from '../components/origin-badge.tsx';
 import { ErrorText } from '../components/page.tsx';
@@ -81,7 +82,9 @@ export function OfferRequest({
         <h3>
           What it says about you <span class="muted small">({credential.claims.length})</span>
         </h3>
-        <ClaimList claims={credential.claims} testIdPrefix="offer-claim-" />
+        <CredentialCardFace credential={credential} testId="offer-card" />
+        <DisplayNotes credential={credential} testId="offer-display-notes" />
+        <ClaimList claims={credential.claims} testIdPrefix="offer-claim-" display={credential.display} />
       </section>
 
       <ErrorText message={decision.error ?? lookupError} testId="approval-error" />

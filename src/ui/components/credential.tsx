@@ -5,6 +5,8 @@
  */
 import type { ComponentChildren } from 'preact';
 import type { CredentialStatusView, CredentialView } from '../../protocol/internal.ts';
+import type { CredentialDisplayView } from '../../protocol/holder-views.ts';
+import { browserLanguages, claimLabelFor, rawClaimPath } from './claim-labels.ts';
 import { formatDate, formatDateTime, shortDid } from './format.ts';
 
 export type ClaimPath = (string | number)[];
@@ -24,6 +26,25 @@ export function claimLabel(path: ClaimPath): string {
     if (typeof part === 'number') return `${label}[${part}]`;
     return label === '' ? part : `${label}.${part}`;
   }, '');
+}
+
+/**
+ * A claim's name: the issuer's label (in the reader's language) with the raw path on
+ * hover, or the raw path itself where the issuer published no label.
+ */
+export function ClaimName({ path, display }: { path: ClaimPath; display?: CredentialDisplayView | undefined }) {
+  const shown = claimLabelFor(display, path, browserLanguages());
+  if (!shown) return <span title={rawClaimPath(path)}>{claimLabel(path)}</span>;
+  return (
+    <span title={`${rawClaimPath(path)}${shown.description ? ` — ${shown.description}` : ''}`} data-raw-path={rawClaimPath(path)}>
+      {shown.label}
+    </span>
+  );
+}
+
+/** The claim's name as plain text (summaries, lists joined by commas). */
+export function claimNameText(path: ClaimPath, display?: CredentialDisplayView): string {
+  return claimLabelFor(display, path, browserLanguages())?.label ?? claimLabel(path);
 }
 
 /** The last type that says something (not `VerifiableCredential`), else the SD-JWT `vct`. */
@@ -259,18 +280,21 @@ export function ClaimList({
   claims,
   testIdPrefix,
   markSelective = false,
+  display,
 }: {
   claims: { path: ClaimPath; value: unknown; disclosable: boolean }[];
   testIdPrefix: string;
   markSelective?: boolean;
+  /** The issuer's display metadata: claim labels. */
+  display?: CredentialDisplayView | undefined;
 }) {
   if (claims.length === 0) return <p class="muted">This credential carries no claims.</p>;
   return (
     <ul class="claims">
       {claims.map((claim) => (
         <li key={claimKey(claim.path)} class="claim-row" data-testid={`${testIdPrefix}${claimKey(claim.path)}`}>
-          <span class="claim-name" title={claimKey(claim.path)}>
-            {claimLabel(claim.path)}
+          <span class="claim-name">
+            <ClaimName path={claim.path} display={display} />
             {markSelective && claim.disclosable ? (
               <span class="pill pill-small" title="You can withhold this claim when sharing the credential">
                 selective

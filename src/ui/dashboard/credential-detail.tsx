@@ -18,6 +18,7 @@ import {
   ValidityFacts,
   When,
 } from '../components/credential.tsx';
+import { CredentialCardFace, DisplayNotes } from '../components/credential-card.tsx';
 import { useAction, usePolled } from '../components/hooks.ts';
 import { OriginBadge } from '../components/origin-badge.tsx';
 import { ErrorText, Loading } from '../components/page.tsx';
@@ -114,6 +115,7 @@ function DetailBody({
   return (
     <>
       <section class={isInactive(status) ? 'card stack credential-inactive-detail' : 'card stack'}>
+        <CredentialCardFace credential={credential} testId={`credential-face-${id}`} />
         <div class="spread wrap">
           <h3 class="credential-detail-title">
             {credentialTypeLabel(credential)}{' '}
@@ -197,7 +199,8 @@ function DetailBody({
         <h3>
           Claims <span class="muted small">({credential.claims.length})</span>
         </h3>
-        <ClaimList claims={credential.claims} testIdPrefix="credential-claim-" markSelective />
+        <DisplayNotes credential={credential} testId="credential-display-notes" />
+        <ClaimList claims={credential.claims} testIdPrefix="credential-claim-" markSelective display={credential.display} />
       </section>
 
       <details class="card raw" data-testid="credential-raw">

@@ -10,13 +10,14 @@ import {
   StatusBadge,
   When,
   claimKey,
-  claimLabel,
+  claimNameText,
   credentialTypeLabel,
   isInactive,
   issuerName,
   keyClaims,
   receivedFromText,
 } from '../components/credential.tsx';
+import { CredentialCardFace } from '../components/credential-card.tsx';
 import { usePolled } from '../components/hooks.ts';
 import { ErrorText, Loading } from '../components/page.tsx';
 import { UiRequestError, sendUiCommand } from '../components/wallet-client.ts';
@@ -162,6 +163,7 @@ function CredentialCard({ credential, onOpen }: { credential: CredentialView; on
       <span class="visually-hidden" id={`credential-open-${credential.id}`}>
         Open details
       </span>
+      <CredentialCardFace credential={credential} testId={`credential-face-${credential.id}`} />
       <span class="credential-card-head">
         <span class="credential-type">{credentialTypeLabel(credential)}</span>
         <StatusBadge status={status} testId={`credential-status-${credential.id}`} />
@@ -187,7 +189,7 @@ function CredentialCard({ credential, onOpen }: { credential: CredentialView; on
         <span class="credential-claims small">
           {summary.map((claim) => (
             <span key={claimKey(claim.path)} class="credential-claim">
-              <span class="muted">{claimLabel(claim.path)}</span> <ClaimText value={claim.value} />
+              <span class="muted">{claimNameText(claim.path, credential.display)}</span> <ClaimText value={claim.value} />
             </span>
           ))}
         </span>
