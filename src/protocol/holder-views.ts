@@ -71,6 +71,8 @@ export interface GrantedCredentialView {
   format: string;
   types: string[];
   claimPaths: (string | number)[][];
+  /** The issuer's labels of those claims, as shown when the grant was given. */
+  claimLabels?: CredentialDisplayView['claims'];
 }
 
 export interface GrantView {

@@ -63,6 +63,8 @@ export interface GrantedCredential {
   claimPaths: (string | number)[][];
   /** SD-JWT: what to disclose again on each access. */
   disclose: (string | number | null)[][];
+  /** The issuer's labels of the released claims as the holder saw them when granting (display metadata); absent when none. */
+  claimLabels?: { path: (string | number | null)[]; labels: { locale?: string; label: string; description?: string }[] }[];
 }
 
 export interface GrantEvent {
@@ -101,7 +103,13 @@ export function toGrantView(grant: GrantRecord, now: number): GrantView {
     createdAt: grant.createdAt,
     expiresAt: grant.expiresAt,
     status: grantStatus(grant, now),
-    credentials: (grant.access?.credentials ?? []).map(({ credentialId, format, types, claimPaths }) => ({ credentialId, format, types, claimPaths })),
+    credentials: (grant.access?.credentials ?? []).map(({ credentialId, format, types, claimPaths, claimLabels }) => ({
+      credentialId,
+      format,
+      types,
+      claimPaths,
+      ...(claimLabels?.length ? { claimLabels } : {}),
+    })),
     usageLimit: grant.usageLimit,
     usageCount: grant.access?.usageCount ?? 0,
     retentionDays: grant.access?.retentionDays ?? null,

@@ -4,6 +4,7 @@ import { hashJson } from '../encoding.ts';
 import { DomainError } from '../errors.ts';
 import { createConsentReceipt } from '../grants/consent-receipt.ts';
 import { grantStatus, toSiteGrantView, usesLeft, type GrantedCredential, type GrantRecord } from '../grants/grant-record.ts';
+import { grantedLabels } from '../grants/granted-labels.ts';
 import { grantLock } from '../grants/grant-service.ts';
 import type { PurposeTerm } from '../grants/purposes.ts';
 import { grantIdsOf, pairwiseLock } from '../identity/pairwise.ts';
@@ -202,6 +203,7 @@ export class DataAccessFlow {
           types: choice.record.types,
           claimPaths: releasedPaths(choice),
           disclose: [...(choice.disclose ?? [])].map((p) => [...p]),
+          ...grantedLabels(choice.record, releasedPaths(choice)),
         }));
         const draft = wallet.grants.newDataGrant({
           origin,

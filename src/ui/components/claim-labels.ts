@@ -34,7 +34,7 @@ export function pickLocalized<T extends { locale?: string }>(entries: readonly T
 }
 
 /** The label of a claim, an exact path before a pattern with null (every element); null when none is published. */
-export function claimLabelFor(display: CredentialDisplayView | undefined, path: ClaimPathValue, languages: readonly string[]): ShownLabel | null {
+export function claimLabelFor(display: Pick<CredentialDisplayView, 'claims'> | undefined, path: ClaimPathValue, languages: readonly string[]): ShownLabel | null {
   if (!display) return null;
   const matching = display.claims.filter((claim) => claim.labels.length > 0 && claimPathMatches(claim.path, path));
   const best = matching.find((claim) => !claim.path.includes(null)) ?? matching[0];

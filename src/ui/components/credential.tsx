@@ -32,7 +32,7 @@ export function claimLabel(path: ClaimPath): string {
  * A claim's name: the issuer's label (in the reader's language) with the raw path on
  * hover, or the raw path itself where the issuer published no label.
  */
-export function ClaimName({ path, display }: { path: ClaimPath; display?: CredentialDisplayView | undefined }) {
+export function ClaimName({ path, display }: { path: ClaimPath; display?: Pick<CredentialDisplayView, 'claims'> | undefined }) {
   const shown = claimLabelFor(display, path, browserLanguages());
   if (!shown) return <span title={rawClaimPath(path)}>{claimLabel(path)}</span>;
   return (
@@ -43,7 +43,7 @@ export function ClaimName({ path, display }: { path: ClaimPath; display?: Creden
 }
 
 /** The claim's name as plain text (summaries, lists joined by commas). */
-export function claimNameText(path: ClaimPath, display?: CredentialDisplayView): string {
+export function claimNameText(path: ClaimPath, display?: Pick<CredentialDisplayView, 'claims'>): string {
   return claimLabelFor(display, path, browserLanguages())?.label ?? claimLabel(path);
 }
 

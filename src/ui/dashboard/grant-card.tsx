@@ -8,7 +8,7 @@
  */
 import { useState } from 'preact/hooks';
 import type { GrantView } from '../../protocol/internal.ts';
-import { claimLabel } from '../components/credential.tsx';
+import { ClaimName, claimKey } from '../components/credential.tsx';
 import { downloadJson, fileNamePart } from '../components/download.ts';
 import { formatCount, formatDate, formatDateTime, shortDid } from '../components/format.ts';
 import { useAction } from '../components/hooks.ts';
@@ -59,7 +59,15 @@ function ReadableData({ grant }: { grant: GrantView }) {
         <li key={item.credentialId} data-testid={`grant-data-${grant.id}-${item.credentialId}`}>
           <strong>{item.types.filter((type) => type !== 'VerifiableCredential').join(', ') || item.format}</strong>
           {item.claimPaths.length > 0 ? (
-            <span class="small">: {item.claimPaths.map((path) => claimLabel(path)).join(', ')}</span>
+            <span class="small">
+              :{' '}
+              {item.claimPaths.map((path, index) => (
+                <span key={claimKey(path)} data-testid={`grant-claim-${grant.id}-${claimKey(path)}`}>
+                  {index > 0 ? ', ' : ''}
+                  <ClaimName path={path} display={item.claimLabels ? { claims: item.claimLabels } : undefined} />
+                </span>
+              ))}
+            </span>
           ) : (
             <span class="small muted">: the credential alone</span>
           )}
