@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { requestInPage, waitForApprovalPage } from '../../scripts/lib/extension-browser.ts';
 import { UNSIGNED } from '../../demo/city/requests.ts';
+import { expectAccessible } from './axe-support.ts';
 import { expectOk } from './support.ts';
 import {
   decide,
@@ -96,6 +97,7 @@ describe('type metadata', () => {
     expect(await approval.getByTestId('offer-card-name').textContent()).toBe('Aldmere Library card');
     const colours = await approval.getByTestId('offer-card').evaluate((el) => [getComputedStyle(el).backgroundColor, getComputedStyle(el).color]);
     expect(colours).toEqual(['rgb(18, 16, 124)', 'rgb(255, 255, 255)']);
+    await expectAccessible(approval, 'offer window with the issuer\'s card');
     await decide(approval, 'approve');
     const { id } = expectOk(await outcome);
 
@@ -104,6 +106,7 @@ describe('type metadata', () => {
       await expect.poll(() => dashboard.getByTestId('credential-claim-given_name').locator('.claim-name span[title]').first().textContent()).toBe('First name');
       expect(await dashboard.getByTestId(`credential-face-${id}-name`).first().textContent()).toBe('Aldmere Library card');
       expect(await dashboard.getByTestId('credential-display-notes').count()).toBe(0);
+      await expectAccessible(dashboard, 'dashboard detail with the issuer\'s card');
     } finally {
       await dashboard.close();
     }
