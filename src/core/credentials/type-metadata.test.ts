@@ -120,6 +120,16 @@ describe('SD-JWT VC type metadata', () => {
     expect(deep.fetched).toHaveLength(5);
   });
 
+  it('gives up on a chain that takes longer than its time budget', async () => {
+    const pages: Record<string, object> = {};
+    for (let i = 0; i < 4; i++) pages[i === 0 ? VCT : `https://types.example/${i}`] = { vct: i === 0 ? VCT : `https://types.example/${i}`, ...(i < 3 ? { extends: `https://types.example/${i + 1}` } : {}) };
+    const { fetcher, fetched } = web(pages);
+    const slow: HttpFetcher = { ...fetcher, get: async (...args) => (await new Promise((resolve) => setTimeout(resolve, 40)), fetcher.get(...args)) };
+    expect(await typeMetadataFor(slow, credential(), { budgetMs: 100 })).toMatchObject({ kind: 'not-used', reason: expect.stringMatching(/took longer than 0.1 s|no answer within/) });
+    expect(fetched.length).toBeLessThan(4);
+    expect((await typeMetadataFor(slow, credential(), { budgetMs: 2_000 })).kind).toBe('used');
+  });
+
   it('refuses an oversized document, one for another type, a non-JSON body and an HTTP error', async () => {
     const big = { vct: VCT, description: 'x'.repeat(TYPE_METADATA_MAX_BYTES) };
     expect(await typeMetadataFor(web({ [VCT]: big }).fetcher, credential())).toMatchObject({ kind: 'not-used', reason: expect.stringMatching(/larger|256/) });
@@ -142,6 +152,17 @@ describe('SD-JWT VC type metadata', () => {
     const { fetcher } = web({ [VCT]: meta, 'https://issuer.example/logo.png': { body: PNG, type: 'image/png' }, 'https://issuer.example/page': { body: Buffer.from('<svg onload=x>'), type: 'text/html' } });
     const outcome = await typeMetadataFor(fetcher, credential());
     expect(outcome.kind === 'used' && outcome.display.cards).toEqual([{ name: 'A' }, { locale: 'de', name: 'B' }]);
+  });
+
+  it('fetches a logo once however many cards name it, and at most four distinct logos', async () => {
+    const logo = (n: number) => ({ uri: `https://issuer.example/logo-${n}.png` });
+    const cards = [0, 0, 1, 2, 3, 4, 5].map((n, i) => ({ locale: `x-${i}`, name: `Card ${i}`, rendering: { simple: { logo: logo(n) } } }));
+    const pages: Record<string, Served | object> = { [VCT]: { vct: VCT, display: cards } };
+    for (let n = 0; n < 6; n++) pages[`https://issuer.example/logo-${n}.png`] = { body: PNG, type: 'image/png' };
+    const { fetcher, fetched } = web(pages);
+    const outcome = await typeMetadataFor(fetcher, credential());
+    expect(fetched.filter((u) => u.includes('logo-'))).toEqual([0, 1, 2, 3].map((n) => `https://issuer.example/logo-${n}.png`));
+    expect(outcome.kind === 'used' && outcome.display.cards.map((c) => Boolean(c.logo))).toEqual([true, true, true, true, true, false, false]);
   });
 
   it('warns when a claim arrived against its sd rule', async () => {

@@ -15,7 +15,7 @@ import { fromBase64 } from '../encoding.ts';
 import { fetchLogo } from '../issuance/issuer-display.ts';
 import { fetchPublic, PUBLIC_FETCH_TIMEOUT_MS } from '../net/public-fetch.ts';
 import type { FetchLimits, HttpFetcher } from '../ports.ts';
-import type { CredentialCardDisplay, CredentialDisplay } from './display.ts';
+import type { CredentialCardDisplay, CredentialDisplay, DisplayImage } from './display.ts';
 import { integrityMismatch } from './subresource-integrity.ts';
 import { mergeChain, readTypeMetadata, type TypeMetadataDocument } from './type-metadata-document.ts';
 import type { ClaimEntry, VerifiedCredential } from './types.ts';
@@ -23,7 +23,10 @@ import type { ClaimEntry, VerifiedCredential } from './types.ts';
 export const TYPE_METADATA_MAX_BYTES = 256 * 1024;
 /** The received type and at most this many types it extends. */
 export const TYPE_METADATA_MAX_EXTENDS = 4;
-const LIMITS: FetchLimits = { maxBytes: TYPE_METADATA_MAX_BYTES, timeoutMs: PUBLIC_FETCH_TIMEOUT_MS };
+/** Logos fetched per credential (distinct URIs; later cards go without): a document cannot make the wallet fetch without end. */
+export const TYPE_METADATA_MAX_LOGOS = 4;
+/** The whole chain's fetches within this time, so that accepting a credential never waits long for its looks. */
+export const TYPE_METADATA_BUDGET_MS = 12_000;
 
 export type TypeMetadataOutcome =
   /** Not an SD-JWT VC, or its `vct` is not a URL (a URN names a type without metadata to fetch). */
@@ -34,7 +37,7 @@ export type TypeMetadataOutcome =
 type Credential = Pick<VerifiedCredential, 'format' | 'vct' | 'document' | 'claims'>;
 
 /** The credential's type metadata, or why it is not used. Never throws for what a network or an issuer does. */
-export async function typeMetadataFor(fetcher: HttpFetcher, credential: Credential): Promise<TypeMetadataOutcome> {
+export async function typeMetadataFor(fetcher: HttpFetcher, credential: Credential, { budgetMs = TYPE_METADATA_BUDGET_MS } = {}): Promise<TypeMetadataOutcome> {
   const vct = credential.vct;
   if (credential.format !== 'dc+sd-jwt' || !vct || !/^https?:\/\//i.test(vct)) return { kind: 'none' };
   const integrity = credential.document['vct#integrity'];
@@ -42,12 +45,15 @@ export async function typeMetadataFor(fetcher: HttpFetcher, credential: Credenti
   const chain: TypeMetadataDocument[] = [];
   const seen = new Set<string>();
   let next: { uri: string; integrity?: string } | null = { uri: vct, ...(integrity ? { integrity } : {}) };
+  const deadline = Date.now() + budgetMs;
   try {
     while (next) {
       if (seen.has(next.uri)) throw new Error(`the type ${next.uri} extends itself (a cycle)`);
       if (chain.length > TYPE_METADATA_MAX_EXTENDS) throw new Error(`the chain of types it extends is longer than ${TYPE_METADATA_MAX_EXTENDS}`);
       seen.add(next.uri);
-      const doc = await fetchDocument(fetcher, next.uri, next.integrity);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`its types took longer than ${budgetMs / 1000} s to fetch`);
+      const doc = await fetchDocument(fetcher, next.uri, next.integrity, { maxBytes: TYPE_METADATA_MAX_BYTES, timeoutMs: Math.min(PUBLIC_FETCH_TIMEOUT_MS, left) });
       chain.push(doc);
       next = doc.extends;
     }
@@ -56,18 +62,25 @@ export async function typeMetadataFor(fetcher: HttpFetcher, credential: Credenti
   }
   const merged = mergeChain(chain);
   const cards: CredentialCardDisplay[] = [];
+  // Each logo URI fetched once, however many cards name it.
+  const logos = new Map<string, Promise<DisplayImage | undefined>>();
+  const keyOf = (logo: { uri: string; integrity?: string }) => `${logo.uri}\u0000${logo.integrity ?? ''}`;
+  // Started together: the logos' deadlines run side by side, not one after another.
+  for (const { logo } of merged.cards) {
+    if (logo && !logos.has(keyOf(logo)) && logos.size < TYPE_METADATA_MAX_LOGOS) logos.set(keyOf(logo), checkedLogo(fetcher, logo));
+  }
   for (const { logo, ...card } of merged.cards) {
-    const image = logo ? await checkedLogo(fetcher, logo) : undefined;
+    const image = logo ? await logos.get(keyOf(logo)) : undefined;
     cards.push(image ? { ...card, logo: image } : card);
   }
   const display: CredentialDisplay = { source: 'type-metadata', vct, cards, claims: merged.claims, ...(integrity ? { integrity } : {}) };
   return { kind: 'used', display, warnings: sdWarnings(display, credential.claims) };
 }
 
-async function fetchDocument(fetcher: HttpFetcher, uri: string, integrity: string | undefined): Promise<TypeMetadataDocument> {
+async function fetchDocument(fetcher: HttpFetcher, uri: string, integrity: string | undefined, limits: FetchLimits): Promise<TypeMetadataDocument> {
   let body: string;
   try {
-    const response = await fetchPublic(fetcher, uri, LIMITS, { headers: { accept: 'application/json' }, bodyEncoding: 'base64' });
+    const response = await fetchPublic(fetcher, uri, limits, { headers: { accept: 'application/json' }, bodyEncoding: 'base64' });
     if (response.status !== 200) throw new Error(`${uri} answered HTTP ${response.status}`);
     body = response.body;
   } catch (error) {
