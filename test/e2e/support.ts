@@ -31,11 +31,12 @@ export interface Harness {
 export async function startHarness({
   serverCount = 1,
   onboarded = false,
-}: { serverCount?: number; onboarded?: boolean } = {}): Promise<Harness> {
+  args,
+}: { serverCount?: number; onboarded?: boolean; /** Extra Chromium switches (e.g. a test CA's SPKI). */ args?: string[] } = {}): Promise<Harness> {
   const servers = await Promise.all(Array.from({ length: serverCount }, () => startDemoServer()));
   let browser: ExtensionBrowser;
   try {
-    browser = await launchWithExtension({ extensionDirs: [process.env.TESSERA_EXTENSION_DIR ?? DEFAULT_EXTENSION_DIR] });
+    browser = await launchWithExtension({ extensionDirs: [process.env.TESSERA_EXTENSION_DIR ?? DEFAULT_EXTENSION_DIR], ...(args ? { args } : {}) });
   } catch (error) {
     await Promise.all(servers.map((s) => s.close()));
     throw error;
