@@ -15,6 +15,7 @@ import { requestInPage, waitForApprovalPage } from '../../scripts/lib/extension-
 import { UNSIGNED } from '../../demo/city/requests.ts';
 import { expectAccessible } from './axe-support.ts';
 import { expectOk } from './support.ts';
+import { startDataAccess } from './ui-consent-support.ts';
 import {
   decide,
   digital,
@@ -23,6 +24,7 @@ import {
   makeSdJwtVc,
   newTestIssuer,
   openCredential,
+  openDashboard,
   openPage,
   startCitizenHarness,
   startDcGet,
@@ -127,6 +129,22 @@ describe('type metadata', () => {
       await waitDcGet(handle);
     } finally {
       await city.close();
+    }
+  });
+
+  test('a data grant given for the labelled card lists its claims by label on the grant card', async () => {
+    const query = { credentials: [{ id: 'card', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, claims: [{ path: ['given_name'] }] }] };
+    const { approval, outcome } = await startDataAccess(h.context, registryPage, { purpose: ['dpv:ServiceProvision'], duration_days: 30, dcql_query: query });
+    await decide(approval, 'approve');
+    const { grant } = expectOk(await outcome);
+    const dashboard = await openDashboard(h);
+    try {
+      await dashboard.getByTestId('tab-access').click();
+      const claim = dashboard.getByTestId(`grant-claim-${grant.id}-given_name`).locator('span[title]');
+      await expect.poll(() => claim.textContent(), { timeout: 15_000 }).toBe('First name');
+      expect(await claim.getAttribute('title')).toBe('given_name');
+    } finally {
+      await dashboard.close();
     }
   });
 
