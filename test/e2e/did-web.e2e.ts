@@ -1,0 +1,129 @@
+/**
+ * did:web issuers, end to end: the issuer's key is in a did.json served over real HTTPS
+ * on loopback (a test CA made with openssl at test time, trusted by this Chromium
+ * through its SPKI hash), and the holder imports its credential in the dashboard.
+ * - a document whose `id` is the DID: the credential is verified and kept;
+ * - a document whose `id` is another DID: refused, naming both;
+ * - a did:web whose host speaks only plain http: refused, and the wallet never fell
+ *   back to http (the http server saw no request).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ed25519 } from '@noble/curves/ed25519';
+import { approveIn, requestIdentity, waitForApprovalPage } from '../../scripts/lib/extension-browser.ts';
+import { createTestCa, startHttpsTestServer, type HttpsTestServer } from '../support/test-ca.ts';
+import { makeJwtVc, type TestIssuer } from './credential-support.ts';
+import { expectOk, openDashboard, openSite, type Harness, startHarness } from './support.ts';
+
+/** Documents the HTTPS server serves, by path. */
+const documents = new Map<string, unknown>();
+let https: HttpsTestServer;
+let plainHttp: Server;
+let plainHttpRequests = 0;
+let h: Harness;
+let dashboard: Page;
+let holderDid: string;
+
+/** An Ed25519 issuer whose DID is `did` (its key `#key-1`), and its DID document. */
+function didWebIssuer(did: string): { issuer: TestIssuer; document: (id?: string) => unknown } {
+  const secretKey = ed25519.utils.randomSecretKey();
+  const kid = `${did}#key-1`;
+  const x = Buffer.from(ed25519.getPublicKey(secretKey)).toString('base64url');
+  const issuer: TestIssuer = {
+    did,
+    kid,
+    secretKey,
+    sign: (data) => Buffer.from(ed25519.sign(new TextEncoder().encode(data), secretKey)).toString('base64url'),
+  };
+  const document = (id = did) => ({
+    '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/suites/jws-2020/v1'],
+    id,
+    verificationMethod: [{ id: kid, type: 'JsonWebKey2020', controller: did, publicKeyJwk: { kty: 'OKP', crv: 'Ed25519', x } }],
+    assertionMethod: [kid],
+  });
+  return { issuer, document };
+}
+
+async function importCredential(credential: string): Promise<string> {
+  await dashboard.getByTestId('import-credential-text').fill(credential);
+  await dashboard.getByTestId('import-credential').click();
+  const result = dashboard.getByTestId('import-result');
+  await expect.poll(async () => (await result.textContent())?.trim() ?? '', { timeout: 20_000 }).not.toBe('');
+  return (await result.textContent()) ?? '';
+}
+
+beforeAll(async () => {
+  const ca = createTestCa();
+  https = await startHttpsTestServer(ca, (req, res) => {
+    const document = documents.get(req.url ?? '');
+    if (!document) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/did+json', 'cache-control': 'max-age=60' }).end(JSON.stringify(document));
+  });
+  plainHttp = createServer((_req, res) => {
+    plainHttpRequests++;
+    res.writeHead(500).end();
+  });
+  await new Promise<void>((resolve) => plainHttp.listen(0, '127.0.0.1', resolve));
+  h = await startHarness({ serverCount: 1, onboarded: true, args: [ca.chromiumArg] });
+  const site = await openSite(h.context, h.servers[0]!.url('127.0.0.1', '/plain'));
+  const pending = requestIdentity(site);
+  await approveIn(await waitForApprovalPage(h.context));
+  holderDid = expectOk(await pending).did;
+  dashboard = await openDashboard(h);
+}, 90_000);
+
+afterAll(async () => {
+  await h?.close();
+  await https?.close();
+  await new Promise<void>((resolve) => (plainHttp ? plainHttp.close(() => resolve()) : resolve()));
+});
+
+describe('a did:web issuer', () => {
+  test('whose document at /.well-known/did.json is its own: the imported credential is verified and kept', async () => {
+    const did = `did:web:127.0.0.1%3A${https.port}`;
+    const { issuer, document } = didWebIssuer(did);
+    documents.set('/.well-known/did.json', document());
+    const credential = await makeJwtVc(issuer, { subject: holderDid, types: ['VerifiableCredential', 'GuildMembership'], claims: { member: 'M-77' } });
+
+    const result = await importCredential(credential);
+    expect(result).not.toMatch(/Not imported/);
+    const card = dashboard.locator('[data-testid^="credential-"]', { hasText: 'GuildMembership' }).first();
+    await card.waitFor({ timeout: 15_000 });
+    expect(https.requests).toContain('/.well-known/did.json');
+  });
+
+  test('whose document (at a path) names another DID: refused with both DIDs, nothing kept', async () => {
+    const did = `did:web:127.0.0.1%3A${https.port}:guilds:impostor`;
+    const { issuer, document } = didWebIssuer(did);
+    const other = `did:web:127.0.0.1%3A${https.port}:guilds:real`;
+    documents.set('/guilds/impostor/did.json', document(other));
+    const before = await dashboard.locator('[data-testid^="credential-status-"]').count();
+    const credential = await makeJwtVc(issuer, { subject: holderDid, types: ['VerifiableCredential', 'ImpostorCard'], claims: { member: 'X-1' } });
+
+    const result = await importCredential(credential);
+    expect(result).toMatch(/Not imported/);
+    expect(result).toContain(`/guilds/impostor/did.json`);
+    expect(result).toContain(other);
+    expect(result).toContain(`not ${did}`);
+    expect(https.requests).toContain('/guilds/impostor/did.json');
+    expect(await dashboard.locator('[data-testid^="credential-status-"]').count()).toBe(before);
+    expect(await dashboard.locator('[data-testid^="credential-"]', { hasText: 'ImpostorCard' }).count()).toBe(0);
+  });
+
+  test('whose host serves plain http only: refused as unfetchable, never fetched over http', async () => {
+    const { port } = plainHttp.address() as AddressInfo;
+    const did = `did:web:127.0.0.1%3A${port}`;
+    const { issuer } = didWebIssuer(did);
+    const credential = await makeJwtVc(issuer, { subject: holderDid, types: ['VerifiableCredential', 'PlainCard'], claims: { member: 'P-1' } });
+
+    const result = await importCredential(credential);
+    expect(result).toMatch(/Not imported/);
+    expect(result).toContain(`https://127.0.0.1:${port}/.well-known/did.json`);
+    expect(plainHttpRequests).toBe(0);
+  });
+});
