@@ -40,6 +40,8 @@ export interface CredentialView {
   display?: CredentialDisplayView;
   /** Why the type metadata is not used, or claims that arrived against its sd rules. */
   displayNotes?: string[];
+  /** An offer whose did:web issuer is resolved and its signature checked only when the holder accepts. */
+  issuerCheck?: 'when-accepted';
 }
 
 /** A credential's cards per locale and its claim labels per path (null: every array element). */

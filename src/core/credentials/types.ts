@@ -66,6 +66,8 @@ export interface VerifiedCredential {
   validUntil: string | null;
   status: StatusReference[];
   holder: HolderBinding;
+  /** Set when the issuer's signature was deferred (`CredentialDeps.deferIssuer`): not yet verified, never kept. */
+  issuerCheck?: 'when-accepted';
 }
 
 export interface CredentialRecord extends VerifiedCredential {

@@ -29,17 +29,22 @@ export async function verifyCredential(raw: string, deps: CredentialDeps): Promi
     );
   }
   try {
-    const detected = detectFormat(raw.trim());
-    switch (detected.format) {
-      case 'jwt_vc_json':
-        return await verifyJwtVc(detected.jwt, deps);
-      case 'vc+jwt':
-        return await verifyVcJose(detected.jwt, deps);
-      case 'dc+sd-jwt':
-        return await verifySdJwtVc(detected.jwt, detected.disclosures, deps);
-    }
+    const verified = await verifyDetected(raw, deps);
+    return deps.deferIssuer?.(verified.issuer) === true ? { ...verified, issuerCheck: 'when-accepted' } : verified;
   } catch (error) {
     if (error instanceof CredentialError) throw error;
     throw new CredentialError('malformed', `The credential could not be read: ${messageOf(error)}`);
+  }
+}
+
+async function verifyDetected(raw: string, deps: CredentialDeps): Promise<VerifiedCredential> {
+  const detected = detectFormat(raw.trim());
+  switch (detected.format) {
+    case 'jwt_vc_json':
+      return verifyJwtVc(detected.jwt, deps);
+    case 'vc+jwt':
+      return verifyVcJose(detected.jwt, deps);
+    case 'dc+sd-jwt':
+      return verifySdJwtVc(detected.jwt, detected.disclosures, deps);
   }
 }

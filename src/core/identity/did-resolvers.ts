@@ -4,19 +4,34 @@ import { type DIDResolutionResult, type DIDResolver, Resolver } from 'did-resolv
 import { privateMembers } from '../credentials/issuer-key.ts';
 import type { DidResolver } from '../credentials/types.ts';
 import { fromUtf8 } from '../encoding.ts';
+import type { HttpFetcher } from '../ports.ts';
+import { DidDocumentCache } from './did-document-cache.ts';
+import { didWebResolver } from './did-web-resolver.ts';
+
+/** One did:web document cache per fetcher (per worker), shared by every resolver made for it. */
+const caches = new WeakMap<HttpFetcher, DidDocumentCache>();
 
 /**
- * Resolves the DID methods the wallet works with offline: did:key and did:jwk
- * (issuers, verifiers' client_ids and the wallet's own DIDs).
+ * Resolves the DID methods the wallet works with: did:key and did:jwk offline, and
+ * did:web over the network when a fetcher is given (did-web-resolver.ts: https only,
+ * the URL policy, HTTP caching; its header says when a site's did:web is resolved).
+ * Issuers, verifiers' client_ids, accreditation bodies and the wallet's own DIDs.
  */
-export function createDidResolver(): DidResolver {
-  const resolver = new Resolver({ ...getDidKeyResolver(), ...didJwkResolver() });
+export function createDidResolver(network?: { fetcher: HttpFetcher; now: () => number }): DidResolver {
+  const web = network ? didWebResolver({ ...network, cache: cacheFor(network.fetcher) }) : {};
+  const resolver = new Resolver({ ...getDidKeyResolver(), ...didJwkResolver(), ...web });
   return {
     resolve: async (didUrl) => {
       const result = await resolver.resolve(didUrl);
       return { didDocument: result.didDocument as never, didResolutionMetadata: { error: result.didResolutionMetadata.error } };
     },
   };
+}
+
+function cacheFor(fetcher: HttpFetcher): DidDocumentCache {
+  let cache = caches.get(fetcher);
+  if (!cache) caches.set(fetcher, (cache = new DidDocumentCache()));
+  return cache;
 }
 
 const SIGNING_RELATIONSHIPS = ['assertionMethod', 'authentication', 'capabilityInvocation', 'capabilityDelegation'] as const;

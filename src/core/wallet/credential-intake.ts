@@ -5,6 +5,7 @@ import { OriginHolderKeys, WalletHolderKeys } from '../credentials/holder-keys.t
 import type { CredentialRecord, CredentialStatus, HolderKeys, VerifiedCredential } from '../credentials/types.ts';
 import { verifyCredential } from '../credentials/verify-credential.ts';
 import { hashJson } from '../encoding.ts';
+import { isDidWeb } from '../identity/did-web-resolver.ts';
 import { DomainError } from '../errors.ts';
 import { approvalHeader, type ApprovalKindHandler } from './approval-kinds.ts';
 import { toCredentialView } from './credential-views.ts';
@@ -38,10 +39,11 @@ export class CredentialIntake {
     }
     const wallet = await this.ctx.session.current();
     if (wallet) {
-      const verified = await this.verifyForSite(wallet, origin, params.credential);
       // A connected site's offer is checked in full before any window (its status too);
-      // for any other site nothing is fetched before the holder decides.
-      if (await this.isConnected(wallet, origin)) await this.refuseIfRevoked(verified);
+      // for any other site nothing is fetched before the holder decides (a did:web issuer included).
+      const connected = await this.isConnected(wallet, origin);
+      const verified = await this.verifyForSite(wallet, origin, params.credential, connected ? 'now' : 'when-accepted');
+      if (connected) await this.refuseIfRevoked(verified);
     }
     const requestHash = await hashJson({ method: 'wallet_offerCredential', origin, params });
     return (await this.ctx.desk.ask(requestId, { kind: 'offer', origin, requestId, requestHash, credential: params.credential })) as { id: string };
@@ -50,10 +52,10 @@ export class CredentialIntake {
   readonly approvalKind: ApprovalKindHandler<'offer'> = {
     kind: 'offer',
     view: async (wallet, approval) => {
-      const verified = await this.verifyForSite(wallet, approval.origin, approval.credential);
       // A connected site (an active grant) may have its offer's status shown before the
       // decision; for any other, the wallet fetches nothing until the holder accepts.
       const connected = await this.isConnected(wallet, approval.origin);
+      const verified = await this.verifyForSite(wallet, approval.origin, approval.credential, connected ? 'now' : 'when-accepted');
       const status = connected ? await this.ctx.status.statusOf(verified) : NOT_CHECKED_YET;
       // Its type metadata likewise: fetched for a connected site only, else at acceptance.
       const { display, notes } = connected ? await displayToKeep(this.ctx, verified, {}) : { display: undefined, notes: [] };
@@ -105,17 +107,18 @@ export class CredentialIntake {
     return Boolean(site?.identityGrantId && (await wallet.grants.active(site.identityGrantId)));
   }
 
-  private async verifyForSite(wallet: UnlockedWallet, origin: string, raw: string): Promise<VerifiedCredential> {
+  /** `when-accepted`: a did:web issuer is not resolved (its signature is checked on approval). */
+  private async verifyForSite(wallet: UnlockedWallet, origin: string, raw: string, issuerCheck: 'now' | 'when-accepted' = 'now'): Promise<VerifiedCredential> {
     try {
-      return await this.verify(raw, new OriginHolderKeys(wallet.pairwise, origin));
+      return await this.verify(raw, new OriginHolderKeys(wallet.pairwise, origin), issuerCheck === 'when-accepted' ? isDidWeb : undefined);
     } catch (error) {
       if (error instanceof CredentialError) throw siteRefusal();
       throw error;
     }
   }
 
-  private verify(raw: string, holderKeys: HolderKeys): Promise<VerifiedCredential> {
-    return verifyCredential(raw, { resolver: this.ctx.resolver, holderKeys, now: this.ctx.ports.now() });
+  private verify(raw: string, holderKeys: HolderKeys, deferIssuer?: (issuer: string) => boolean): Promise<VerifiedCredential> {
+    return verifyCredential(raw, { resolver: this.ctx.resolver, holderKeys, now: this.ctx.ports.now(), ...(deferIssuer ? { deferIssuer } : {}) });
   }
 
   private keep(verified: VerifiedCredential, status: CredentialStatus, receivedFrom: string): Promise<CredentialRecord> {

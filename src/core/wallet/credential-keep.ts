@@ -22,6 +22,8 @@ export async function keepCredential(
   receivedFrom: string,
   extras: KeepExtras = {},
 ): Promise<CredentialRecord> {
+  // A credential whose issuer signature was deferred has not verified: never kept.
+  if (verified.issuerCheck !== undefined) throw new Error('internal: a credential whose issuer was not checked cannot be kept');
   const wallet = await ctx.session.require();
   const { display, notes } = await displayToKeep(ctx, verified, extras);
   const record: CredentialRecord = {

@@ -3,6 +3,7 @@ import type { CredentialsResult } from '../../protocol/rpc.ts';
 import { hashJson } from '../encoding.ts';
 import { parseDcApiRequest, ProtocolError, type ParsedRequest } from '../presentation/openid4vp-request.ts';
 import { buildVpToken } from '../presentation/vp-token.ts';
+import { sameHostDidWeb } from '../identity/did-web-resolver.ts';
 import { approvalHeader, type ApprovalKindHandler } from './approval-kinds.ts';
 import { chooseCredentials, consentQueries, matchHeld, matchWithFreshStatus, presentOrAsk, releasedPaths } from './presentation-choices.ts';
 import type { CredentialContext } from './flow-context.ts';
@@ -44,7 +45,7 @@ export class CredentialPresentation {
   private async parse(origin: string, protocol: DcApiProtocol | null, data: Record<string, unknown>): Promise<{ request: ParsedRequest } | ProtocolRefusal> {
     const effective = protocol ?? ('request' in data ? 'openid4vp-v1-signed' : 'openid4vp-v1-unsigned');
     try {
-      return { request: await parseDcApiRequest({ protocol: effective, data, origin }, { resolver: this.ctx.resolver, now: this.ctx.ports.now() }) };
+      return { request: await parseDcApiRequest({ protocol: effective, data, origin }, { resolver: sameHostDidWeb(this.ctx.resolver, origin), now: this.ctx.ports.now() }) };
     } catch (error) {
       if (error instanceof ProtocolError) return { error: 'invalid_request', error_description: error.description };
       throw error;

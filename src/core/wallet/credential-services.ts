@@ -24,7 +24,7 @@ export interface CredentialServices {
 }
 
 export function createCredentialServices(context: FlowContext): CredentialServices {
-  const resolver = createDidResolver();
+  const resolver = createDidResolver({ fetcher: context.ports.fetcher, now: context.ports.now });
   const status = new CredentialStatusService(context.ports, resolver, context.commit);
   const ctx: CredentialContext = { ...context, status, resolver };
   return {

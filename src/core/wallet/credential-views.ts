@@ -30,5 +30,6 @@ export async function toCredentialView(wallet: UnlockedWallet, record: Credentia
     categoriesSetByUser: record.id in categoryPolicy.overrides,
     ...(record.display ? { display: { source: record.display.source, cards: record.display.cards, claims: record.display.claims.map(({ path, labels }) => ({ path, labels })) } } : {}),
     ...(record.displayNotes?.length ? { displayNotes: record.displayNotes } : {}),
+    ...(record.issuerCheck ? { issuerCheck: record.issuerCheck } : {}),
   };
 }

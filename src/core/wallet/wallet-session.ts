@@ -132,7 +132,7 @@ export class WalletSession {
         import('../credentials/veramo-credential-store.ts'),
         import('../identity/did-resolvers.ts'),
       ]);
-      return [new VeramoCredentialStore(credentials, { pairwise, resolver: createDidResolver(), now })];
+      return [new VeramoCredentialStore(credentials, { pairwise, resolver: createDidResolver({ fetcher: this.ports.fetcher, now }), now })];
     });
     const pairwise = new PairwiseIdentities(
       agent,

@@ -50,6 +50,11 @@ export function OfferRequest({
           </code>
           <TrustBadge credential={credential} testId="issuer-trust" />
         </div>
+        {credential.issuerCheck === 'when-accepted' ? (
+          <p class="muted small" data-testid="issuer-check-deferred">
+            Issuer checked when you accept: Tessera fetches nothing for this site before you decide.
+          </p>
+        ) : null}
         {credential.issuerTrusted ? null : (
           <p class="warning" data-testid="issuer-warning">
             Tessera does not know this issuer: anyone can sign a credential. Keep it only if you expected a credential

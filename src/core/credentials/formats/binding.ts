@@ -1,13 +1,25 @@
 /** Holder binding: the wallet key a credential is bound to, or a refusal. */
 import { CredentialError } from '../errors.ts';
 import type { DidResolver, HolderBinding, HolderKeys } from '../types.ts';
-import { isDid, isObject } from './jws.ts';
+import { isDid, isObject, verifyIssuerSignature, type DecodedJwt } from './jws.ts';
 
 /** What verifying a credential needs: DID resolution, the wallet's keys, and the time (ms). */
 export interface CredentialDeps {
   resolver: DidResolver;
   holderKeys: HolderKeys;
   now: number;
+  /**
+   * Issuers whose signature is checked only when the holder accepts (a did:web a
+   * never-connected site's offer names: resolving it is a fetch the site asked for).
+   * The credential then comes back with `issuerCheck: 'when-accepted'` and must not be kept.
+   */
+  deferIssuer?: (issuer: string) => boolean;
+}
+
+/** The issuer's signature, unless `deps.deferIssuer` defers it to the holder's acceptance. */
+export async function checkIssuerSignature(jwt: DecodedJwt, issuer: string, deps: CredentialDeps): Promise<void> {
+  if (deps.deferIssuer?.(issuer) === true) return;
+  await verifyIssuerSignature(jwt, issuer, deps.resolver);
 }
 
 /** The binding for a subject DID (JWT VC `sub`, VC 2.0 `credentialSubject.id`). */

@@ -4,9 +4,9 @@
  */
 import { CredentialError } from '../errors.ts';
 import type { ClaimEntry, VerifiedCredential } from '../types.ts';
-import { bindSubjectDid, type CredentialDeps } from './binding.ts';
+import { bindSubjectDid, checkIssuerSignature, type CredentialDeps } from './binding.ts';
 import { flattenClaims } from './claims.ts';
-import { isObject, verifyIssuerSignature, type DecodedJwt, type JsonObject } from './jws.ts';
+import { isObject, type DecodedJwt, type JsonObject } from './jws.ts';
 import { bitstringStatusRefs } from './status-refs.ts';
 import { checkValidityPeriod, dateTime, isoOrNull, numericDate } from './validity.ts';
 import { credentialTypes, firstContext, issuerIdOf, optionalString, singleSubject, VCDM1_CONTEXT, VCDM2_CONTEXT } from './w3c.ts';
@@ -34,7 +34,7 @@ export async function verifyJwtVc(jwt: DecodedJwt, deps: CredentialDeps): Promis
     throw new CredentialError('malformed', `vc.issuer (${vcIssuer}) differs from the JWT issuer 'iss' (${iss})`);
   }
 
-  await verifyIssuerSignature(jwt, iss, deps.resolver);
+  await checkIssuerSignature(jwt, iss, deps);
 
   const types = credentialTypes(vc.type, 'vc.');
   const subject = singleSubject(vc.credentialSubject, 'vc.');

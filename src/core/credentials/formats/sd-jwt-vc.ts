@@ -11,10 +11,10 @@
 import { sha256, toBase64Url } from '../../encoding.ts';
 import { CredentialError } from '../errors.ts';
 import type { VerifiedCredential } from '../types.ts';
-import { bindConfirmationKey, type CredentialDeps } from './binding.ts';
+import { bindConfirmationKey, checkIssuerSignature, type CredentialDeps } from './binding.ts';
 import { detectFormat } from './detect.ts';
 import { flattenClaims, pathKey, type ClaimPath } from './claims.ts';
-import { decodeBase64UrlJson, isObject, verifyIssuerSignature, type DecodedJwt, type JsonObject } from './jws.ts';
+import { decodeBase64UrlJson, isObject, type DecodedJwt, type JsonObject } from './jws.ts';
 import { tokenStatusRefs } from './status-refs.ts';
 import { checkValidityPeriod, isoOrNull, numericDate } from './validity.ts';
 import { optionalString } from './w3c.ts';
@@ -53,7 +53,7 @@ export async function verifySdJwtVc(jwt: DecodedJwt, encodedDisclosures: string[
   const iss = optionalString(payload.iss, 'iss');
   if (iss === null) throw new CredentialError('malformed', "The SD-JWT VC has no 'iss' (the issuer)");
 
-  await verifyIssuerSignature(jwt, iss, deps.resolver);
+  await checkIssuerSignature(jwt, iss, deps);
 
   const { document, disclosures } = await unpackSdJwt(payload, encodedDisclosures);
   for (const disclosure of disclosures) {

@@ -4,8 +4,8 @@
  */
 import { CredentialError } from '../errors.ts';
 import type { VerifiedCredential } from '../types.ts';
-import { bindSubjectDid, type CredentialDeps } from './binding.ts';
-import { mediaType, verifyIssuerSignature, type DecodedJwt } from './jws.ts';
+import { bindSubjectDid, checkIssuerSignature, type CredentialDeps } from './binding.ts';
+import { mediaType, type DecodedJwt } from './jws.ts';
 import { bitstringStatusRefs } from './status-refs.ts';
 import { checkValidityPeriod, dateTime, earliest, isoOrNull, latest, numericDate } from './validity.ts';
 import { credentialTypes, firstContext, issuerIdOf, optionalString, singleSubject, VCDM1_CONTEXT, VCDM2_CONTEXT } from './w3c.ts';
@@ -36,7 +36,7 @@ export async function verifyVcJose(jwt: DecodedJwt, deps: CredentialDeps): Promi
     throw new CredentialError('malformed', `The JWT issuer 'iss' (${iss}) differs from the credential issuer (${issuer})`);
   }
 
-  await verifyIssuerSignature(jwt, issuer, deps.resolver);
+  await checkIssuerSignature(jwt, issuer, deps);
 
   const types = credentialTypes(payload.type, '');
   const subject = singleSubject(payload.credentialSubject, '');
