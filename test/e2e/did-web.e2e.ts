@@ -5,14 +5,17 @@
  * - a document whose `id` is the DID: the credential is verified and kept;
  * - a document whose `id` is another DID: refused, naming both;
  * - a did:web whose host speaks only plain http: refused, and the wallet never fell
- *   back to http (the http server saw no request).
+ *   back to http (the http server saw no request);
+ * - offered by a site that is not connected (its login revoked): nothing is fetched
+ *   before the decision (the window says the issuer is checked on accepting); on
+ *   approval the document is fetched, the signature checked and the credential kept.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ed25519 } from '@noble/curves/ed25519';
-import { approveIn, requestIdentity, waitForApprovalPage } from '../../scripts/lib/extension-browser.ts';
+import { approveIn, requestIdentity, requestInPage, waitForApprovalPage } from '../../scripts/lib/extension-browser.ts';
 import { createTestCa, startHttpsTestServer, type HttpsTestServer } from '../support/test-ca.ts';
 import { makeJwtVc, type TestIssuer } from './credential-support.ts';
 import { expectOk, openDashboard, openSite, type Harness, startHarness } from './support.ts';
@@ -125,5 +128,37 @@ describe('a did:web issuer', () => {
     expect(result).toMatch(/Not imported/);
     expect(result).toContain(`https://127.0.0.1:${port}/.well-known/did.json`);
     expect(plainHttpRequests).toBe(0);
+  });
+});
+
+describe('a did:web issuer of a credential a site offers', () => {
+  test('a site that is not connected: the document is fetched only once the holder accepts', async () => {
+    // The site logs in (so the wallet holds a DID for it), then gives its grant up: no longer connected.
+    const site = await openSite(h.context, h.servers[0]!.url('localhost', '/plain'));
+    const login = requestIdentity(site);
+    await approveIn(await waitForApprovalPage(h.context));
+    const siteDid = expectOk(await login).did;
+    type Grant = { id: string; kind: string; status: string };
+    const grants = expectOk(await requestInPage<Grant[]>(site, { method: 'wallet_getGrants' }));
+    for (const grant of grants.filter((g) => g.status === 'active')) {
+      expectOk(await requestInPage(site, { method: 'wallet_revokeGrant', params: { grantId: grant.id } }));
+    }
+
+    const did = `did:web:127.0.0.1%3A${https.port}:offers`;
+    const { issuer, document } = didWebIssuer(did);
+    documents.set('/offers/did.json', document());
+    const credential = await makeJwtVc(issuer, { subject: siteDid, types: ['VerifiableCredential', 'OfferedPass'], claims: { pass: 'O-9' } });
+    const approvalP = waitForApprovalPage(h.context);
+    const outcome = requestInPage<{ id: string }>(site, { method: 'wallet_offerCredential', params: { credential } }, { timeoutMs: 30_000 });
+    const approval = await approvalP;
+    await approval.getByTestId('issuer-check-deferred').waitFor({ timeout: 15_000 });
+    expect(await approval.getByTestId('offer-issuer').textContent()).toContain(did);
+    expect(https.requests).not.toContain('/offers/did.json');
+
+    await approveIn(approval);
+    const { id } = expectOk(await outcome);
+    expect(https.requests).toContain('/offers/did.json');
+    await dashboard.reload();
+    await dashboard.getByTestId(`credential-${id}`).waitFor({ timeout: 15_000 });
   });
 });
