@@ -52,12 +52,12 @@ export interface CitizenHarness {
 }
 
 /** The registry and the city (which trusts the registry), then Chromium with dist/ loaded. */
-export async function startCitizenHarness({ onboarded = true }: { onboarded?: boolean } = {}): Promise<CitizenHarness> {
+export async function startCitizenHarness({ onboarded = true, args }: { onboarded?: boolean; /** Extra Chromium switches. */ args?: string[] } = {}): Promise<CitizenHarness> {
   const registry = await startRegistry();
   const city = await startCity({ trustedIssuers: [{ did: registry.did, name: 'Aldmere Civic Registry' }] });
   let browser: ExtensionBrowser;
   try {
-    browser = await launchWithExtension({ extensionDirs: [process.env.TESSERA_EXTENSION_DIR ?? DEFAULT_EXTENSION_DIR] });
+    browser = await launchWithExtension({ extensionDirs: [process.env.TESSERA_EXTENSION_DIR ?? DEFAULT_EXTENSION_DIR], ...(args ? { args } : {}) });
   } catch (error) {
     await Promise.all([registry.close(), city.close()]);
     throw error;

@@ -4,6 +4,8 @@
  * issuer's name and logo and received in all three formats; a site's
  * `wallet_offerCredential({ credential_offer })` answered { id, ids }; a user's click
  * on an offer link opens the same window. (The demo issuers' journey is openid4vci.e2e.ts.)
+ * Every *.chromiumapp.org name resolves to a local TCP listener (redirect-host-listener.ts),
+ * so a redirect that left the browser (carrying the code and state) would be seen.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,11 +14,13 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { approveIn, openExtensionPage, requestInPage, waitForApprovalPage, waitForClose } from '../../scripts/lib/extension-browser.ts';
 import { createTestIssuer } from '../support/issuers.ts';
 import { MemoryOpenId4VciIssuer } from '../support/openid4vci-issuer.ts';
+import { listenForRedirectHost, type RedirectHostListener } from './redirect-host-listener.ts';
 import { expectOk, openSite, startHarness, type Harness } from './support.ts';
 
 let h: Harness;
 let server: Server;
 let issuer: MemoryOpenId4VciIssuer;
+let redirectHost: RedirectHostListener;
 
 /** Serves the test issuer over HTTP on 127.0.0.1 (the URL policy allows http to loopback). */
 async function serveIssuer(txCode: string): Promise<MemoryOpenId4VciIssuer> {
@@ -42,13 +46,15 @@ async function serveIssuer(txCode: string): Promise<MemoryOpenId4VciIssuer> {
 }
 
 beforeAll(async () => {
-  h = await startHarness({ onboarded: true });
+  redirectHost = await listenForRedirectHost();
+  h = await startHarness({ onboarded: true, args: redirectHost.args });
   issuer = await serveIssuer('4821');
 }, 60_000);
 
 afterAll(async () => {
   await h?.close();
   await new Promise((resolve) => server?.close(resolve));
+  await redirectHost?.close();
 });
 
 describe('OpenID4VCI receiving', () => {
@@ -121,5 +127,12 @@ describe('OpenID4VCI receiving', () => {
     expect(new URL(authorize!.url).searchParams.get('redirect_uri')).toBe(`https://${h.extensionId}.chromiumapp.org/openid4vci/callback`);
     await waitForClose(approval);
     await dashboard.close();
+    // The redirect with the code never left the browser (the block rule stopped it)...
+    expect(redirectHost.connections).toEqual([]);
+    // ...while the same navigation to a host the rule does not cover reaches the listener.
+    const other = await h.context.newPage();
+    await other.goto(`https://${'a'.repeat(32)}.chromiumapp.org/openid4vci/callback?code=c&state=s`, { timeout: 10_000 }).catch(() => undefined);
+    await expect.poll(() => redirectHost.connections.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await other.close();
   }, 60_000);
 });

@@ -7,7 +7,8 @@
  * (d) a click on an openid-credential-offer:// link; (e) the authorization code flow
  * in a tab; (f) the PID received over OpenID4VCI presented to the city; (g) the
  * library-built issuer. The wallet's own half (against an in-memory issuer) is
- * openid4vci-wallet.e2e.ts.
+ * openid4vci-wallet.e2e.ts. Every *.chromiumapp.org name resolves to a local listener
+ * (redirect-host-listener.ts): the registry's redirect must never reach it.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -15,14 +16,17 @@ import { approveIn, openExtensionPage, requestInPage, waitForApprovalPage, waitF
 import { PID_SD_JWT, RESIDENT_JWT_VC } from '../../demo/registry/openid4vci-metadata.ts';
 import { startLibraryIssuer, type LibraryIssuerServer } from '../../demo/vci-library-issuer/server.ts';
 import { closeStrayApprovals, decide, openPage, startCitizenHarness, type CitizenHarness } from './credential-support.ts';
+import { listenForRedirectHost, type RedirectHostListener } from './redirect-host-listener.ts';
 import { expectOk } from './support.ts';
 
 let h: CitizenHarness;
 let ferry: LibraryIssuerServer;
 let offersPage: Page;
+let redirectHost: RedirectHostListener;
 
 beforeAll(async () => {
-  h = await startCitizenHarness();
+  redirectHost = await listenForRedirectHost();
+  h = await startCitizenHarness({ args: redirectHost.args });
   ferry = await startLibraryIssuer();
   offersPage = await openPage(h.context, h.registry.url(undefined, '/openid4vci'));
   await offersPage.locator('[data-testid="offers"][data-state="ready"]').waitFor({ timeout: 10_000 });
@@ -31,6 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
   await ferry?.close();
+  await redirectHost?.close();
 });
 
 /** Fresh offers on the registry's page (each pre-authorized code is single-use). */
@@ -154,6 +159,8 @@ describe('OpenID4VCI with the demo registry', () => {
     await expect.poll(() => tab.getByTestId('issuer-subject').textContent(), { timeout: 10_000 }).toBe('Mara Quillfeather');
     await tab.getByTestId('issuer-authorize').click();
     expect(await waitForClose(tab, 20_000)).toBe(true);
+    // The registry's 303 to the redirect URI (after its own page's form post) was stopped in the browser.
+    expect(redirectHost.connections).toEqual([]);
     await expect.poll(() => issuedCount(), { timeout: 20_000 }).toBe(before + 1);
     expect(h.registry.issuer.issued.at(-1)?.format).toBe('jwt_vc_json');
     await expect.poll(() => dashboard.getByTestId('offer-result').textContent(), { timeout: 20_000 }).toBe('Received a credential.');

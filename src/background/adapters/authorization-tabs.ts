@@ -1,18 +1,34 @@
 /**
- * Sign-in tabs for the OpenID4VCI authorization code flow. The redirect URI is
- * https://<extension id>.chromiumapp.org/openid4vci/callback (core/issuance/
- * authorization-code.ts): a host that never answers, which the worker sees the tab
- * arrive at through tabs.onUpdated (the manifest's one host permission,
- * https://*.chromiumapp.org/*, lets it read that tab URL and no other).
+ * Sign-in tabs for the OpenID4VCI authorization code flow. The redirect URI is the
+ * browser's extension redirect host (core/issuance/redirect-uri.ts): Chromium's
+ * https://<extension id>.chromiumapp.org/openid4vci/callback, Firefox's
+ * https://<hash>.extensions.allizom.org/openid4vci/callback. Requests to it are blocked
+ * (redirect-block.ts), and the worker sees the tab arrive at it through tabs.onUpdated
+ * (the manifest's one host permission, the redirect host's, lets it read that tab URL
+ * and no other).
  */
 import browser from 'webextension-polyfill';
 import type { AuthorizationTabs } from '../../core/ports.ts';
-import { isRedirect, redirectUriFor } from '../../core/issuance/authorization-code.ts';
+import { isRedirect, redirectUriFor, type ExtensionBrowserKind } from '../../core/issuance/redirect-uri.ts';
+import { blockRedirectRequests } from './redirect-block.ts';
+
+/** Firefox's extension pages are moz-extension:// (its runtime.id is the add-on id, not the host). */
+const browserKind = (): ExtensionBrowserKind => (browser.runtime.getURL('').startsWith('moz-extension:') ? 'firefox' : 'chromium');
 
 export class BrowserAuthorizationTabs implements AuthorizationTabs {
-  readonly redirectUri = redirectUriFor(browser.runtime.id);
+  readonly redirectUri = redirectUriFor(browser.runtime.id, browserKind());
+  /** The block rule, installed at every start; no sign-in tab opens without it. */
+  private readonly blocked = blockRedirectRequests(this.redirectUri);
+
+  constructor() {
+    this.blocked.catch((error: unknown) => console.warn('Tessera: the redirect block rule was not installed:', error instanceof Error ? error.message : error));
+  }
 
   async open(url: string): Promise<number> {
+    // Fail closed: without the rule the code would leave the browser.
+    await this.blocked.catch(() => {
+      throw new Error('The sign-in tab was not opened: the wallet could not keep its redirect inside the browser');
+    });
     const tab = await browser.tabs.create({ url, active: true });
     if (tab.id === undefined) throw new Error('The sign-in tab could not be opened');
     return tab.id;

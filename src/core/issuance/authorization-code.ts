@@ -4,23 +4,20 @@
  *
  * For issuers (and the demo AS), the wallet's client is:
  *   client_id    = "tessera-wallet"   (a public client: no secret, PKCE S256 required)
- *   redirect_uri = "https://<extension id>.chromiumapp.org/openid4vci/callback"
+ *   redirect_uri = "https://<extension id>.chromiumapp.org/openid4vci/callback" in Chromium
+ *                  (Firefox's form: redirect-uri.ts)
  * The wallet opens a tab on the authorization endpoint; the authorization server
  * redirects that tab to the redirect_uri with `?code=…&state=…` (or `?error=…&state=…`).
- * That host never answers: the worker watches the tab's URL (tabs.onUpdated, host
- * permission for https://*.chromiumapp.org/* only), takes code and state from it and
- * closes the tab. The state is checked against the pending flow (kept in
- * storage.session, so a worker restart mid-flow loses nothing) and the code is
- * exchanged once.
+ * That request is blocked in the browser (it never reaches the network): the worker
+ * watches the tab's URL (tabs.onUpdated, host permission for the redirect host only),
+ * takes code and state from it and closes the tab. The state is checked against the
+ * pending flow (kept in storage.session, so a worker restart mid-flow loses nothing)
+ * and the code is exchanged once.
  */
 import { sha256, toBase64Url, randomBytes } from '../encoding.ts';
 import { IssuanceError } from './issuance-error.ts';
 
 export const TESSERA_CLIENT_ID = 'tessera-wallet';
-export const REDIRECT_PATH = '/openid4vci/callback';
-
-/** The redirect URI for the extension `extensionId`. */
-export const redirectUriFor = (extensionId: string) => `https://${extensionId}.chromiumapp.org${REDIRECT_PATH}`;
 
 export interface AuthorizationStart {
   /** Where the tab goes. */
@@ -60,11 +57,6 @@ export async function startAuthorization(target: AuthorizationTarget): Promise<A
   if (scopes.length > 0) params.set('scope', scopes.join(' '));
   if (target.issuerState !== undefined) params.set('issuer_state', target.issuerState);
   return { url: url.toString(), state, codeVerifier, redirectUri: target.redirectUri };
-}
-
-/** Whether a tab's URL is our redirect (to be taken by the flow, not shown). */
-export function isRedirect(url: string, redirectUri: string): boolean {
-  return url.startsWith(`${redirectUri}?`) || url === redirectUri || url.startsWith(`${redirectUri}#`);
 }
 
 /** The code from the redirect, once its state is checked against the flow's. */

@@ -4,7 +4,7 @@ import { toHex } from '../encoding.ts';
 import { ed25519Signer } from '../identity/ed25519-signer.ts';
 import { createTestHolder, createTestIssuer, fakeHolderKeys, testResolver, type TestHolder } from '../../../test/support/issuers.ts';
 import { MemoryOpenId4VciIssuer, type TestIssuerOptions } from '../../../test/support/openid4vci-issuer.ts';
-import { codeFromRedirect, redirectUriFor, startAuthorization, TESSERA_CLIENT_ID } from './authorization-code.ts';
+import { codeFromRedirect, startAuthorization, TESSERA_CLIENT_ID } from './authorization-code.ts';
 import { checkTxCode, offerSourceOf, resolveCredentialOffer } from './credential-offer.ts';
 import { fetchCredentials, loadAuthorizationServer, loadIssuer, redeemGrant, type HolderKey } from './issuance-client.ts';
 import { wellKnownUrl } from './issuer-metadata.ts';
@@ -244,7 +244,7 @@ describe('the authorization code flow', () => {
     const offer = await resolveCredentialOffer(issuer, { byValue: issuer.offer(undefined, 'authorization_code') });
     const metadata = await loadIssuer(issuer, offer);
     const server = await loadAuthorizationServer(issuer, metadata, undefined);
-    const redirectUri = redirectUriFor('abcdefghijklmnop');
+    const redirectUri = 'https://abcdefghijklmnop.chromiumapp.org/openid4vci/callback';
     const start = await startAuthorization({
       authorizationEndpoint: server.authorizationEndpoint!,
       credentialIssuer: metadata.credentialIssuer,
