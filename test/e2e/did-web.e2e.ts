@@ -1,164 +1,111 @@
 /**
- * did:web issuers, end to end: the issuer's key is in a did.json served over real HTTPS
- * on loopback (a test CA made with openssl at test time, trusted by this Chromium
- * through its SPKI hash), and the holder imports its credential in the dashboard.
- * - a document whose `id` is the DID: the credential is verified and kept;
- * - a document whose `id` is another DID: refused, naming both;
- * - a did:web whose host speaks only plain http: refused, and the wallet never fell
- *   back to http (the http server saw no request);
- * - offered by a site that is not connected (its login revoked): nothing is fetched
- *   before the decision (the window says the issuer is checked on accepting); on
- *   approval the document is fetched, the signature checked and the credential kept.
+ * did:web issuers over HTTPS on loopback: a test CA made at run time
+ * (test/support/test-ca.ts), the browser trusting it by SPKI, DID documents served by
+ * node:https. A credential from a did:web issuer offered by the registry (a connected
+ * site) is kept and verified; a document with a wrong id, and one served over plain
+ * http, are refused with the precise reason in the dashboard's import.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import { ed25519 } from '@noble/curves/ed25519';
-import { approveIn, requestIdentity, requestInPage, waitForApprovalPage } from '../../scripts/lib/extension-browser.ts';
-import { createTestCa, startHttpsTestServer, type HttpsTestServer } from '../support/test-ca.ts';
-import { makeJwtVc, type TestIssuer } from './credential-support.ts';
-import { expectOk, openDashboard, openSite, type Harness, startHarness } from './support.ts';
+import { requestInPage, waitForApprovalPage } from '../../scripts/lib/extension-browser.ts';
+import { startDocumentServer, type TestDocumentServer } from '../support/https-test-server.ts';
+import { makeTestCertificates } from '../support/test-ca.ts';
+import { expectOk } from './support.ts';
+import {
+  decide,
+  issueOnRegistryPage,
+  makeJwtVc,
+  newTestIssuer,
+  openDashboard,
+  openPage,
+  startCitizenHarness,
+  type CitizenHarness,
+  type TestIssuer,
+} from './credential-support.ts';
 
-/** Documents the HTTPS server serves, by path. */
-const documents = new Map<string, unknown>();
-let https: HttpsTestServer;
-let plainHttp: Server;
-let plainHttpRequests = 0;
-let h: Harness;
-let dashboard: Page;
-let holderDid: string;
+let h: CitizenHarness;
+let https: TestDocumentServer;
+let http: TestDocumentServer;
+let registryPage: Page;
+let holder: string;
 
-/** An Ed25519 issuer whose DID is `did` (its key `#key-1`), and its DID document. */
-function didWebIssuer(did: string): { issuer: TestIssuer; document: (id?: string) => unknown } {
-  const secretKey = ed25519.utils.randomSecretKey();
+const encodedHost = (server: TestDocumentServer) => `127.0.0.1%3A${server.port}`;
+
+/** A did:web issuer whose Ed25519 key (JsonWebKey2020) is published at `server`'s `path`; `id` overrides the document's id. */
+function webIssuer(server: TestDocumentServer, segments: string[], id?: string): TestIssuer {
+  const key = newTestIssuer();
+  const did = ['did:web', encodedHost(server), ...segments].join(':');
   const kid = `${did}#key-1`;
-  const x = Buffer.from(ed25519.getPublicKey(secretKey)).toString('base64url');
-  const issuer: TestIssuer = {
-    did,
-    kid,
-    secretKey,
-    sign: (data) => Buffer.from(ed25519.sign(new TextEncoder().encode(data), secretKey)).toString('base64url'),
-  };
-  const document = (id = did) => ({
-    '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/suites/jws-2020/v1'],
-    id,
-    verificationMethod: [{ id: kid, type: 'JsonWebKey2020', controller: did, publicKeyJwk: { kty: 'OKP', crv: 'Ed25519', x } }],
-    assertionMethod: [kid],
+  const x = Buffer.from(ed25519.getPublicKey(key.secretKey)).toString('base64url');
+  server.serve(`/${segments.join('/')}/did.json`, {
+    body: JSON.stringify({
+      '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/suites/jws-2020/v1'],
+      id: id ?? did,
+      verificationMethod: [{ id: kid, type: 'JsonWebKey2020', controller: did, publicKeyJwk: { kty: 'OKP', crv: 'Ed25519', x } }],
+      assertionMethod: [kid],
+    }),
+    headers: { 'cache-control': 'max-age=300' },
   });
-  return { issuer, document };
-}
-
-async function importCredential(credential: string): Promise<string> {
-  await dashboard.getByTestId('import-credential-text').fill(credential);
-  await dashboard.getByTestId('import-credential').click();
-  const result = dashboard.getByTestId('import-result');
-  await expect.poll(async () => (await result.textContent())?.trim() ?? '', { timeout: 20_000 }).not.toBe('');
-  return (await result.textContent()) ?? '';
+  return { ...key, did, kid };
 }
 
 beforeAll(async () => {
-  const ca = createTestCa();
-  https = await startHttpsTestServer(ca, (req, res) => {
-    const document = documents.get(req.url ?? '');
-    if (!document) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'application/did+json', 'cache-control': 'max-age=60' }).end(JSON.stringify(document));
-  });
-  plainHttp = createServer((_req, res) => {
-    plainHttpRequests++;
-    res.writeHead(500).end();
-  });
-  await new Promise<void>((resolve) => plainHttp.listen(0, '127.0.0.1', resolve));
-  h = await startHarness({ serverCount: 1, onboarded: true, args: [ca.chromiumArg] });
-  const site = await openSite(h.context, h.servers[0]!.url('127.0.0.1', '/plain'));
-  const pending = requestIdentity(site);
-  await approveIn(await waitForApprovalPage(h.context));
-  holderDid = expectOk(await pending).did;
-  dashboard = await openDashboard(h);
-}, 90_000);
+  const certificates = makeTestCertificates();
+  https = await startDocumentServer(certificates);
+  http = await startDocumentServer();
+  h = await startCitizenHarness({ args: [`--ignore-certificate-errors-spki-list=${certificates.spkiHashes.join(',')}`] });
+  registryPage = await openPage(h.context, h.registry.url());
+  holder = await issueOnRegistryPage(h.context, registryPage);
+});
 
 afterAll(async () => {
   await h?.close();
   await https?.close();
-  await new Promise<void>((resolve) => (plainHttp ? plainHttp.close(() => resolve()) : resolve()));
+  await http?.close();
 });
 
-describe('a did:web issuer', () => {
-  test('whose document at /.well-known/did.json is its own: the imported credential is verified and kept', async () => {
-    const did = `did:web:127.0.0.1%3A${https.port}`;
-    const { issuer, document } = didWebIssuer(did);
-    documents.set('/.well-known/did.json', document());
-    const credential = await makeJwtVc(issuer, { subject: holderDid, types: ['VerifiableCredential', 'GuildMembership'], claims: { member: 'M-77' } });
+async function importInDashboard(credential: string): Promise<string> {
+  const dashboard = await openDashboard(h);
+  try {
+    await dashboard.getByTestId('import-credential-text').fill(credential);
+    await dashboard.getByTestId('import-credential').click();
+    await expect.poll(() => dashboard.getByTestId('import-result').textContent(), { timeout: 15_000 }).toMatch(/\S/);
+    return (await dashboard.getByTestId('import-result').textContent()) ?? '';
+  } finally {
+    await dashboard.close();
+  }
+}
 
-    const result = await importCredential(credential);
-    expect(result).not.toMatch(/Not imported/);
-    const card = dashboard.locator('[data-testid^="credential-"]', { hasText: 'GuildMembership' }).first();
-    await card.waitFor({ timeout: 15_000 });
-    expect(https.requests).toContain('/.well-known/did.json');
-  });
-
-  test('whose document (at a path) names another DID: refused with both DIDs, nothing kept', async () => {
-    const did = `did:web:127.0.0.1%3A${https.port}:guilds:impostor`;
-    const { issuer, document } = didWebIssuer(did);
-    const other = `did:web:127.0.0.1%3A${https.port}:guilds:real`;
-    documents.set('/guilds/impostor/did.json', document(other));
-    const before = await dashboard.locator('[data-testid^="credential-status-"]').count();
-    const credential = await makeJwtVc(issuer, { subject: holderDid, types: ['VerifiableCredential', 'ImpostorCard'], claims: { member: 'X-1' } });
-
-    const result = await importCredential(credential);
-    expect(result).toMatch(/Not imported/);
-    expect(result).toContain(`/guilds/impostor/did.json`);
-    expect(result).toContain(other);
-    expect(result).toContain(`not ${did}`);
-    expect(https.requests).toContain('/guilds/impostor/did.json');
-    expect(await dashboard.locator('[data-testid^="credential-status-"]').count()).toBe(before);
-    expect(await dashboard.locator('[data-testid^="credential-"]', { hasText: 'ImpostorCard' }).count()).toBe(0);
-  });
-
-  test('whose host serves plain http only: refused as unfetchable, never fetched over http', async () => {
-    const { port } = plainHttp.address() as AddressInfo;
-    const did = `did:web:127.0.0.1%3A${port}`;
-    const { issuer } = didWebIssuer(did);
-    const credential = await makeJwtVc(issuer, { subject: holderDid, types: ['VerifiableCredential', 'PlainCard'], claims: { member: 'P-1' } });
-
-    const result = await importCredential(credential);
-    expect(result).toMatch(/Not imported/);
-    expect(result).toContain(`https://127.0.0.1:${port}/.well-known/did.json`);
-    expect(plainHttpRequests).toBe(0);
-  });
-});
-
-describe('a did:web issuer of a credential a site offers', () => {
-  test('a site that is not connected: the document is fetched only once the holder accepts', async () => {
-    // The site logs in (so the wallet holds a DID for it), then gives its grant up: no longer connected.
-    const site = await openSite(h.context, h.servers[0]!.url('localhost', '/plain'));
-    const login = requestIdentity(site);
-    await approveIn(await waitForApprovalPage(h.context));
-    const siteDid = expectOk(await login).did;
-    type Grant = { id: string; kind: string; status: string };
-    const grants = expectOk(await requestInPage<Grant[]>(site, { method: 'wallet_getGrants' }));
-    for (const grant of grants.filter((g) => g.status === 'active')) {
-      expectOk(await requestInPage(site, { method: 'wallet_revokeGrant', params: { grantId: grant.id } }));
-    }
-
-    const did = `did:web:127.0.0.1%3A${https.port}:offers`;
-    const { issuer, document } = didWebIssuer(did);
-    documents.set('/offers/did.json', document());
-    const credential = await makeJwtVc(issuer, { subject: siteDid, types: ['VerifiableCredential', 'OfferedPass'], claims: { pass: 'O-9' } });
+describe('did:web issuers', () => {
+  test('a site offers a credential from a did:web issuer served over HTTPS: it is resolved, verified and kept', async () => {
+    const issuer = webIssuer(https, ['issuers', 'library']);
+    const credential = await makeJwtVc(issuer, { subject: holder });
     const approvalP = waitForApprovalPage(h.context);
-    const outcome = requestInPage<{ id: string }>(site, { method: 'wallet_offerCredential', params: { credential } }, { timeoutMs: 30_000 });
+    const outcomeP = requestInPage<{ id: string }>(registryPage, { method: 'wallet_offerCredential', params: { credential } }, { timeoutMs: 30_000 });
     const approval = await approvalP;
-    await approval.getByTestId('issuer-check-deferred').waitFor({ timeout: 15_000 });
-    expect(await approval.getByTestId('offer-issuer').textContent()).toContain(did);
-    expect(https.requests).not.toContain('/offers/did.json');
+    await expect.poll(() => approval.getByTestId('offer-issuer').textContent(), { timeout: 15_000 }).toContain(issuer.did);
+    await decide(approval, 'approve');
+    const { id } = expectOk(await outcomeP);
+    expect(https.requested).toContain('/issuers/library/did.json');
+    const dashboard = await openDashboard(h);
+    await expect.poll(() => dashboard.getByTestId(`credential-status-${id}`).count(), { timeout: 15_000 }).toBe(1);
+    await dashboard.close();
+  });
 
-    await approveIn(approval);
-    const { id } = expectOk(await outcome);
-    expect(https.requests).toContain('/offers/did.json');
-    await dashboard.reload();
-    await dashboard.getByTestId(`credential-${id}`).waitFor({ timeout: 15_000 });
+  test('a document whose id is another DID is refused, and the import says so', async () => {
+    const issuer = webIssuer(https, ['issuers', 'impostor'], `did:web:${encodedHost(https)}:issuers:someone-else`);
+    const text = await importInDashboard(await makeJwtVc(issuer, { subject: holder }));
+    expect(text).toMatch(/Not imported/);
+    expect(text).toContain(`is for "did:web:${encodedHost(https)}:issuers:someone-else", not ${issuer.did}`);
+  });
+
+  test('a document served over plain http is never read: did:web is https only', async () => {
+    const issuer = webIssuer(http, ['issuers', 'plain']);
+    const text = await importInDashboard(await makeJwtVc(issuer, { subject: holder }));
+    expect(text).toMatch(/Not imported/);
+    expect(text).toContain(`https://127.0.0.1:${http.port}/issuers/plain/did.json could not be fetched`);
+    expect(http.requested).toEqual([]);
   });
 });
+
