@@ -15,14 +15,20 @@
  *   and `data_collection_permissions` (140; 142 on Android), which says the wallet sends
  *   the developer nothing (Firefox asks every new add-on to declare it): 140 is also an ESR.
  * - no `minimum_chrome_version` (a Chrome key Firefox warns about).
+ * - the OpenID4VCI redirect host's permission for Firefox's host instead of Chromium's
+ *   https://*.chromiumapp.org/*: exactly https://<hex SHA-1 of the add-on id>.extensions.allizom.org/*
+ *   (src/core/issuance/redirect-uri.ts), which the redirect block rule and the tab's URL need.
  */
 import { CHAIN_SCRIPT } from '../../src/background/adapters/lazy-anchor-chain.ts';
 import { CREDENTIALS_SCRIPT } from '../../src/background/adapters/lazy-credentials.ts';
+import { redirectHostFor } from '../../src/core/issuance/redirect-uri.ts';
 
 export const FIREFOX_ADDON_ID = 'tessera@aldmere.example';
 /** `data_collection_permissions` is the newest key used (see the list above). */
 export const FIREFOX_MIN_VERSION = '140.0';
 export const FIREFOX_ANDROID_MIN_VERSION = '142.0';
+
+const CHROMIUM_REDIRECT_HOSTS = 'https://*.chromiumapp.org/*';
 
 export interface ChromeManifest {
   manifest_version: number;
@@ -37,8 +43,12 @@ export function firefoxManifest(chrome: ChromeManifest): Record<string, unknown>
   if (typeof worker !== 'string' || worker === '') throw new Error('manifest.json: background.service_worker is missing');
   if (chrome.background.type === 'module') throw new Error('manifest.json: a module worker cannot be listed as event-page scripts');
   const { minimum_chrome_version: _chromeOnly, background: _worker, ...rest } = chrome;
+  const hosts = (chrome.host_permissions ?? []) as string[];
+  if (!hosts.includes(CHROMIUM_REDIRECT_HOSTS)) throw new Error(`manifest.json: host_permissions should hold ${CHROMIUM_REDIRECT_HOSTS} (the redirect host)`);
+  const redirectHost = `https://${redirectHostFor(FIREFOX_ADDON_ID, 'firefox')}/*`;
   return {
     ...rest,
+    host_permissions: hosts.map((h) => (h === CHROMIUM_REDIRECT_HOSTS ? redirectHost : h)),
     background: { scripts: [CHAIN_SCRIPT, CREDENTIALS_SCRIPT, worker] },
     browser_specific_settings: {
       gecko: {
