@@ -3,17 +3,29 @@
  * (test/support/test-ca.ts), the browser trusting it by SPKI, DID documents served by
  * node:https. A credential from a did:web issuer offered by the registry (a connected
  * site) is kept and verified; a document with a wrong id, and one served over plain
- * http, are refused with the precise reason in the dashboard's import.
+ * http, are refused with the precise reason in the dashboard's import. A signed
+ * OpenID4VP request whose client_id is a did:web on the page's own HTTPS host is
+ * verified (its window opens); one naming a did:web on another host is refused
+ * before any window, without a fetch.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ed25519 } from '@noble/curves/ed25519';
+import { CompactSign, importJWK } from 'jose';
+import { SIGNED } from '../../demo/city/requests.ts';
 import { requestInPage, waitForApprovalPage } from '../../scripts/lib/extension-browser.ts';
 import { startDocumentServer, type TestDocumentServer } from '../support/https-test-server.ts';
 import { makeTestCertificates } from '../support/test-ca.ts';
 import { expectOk } from './support.ts';
 import {
   decide,
+  digital,
+  dcGet,
+  expectDcRejected,
+  expectInvalidRequest,
+  freshNonce,
+  startDcGet,
+  waitDcGet,
   issueOnRegistryPage,
   makeJwtVc,
   newTestIssuer,
@@ -109,3 +121,38 @@ describe('did:web issuers', () => {
   });
 });
 
+describe('did:web verifiers (signed OpenID4VP requests)', () => {
+  /** A request object for the held library card, signed by `verifier` as its client. */
+  async function signedRequest(verifier: TestIssuer, origin: string): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    const payload = {
+      response_type: 'vp_token',
+      response_mode: 'dc_api',
+      client_id: `decentralized_identifier:${verifier.did}`,
+      expected_origins: [origin],
+      nonce: freshNonce(),
+      dcql_query: { credentials: [{ id: 'card', format: 'jwt_vc_json', meta: { type_values: [['LibraryCardCredential']] }, claims: [{ path: ['credentialSubject', 'given_name'] }] }] },
+      iat: now,
+      exp: now + 300,
+    };
+    const key = await importJWK({ kty: 'OKP', crv: 'Ed25519', x: Buffer.from(ed25519.getPublicKey(verifier.secretKey)).toString('base64url'), d: Buffer.from(verifier.secretKey).toString('base64url') }, 'EdDSA');
+    return await new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'EdDSA', typ: 'oauth-authz-req+jwt', kid: verifier.kid }).sign(key);
+  }
+
+  test('a client_id did:web on the page’s own host is resolved and the request verified; one on another host is refused before any window', async () => {
+    https.serve('/verify', { body: '<!doctype html><title>Verifier</title><p>verifier</p>', contentType: 'text/html' });
+    const page = await openPage(h.context, `${https.origin}/verify`);
+    const verifier = webIssuer(https, ['verifiers', 'library']);
+    const approvalP = waitForApprovalPage(h.context);
+    const handle = await startDcGet(page, digital(SIGNED, { request: await signedRequest(verifier, https.origin) }));
+    await decide(await approvalP, 'reject');
+    expectDcRejected(await waitDcGet(handle), 'NotAllowedError');
+    expect(https.requested).toContain('/verifiers/library/did.json');
+
+    const elsewhere = webIssuer(http, ['verifiers', 'elsewhere']);
+    const outcome = await dcGet(page, digital(SIGNED, { request: await signedRequest(elsewhere, https.origin) }));
+    expect(http.requested).toEqual([]);
+    expectInvalidRequest(outcome, /is not on https:\/\/127\.0\.0\.1:\d+'s host, so it is not resolved before you decide/);
+    await page.close();
+  });
+});
