@@ -61,6 +61,9 @@ describe('did:web documents through the cache', () => {
     clock.now = 500_000; // fresh again after the 304
     await resolveDidWeb(DID, deps);
     expect(server.seen).toHaveLength(2);
+    clock.now = 700_000; // stale again: the 304 named no ETag, the one kept is sent
+    await resolveDidWeb(DID, deps);
+    expect(server.seen[2]).toMatchObject({ 'If-None-Match': '"v1"' });
   });
 
   it('asks again every time for no-store and no-cache, with If-Modified-Since for the latter', async () => {

@@ -108,7 +108,9 @@ async function documentOf(did: string, deps: DidWebDeps): Promise<DidDocument> {
   }
   const headers = response.headers ?? {};
   if (response.status === 304 && cached) {
-    deps.cache.store(url, cached.document, { ...headers, etag: headers.etag ?? cached.etag ?? '' }, now);
+    // A 304 may leave out the validators; the entry keeps the ones it had.
+    const kept = { ...(cached.etag ? { etag: cached.etag } : {}), ...(cached.lastModified ? { 'last-modified': cached.lastModified } : {}) };
+    deps.cache.store(url, cached.document, { ...kept, ...headers }, now);
     return cached.document;
   }
   if (response.status !== 200) {
@@ -178,13 +180,21 @@ export function sameHostDidWeb(resolver: DidResolver, origin: string): DidResolv
         } catch (error) {
           return { didDocument: null, didResolutionMetadata: { error: `invalidDid: ${error instanceof Error ? error.message : String(error)}` } };
         }
-        if (host !== new URL(origin).host) {
+        if (host !== hostOf(origin)) {
           return { didDocument: null, didResolutionMetadata: { error: `notFetched: ${didUrl} is not on ${origin}'s host, so it is not resolved before you decide` } };
         }
       }
       return resolver.resolve(didUrl);
     },
   };
+}
+
+function hostOf(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
 }
 
 /** Whether resolving `did` needs the network (so it may have to wait for the holder's decision). */
