@@ -227,7 +227,8 @@ describe('OpenID4VCI issuance in the wallet', () => {
     expect(await services.holdings.list()).toHaveLength(1);
     // The site's request, re-attached after the restart, has its answer.
     const reattached = await restarted.desk.reattach('https://shop.example', 'req-restart-000000001');
-    expect((reattached?.result as { ids: string[] }).ids).toHaveLength(1);
+    expect(reattached).toBeDefined();
+    expect((reattached!.result as { ids: string[] }).ids).toHaveLength(1);
   });
 
   it("a connected site's offer (an active login) shows the issuer's name before the decision", async () => {
