@@ -24,13 +24,15 @@ describe('firefoxManifest', () => {
   it("asks for Firefox's redirect host instead of Chromium's, that one host only", () => {
     const hash = createHash('sha1').update(FIREFOX_ADDON_ID).digest('hex');
     expect(firefox.host_permissions).toEqual([`https://${hash}.extensions.allizom.org/*`]);
+    // The blocked redirect is read from webNavigation in Firefox (tabs.onUpdated gives it no URL).
+    expect(firefox.permissions).toEqual([...(chrome.permissions as string[]), 'webNavigation']);
     expect(firefox.permissions).toContain('declarativeNetRequestWithHostAccess');
     expect(() => firefoxManifest({ ...chrome, host_permissions: [] })).toThrow(/redirect host/);
   });
 
   it('keeps everything else as manifest.json has it (one source of truth)', () => {
-    const { background: _b, minimum_chrome_version: _m, host_permissions: _h, ...rest } = chrome;
-    const { background: _fb, browser_specific_settings: _s, host_permissions: _fh, ...firefoxRest } = firefox;
+    const { background: _b, minimum_chrome_version: _m, host_permissions: _h, permissions: _p, ...rest } = chrome;
+    const { background: _fb, browser_specific_settings: _s, host_permissions: _fh, permissions: _fp, ...firefoxRest } = firefox;
     expect(firefoxRest).toEqual(rest);
     // The MAIN-world provider and the CSP really are there.
     expect((firefox.content_scripts as { world?: string }[]).some((s) => s.world === 'MAIN')).toBe(true);

@@ -17,7 +17,10 @@
  * - no `minimum_chrome_version` (a Chrome key Firefox warns about).
  * - the OpenID4VCI redirect host's permission for Firefox's host instead of Chromium's
  *   https://*.chromiumapp.org/*: exactly https://<hex SHA-1 of the add-on id>.extensions.allizom.org/*
- *   (src/core/issuance/redirect-uri.ts), which the redirect block rule and the tab's URL need.
+ *   (src/core/issuance/redirect-uri.ts), which the redirect block rule and the tab's URL need;
+ *   and `webNavigation`: Firefox gives a tab whose navigation the rule blocked no URL, so
+ *   the worker learns the redirect from webNavigation.onErrorOccurred instead
+ *   (src/background/adapters/authorization-tabs.ts).
  */
 import { CHAIN_SCRIPT } from '../../src/background/adapters/lazy-anchor-chain.ts';
 import { CREDENTIALS_SCRIPT } from '../../src/background/adapters/lazy-credentials.ts';
@@ -48,6 +51,7 @@ export function firefoxManifest(chrome: ChromeManifest): Record<string, unknown>
   const redirectHost = `https://${redirectHostFor(FIREFOX_ADDON_ID, 'firefox')}/*`;
   return {
     ...rest,
+    permissions: [...((chrome.permissions ?? []) as string[]), 'webNavigation'],
     host_permissions: hosts.map((h) => (h === CHROMIUM_REDIRECT_HOSTS ? redirectHost : h)),
     background: { scripts: [CHAIN_SCRIPT, CREDENTIALS_SCRIPT, worker] },
     browser_specific_settings: {

@@ -5,7 +5,9 @@
  * https://<hash>.extensions.allizom.org/openid4vci/callback. Requests to it are blocked
  * (redirect-block.ts), and the worker sees the tab arrive at it through tabs.onUpdated
  * (the manifest's one host permission, the redirect host's, lets it read that tab URL
- * and no other).
+ * and no other). Firefox leaves a blocked tab without a URL (measured in firefox-esr:
+ * no tabs.onUpdated url), so there the blocked navigation is read from
+ * webNavigation.onErrorOccurred (the Firefox manifest alone asks for webNavigation).
  */
 import browser from 'webextension-polyfill';
 import type { AuthorizationTabs } from '../../core/ports.ts';
@@ -44,5 +46,10 @@ export function watchAuthorizationRedirects(redirectUri: string, onRedirect: (ta
   browser.tabs.onUpdated.addListener((tabId, changeInfo) => {
     const url = changeInfo.url;
     if (url && isRedirect(url, redirectUri)) onRedirect(tabId, url);
+  });
+  // Present only where the manifest asks for it (Firefox).
+  const navigation = browser.webNavigation as typeof browser.webNavigation | undefined;
+  navigation?.onErrorOccurred.addListener(({ tabId, frameId, url }) => {
+    if (frameId === 0 && isRedirect(url, redirectUri)) onRedirect(tabId, url);
   });
 }
