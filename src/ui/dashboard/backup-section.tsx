@@ -10,6 +10,7 @@ import { formatDateTime } from '../components/format.ts';
 import { useAction, usePolled } from '../components/hooks.ts';
 import { ErrorText } from '../components/page.tsx';
 import { UiRequestError, sendUiCommand } from '../components/wallet-client.ts';
+import { PasswordField } from '../components/password-field.tsx';
 
 const loadStatus = () => sendUiCommand({ command: 'getBackupStatus' });
 
@@ -80,41 +81,32 @@ export function BackupSection({ onLocked }: { onLocked: () => void }) {
         <p class="small" data-testid="backup-last">
           {last ? `Last backup: ${formatDateTime(last)}.` : 'No backup has been made yet.'}
         </p>
-        <label class="field">
-          <span class="field-label">Backup passphrase</span>
-          <input
-            type="password"
-            data-testid="backup-passphrase"
-            autoComplete="new-password"
-            value={passphrase}
-            disabled={action.busy}
-            onInput={(event) => setPassphrase(event.currentTarget.value)}
-          />
-          <span class="field-hint">At least {PASSWORD_MIN_LENGTH} characters; it may differ from your wallet password.</span>
-        </label>
-        <label class="field">
-          <span class="field-label">Confirm backup passphrase</span>
-          <input
-            type="password"
-            data-testid="backup-passphrase-confirm"
-            autoComplete="new-password"
-            value={confirmation}
-            disabled={action.busy}
-            onInput={(event) => setConfirmation(event.currentTarget.value)}
-          />
-        </label>
-        <label class="field">
-          <span class="field-label">Wallet password</span>
-          <input
-            type="password"
-            data-testid="backup-password"
-            autoComplete="current-password"
-            value={password}
-            disabled={action.busy}
-            onInput={(event) => setPassword(event.currentTarget.value)}
-          />
-          <span class="field-hint">Asked again so that nobody at this unlocked browser can take your keys.</span>
-        </label>
+        <PasswordField
+          label="Backup passphrase"
+          testId="backup-passphrase"
+          autoComplete="new-password"
+          value={passphrase}
+          onValue={setPassphrase}
+          disabled={action.busy}
+          hint={<>At least {PASSWORD_MIN_LENGTH} characters; it may differ from your wallet password.</>}
+        />
+        <PasswordField
+          label="Confirm backup passphrase"
+          testId="backup-passphrase-confirm"
+          autoComplete="new-password"
+          value={confirmation}
+          onValue={setConfirmation}
+          disabled={action.busy}
+        />
+        <PasswordField
+          label="Wallet password"
+          testId="backup-password"
+          autoComplete="current-password"
+          value={password}
+          onValue={setPassword}
+          disabled={action.busy}
+          hint="Asked again so that nobody at this unlocked browser can take your keys."
+        />
         <ErrorText message={invalid ?? action.error} testId="backup-error" />
         {saved ? (
           <p class="success" role="status" data-testid="backup-saved">

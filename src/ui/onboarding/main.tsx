@@ -10,6 +10,7 @@ import { PASSWORD_MIN_LENGTH } from '../../protocol/internal.ts';
 import { ErrorText, Loading, PageShell } from '../components/page.tsx';
 import { UiRequestError, errorMessage, getWalletState, openDashboard, sendUiCommand } from '../components/wallet-client.ts';
 import { RestoreForm } from './restore-form.tsx';
+import { PasswordField } from '../components/password-field.tsx';
 
 type Stage =
   | { kind: 'loading' }
@@ -97,31 +98,25 @@ function CreateWalletForm({ onCreated }: { onCreated: (alreadyExisted: boolean) 
           never leaves this browser and cannot be recovered, so keep it safe.
         </p>
       </div>
-      <label class="field">
-        <span class="field-label">New password</span>
-        <input
-          type="password"
-          data-testid="new-password"
-          autoComplete="new-password"
-          autoFocus
-          value={password}
-          disabled={busy}
-          onInput={(event) => setPassword(event.currentTarget.value)}
-        />
-        <span class="field-hint">At least {PASSWORD_MIN_LENGTH} characters. A few unrelated words work well.</span>
-      </label>
+      <PasswordField
+        label="New password"
+        testId="new-password"
+        autoComplete="new-password"
+        autoFocus
+        value={password}
+        onValue={setPassword}
+        disabled={busy}
+        hint={<>At least {PASSWORD_MIN_LENGTH} characters. A few unrelated words work well.</>}
+      />
       {errorUnder('new')}
-      <label class="field">
-        <span class="field-label">Confirm password</span>
-        <input
-          type="password"
-          data-testid="confirm-password"
-          autoComplete="new-password"
-          value={confirmation}
-          disabled={busy}
-          onInput={(event) => setConfirmation(event.currentTarget.value)}
-        />
-      </label>
+      <PasswordField
+        label="Confirm password"
+        testId="confirm-password"
+        autoComplete="new-password"
+        value={confirmation}
+        onValue={setConfirmation}
+        disabled={busy}
+      />
       {errorUnder('confirm')}
       {errorUnder('form')}
       <button type="submit" class="button primary block" data-testid="create-wallet" disabled={busy}>

@@ -8,6 +8,7 @@ import { BACKUP_FILE_MAX_CHARS, PASSWORD_MIN_LENGTH, type BackupRestoreView } fr
 import { formatDateTime } from '../components/format.ts';
 import { ErrorText } from '../components/page.tsx';
 import { UiRequestError, errorMessage, openDashboard, sendUiCommand } from '../components/wallet-client.ts';
+import { PasswordField } from '../components/password-field.tsx';
 
 function validate(file: File | null, passphrase: string, password: string, confirmation: string): string | null {
   if (!file) return 'Choose the backup file (tessera-backup-….jwe).';
@@ -78,40 +79,31 @@ export function RestoreForm({ onCancel }: { onCancel: () => void }) {
           }}
         />
       </label>
-      <label class="field">
-        <span class="field-label">Backup passphrase</span>
-        <input
-          type="password"
-          data-testid="restore-passphrase"
-          autoComplete="off"
-          value={passphrase}
-          disabled={busy}
-          onInput={(event) => setPassphrase(event.currentTarget.value)}
-        />
-      </label>
-      <label class="field">
-        <span class="field-label">New wallet password</span>
-        <input
-          type="password"
-          data-testid="new-password"
-          autoComplete="new-password"
-          value={password}
-          disabled={busy}
-          onInput={(event) => setPassword(event.currentTarget.value)}
-        />
-        <span class="field-hint">Unlocks the restored wallet in this browser. At least {PASSWORD_MIN_LENGTH} characters.</span>
-      </label>
-      <label class="field">
-        <span class="field-label">Confirm password</span>
-        <input
-          type="password"
-          data-testid="confirm-password"
-          autoComplete="new-password"
-          value={confirmation}
-          disabled={busy}
-          onInput={(event) => setConfirmation(event.currentTarget.value)}
-        />
-      </label>
+      <PasswordField
+        label="Backup passphrase"
+        testId="restore-passphrase"
+        autoComplete="off"
+        value={passphrase}
+        onValue={setPassphrase}
+        disabled={busy}
+      />
+      <PasswordField
+        label="New wallet password"
+        testId="new-password"
+        autoComplete="new-password"
+        value={password}
+        onValue={setPassword}
+        disabled={busy}
+        hint={<>Unlocks the restored wallet in this browser. At least {PASSWORD_MIN_LENGTH} characters.</>}
+      />
+      <PasswordField
+        label="Confirm password"
+        testId="confirm-password"
+        autoComplete="new-password"
+        value={confirmation}
+        onValue={setConfirmation}
+        disabled={busy}
+      />
       <ErrorText message={error} testId="restore-error" />
       {confirmOverwrite ? (
         <div class="stack" role="alert">
