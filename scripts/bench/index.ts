@@ -11,7 +11,8 @@
  *   e) gzip sizes of each entry bundle (goal: the worker's start bundle background.js ≤ 150 kB
  *      gzip; chain.js, the chain client it loads when anchoring first needs it, on its own row)
  * Then, in Node, the credentials part (credentials.ts): f) verification vs did-jwt-vc,
- * g) save/list at 1,000 and 10,000 vs @veramo/data-store-json, h) DCQL matching.
+ * g) save/list at 1,000 and 10,000 vs @veramo/data-store-json, h) DCQL matching, and
+ * the encrypted backup's export and restore vs PBKDF2 + AES-GCM of JSON (backup.ts).
  * The reliability suite's heavy mode (reliability-part.ts) runs only when asked for.
  * The anchoring part (anchoring.ts) measures on a development chain: gas per anchored
  * entry and per revocation, the receipt proof's size, and revoke → mined in Chromium.
@@ -63,6 +64,7 @@ import {
 } from './measure.ts';
 import type { WalletName } from './page-functions.ts';
 import { runCredentialsBench, type CredentialsBenchResult } from './credentials.ts';
+import { runBackupBench, type BackupBenchResult } from './backup.ts';
 import { formatFigures, runReliabilityPart } from './reliability-part.ts';
 import { ATTEMPTS, resetApproval, withRetries, type RetryCount } from './retry.ts';
 import { formatTable, makeRow, type Row } from './report.ts';
@@ -522,6 +524,7 @@ async function main(): Promise<number> {
     credentials = await runCredentialsBench(undefined, log);
     notes.push(...credentials.notes);
   }
+  const backup: BackupBenchResult | null = options.credentials ? await runBackupBench(log) : null;
   const reliability = options.reliability ? await runReliabilityPart(log) : null;
   const ledger = options.ledger ? await runLedgerPart(log, notes) : null;
   const anchoring = options.anchoring ? await runAnchoringPart(options, b?.tesseraDir ?? null, notes) : null;
@@ -532,6 +535,7 @@ async function main(): Promise<number> {
   const rows = [
     ...(b ? [...timingRows(b.phases), ...sizeRows(b.sizes.tessera, b.sizes.baseline)] : []),
     ...(credentials?.rows ?? []),
+    ...(backup?.rows ?? []),
     ...(research?.rows ?? []),
   ];
   const totalMs = performance.now() - t0;
