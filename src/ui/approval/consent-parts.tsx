@@ -6,7 +6,6 @@
  */
 import type { ConsentCandidateView, ConsentClaimView } from '../../protocol/internal.ts';
 import {
-  ClaimValue,
   StatusBadge,
   TrustBadge,
   When,
@@ -17,6 +16,7 @@ import {
   issuerName,
   keyClaims,
 } from '../components/credential.tsx';
+import { ClaimValue } from '../components/claim-value.tsx';
 import { type QueryChoice, isBlocked, isShared } from './consent-choice.ts';
 
 export function CandidateOption({
