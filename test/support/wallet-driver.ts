@@ -1,4 +1,5 @@
 import type { IdentityResult } from '../../src/protocol/rpc.ts';
+import { fromHex, toBase64Url } from '../../src/core/encoding.ts';
 import { Wallet } from '../../src/core/wallet/wallet.ts';
 import { makeTestPorts, type TestPorts } from './test-ports.ts';
 
@@ -38,6 +39,13 @@ export class WalletDriver {
       () => this.wallet.identity.request(origin, this.requestId(), { nonce }),
       (approvalId) => this.wallet.desk.resolve(approvalId, 'approve'),
     );
+  }
+
+  /** The public key of `origin`'s pairwise DID as a JWK (what an issuer binds a credential to); the site must have logged in. */
+  async siteHolderJwk(origin: string): Promise<JsonWebKey> {
+    const site = await (await this.wallet.session.require()).pairwise.find(origin);
+    if (!site) throw new Error(`${origin} has no pairwise DID yet: log in first`);
+    return { kty: 'OKP', crv: 'Ed25519', x: toBase64Url(fromHex(site.keyRef)) };
   }
 
   /** `origin` offers a credential and the user keeps it; its id. */

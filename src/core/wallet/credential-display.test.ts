@@ -4,7 +4,6 @@ import type { OfferApprovalView } from '../../protocol/internal.ts';
 import { createTestIssuer, issueSdJwtVc, type TestIssuer } from '../../../test/support/issuers.ts';
 import type { TestPorts } from '../../../test/support/test-ports.ts';
 import { WalletDriver } from '../../../test/support/wallet-driver.ts';
-import { fromHex, toBase64Url } from '../encoding.ts';
 import type { Wallet } from './wallet.ts';
 
 const REGISTRY = 'http://127.0.0.1:7001';
@@ -26,8 +25,7 @@ beforeEach(async () => {
   driver = await WalletDriver.created();
   ({ ports, wallet } = driver);
   await driver.login(REGISTRY);
-  const site = await (await wallet.session.require()).pairwise.find(REGISTRY);
-  holderJwk = { kty: 'OKP', crv: 'Ed25519', x: toBase64Url(fromHex(site!.keyRef)) };
+  holderJwk = await driver.siteHolderJwk(REGISTRY);
   issuer = await createTestIssuer();
 });
 

@@ -3,7 +3,6 @@ import type { OfferApprovalView } from '../../protocol/internal.ts';
 import { createTestKey, issueSdJwtVc, type TestIssuer } from '../../../test/support/issuers.ts';
 import type { TestPorts } from '../../../test/support/test-ports.ts';
 import { WalletDriver } from '../../../test/support/wallet-driver.ts';
-import { fromHex, toBase64Url } from '../encoding.ts';
 import type { HttpResponse } from '../ports.ts';
 import type { Wallet } from './wallet.ts';
 
@@ -21,8 +20,7 @@ beforeEach(async () => {
   driver = await WalletDriver.created();
   ({ ports, wallet } = driver);
   await driver.login(SITE);
-  const site = await (await wallet.session.require()).pairwise.find(SITE);
-  holderJwk = { kty: 'OKP', crv: 'Ed25519', x: toBase64Url(fromHex(site!.keyRef)) };
+  holderJwk = await driver.siteHolderJwk(SITE);
   const key = await createTestKey({ keyType: 'P-256' });
   issuer = { ...key, did: DID, kid: `${DID}#key-1` };
   serveDocument({ id: DID, verificationMethod: [{ id: '#key-1', type: 'JsonWebKey2020', controller: DID, publicKeyJwk: key.publicJwk }], assertionMethod: ['#key-1'] });

@@ -8,7 +8,6 @@ import { accreditationStatusList, HEALTH_VCT, INSTITUTION, isoDay, issueAccredit
 import { rejection } from '../../../test/support/rejection.ts';
 import type { TestPorts } from '../../../test/support/test-ports.ts';
 import { TEST_PASSWORD, WalletDriver } from '../../../test/support/wallet-driver.ts';
-import { fromHex, toBase64Url } from '../encoding.ts';
 import type { CredentialServices } from './credential-services.ts';
 import type { Wallet } from './wallet.ts';
 
@@ -56,8 +55,7 @@ beforeEach(async () => {
   body = await createTestIssuer();
   verifier = createDidKey();
   const holderDid = (await driver.login(CLINIC)).did;
-  const site = await (await wallet.session.require()).pairwise.find(CLINIC);
-  const holderJwk = { kty: 'OKP', crv: 'Ed25519', x: toBase64Url(fromHex(site!.keyRef)) };
+  const holderJwk = await driver.siteHolderJwk(CLINIC);
   const clinic = await createTestIssuer();
   healthId = await driver.keepOffer(CLINIC, await issueChildHealthSummary(clinic, holderJwk, isoDay(ports.clock.now + 3000 * DAY)));
   residentId = await driver.keepOffer(CLINIC, await issueJwtVc(clinic, { subjectDid: holderDid, types: ['ResidentCredential'], claims: { region: 'Aldmere North' } }));

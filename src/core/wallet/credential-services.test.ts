@@ -7,7 +7,6 @@ import { importJWK, jwtVerify } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CredentialsApprovalView, OfferApprovalView } from '../../protocol/internal.ts';
 import { createTestIssuer, issueJwtVc, issueSdJwtVc, withTamperedSignature, type TestIssuer } from '../../../test/support/issuers.ts';
-import { fromHex, toBase64Url } from '../encoding.ts';
 import { rejection } from '../../../test/support/rejection.ts';
 import type { TestPorts } from '../../../test/support/test-ports.ts';
 import { WalletDriver } from '../../../test/support/wallet-driver.ts';
@@ -46,8 +45,7 @@ beforeEach(async () => {
   ({ ports, wallet } = driver);
   // The registry learns the holder's pairwise DID first, as a real issuer would.
   holderDid = (await driver.login(REGISTRY)).did;
-  const site = await (await wallet.session.require()).pairwise.find(REGISTRY);
-  holderJwk = { kty: 'OKP', crv: 'Ed25519', x: toBase64Url(fromHex(site!.keyRef)) };
+  holderJwk = await driver.siteHolderJwk(REGISTRY);
   issuer = await createTestIssuer();
 });
 

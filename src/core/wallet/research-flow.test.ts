@@ -16,7 +16,6 @@ import {
 import { rejection } from '../../../test/support/rejection.ts';
 import type { TestPorts } from '../../../test/support/test-ports.ts';
 import { TEST_PASSWORD, WalletDriver } from '../../../test/support/wallet-driver.ts';
-import { fromHex, toBase64Url } from '../encoding.ts';
 import type { CredentialServices } from './credential-services.ts';
 import type { Wallet } from './wallet.ts';
 
@@ -60,8 +59,7 @@ beforeEach(async () => {
   [body, requester] = await Promise.all([createTestIssuer(), createTestIssuer()]);
   // The clinic learns the parent's pairwise DID and binds the child's credential to its key.
   await driver.login(CLINIC);
-  const site = await (await wallet.session.require()).pairwise.find(CLINIC);
-  holderJwk = { kty: 'OKP', crv: 'Ed25519', x: toBase64Url(fromHex(site!.keyRef)) };
+  holderJwk = await driver.siteHolderJwk(CLINIC);
   comesOfAge = isoDay(ports.clock.now + 200 * DAY);
   credentialId = await driver.keepOffer(CLINIC, await issueChildHealthSummary(await createTestIssuer(), holderJwk, comesOfAge));
   await services.research.addAccreditor(body.did, BOARD);
