@@ -40,6 +40,8 @@ function useSelectedCredential(): [string | null, (id: string | null) => void] {
     const follow = () => setSelected(selectedFromUrl());
     window.addEventListener('popstate', follow);
     window.addEventListener('hashchange', follow);
+    // The hash may have changed between the first render and this effect, with no listener to hear it.
+    follow();
     return () => {
       window.removeEventListener('popstate', follow);
       window.removeEventListener('hashchange', follow);
